@@ -1,0 +1,128 @@
+package padlock
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Certificate is a certificate chain and the private key of its leaf.
+type Certificate struct {
+	// Certificate holds the DER certificates, leaf first.
+	Certificate [][]byte
+	// PrivateKey is the leaf's key: a crypto.Signer (ECDSA, Ed25519 or
+	// RSA); for TLS 1.2 RSA key transport it must also be a
+	// crypto.Decrypter (an *rsa.PrivateKey is both).
+	PrivateKey crypto.PrivateKey
+	// Leaf is the parsed leaf; filled in by X509KeyPair and on first use.
+	Leaf *x509.Certificate
+	// OCSPStaple is an OCSP response a server staples to the leaf.
+	OCSPStaple []byte
+}
+
+// LoadX509KeyPair reads a PEM certificate chain and its PEM private key
+// from two files.
+func LoadX509KeyPair(certFile, keyFile string) (Certificate, error) {
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return Certificate{}, err
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return Certificate{}, err
+	}
+	return X509KeyPair(certPEM, keyPEM)
+}
+
+// X509KeyPair parses a PEM certificate chain (leaf first) and the PEM
+// private key of its leaf (PKCS#8, PKCS#1 or SEC 1), and checks that the
+// key belongs to the leaf.
+func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
+	var c Certificate
+	for rest := certPEM; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type == "CERTIFICATE" {
+			c.Certificate = append(c.Certificate, b.Bytes)
+		}
+	}
+	if len(c.Certificate) == 0 {
+		return Certificate{}, errors.New("padlock: no CERTIFICATE block in the certificate PEM")
+	}
+	leaf, err := x509.ParseCertificate(c.Certificate[0])
+	if err != nil {
+		return Certificate{}, fmt.Errorf("padlock: leaf certificate: %w", err)
+	}
+	c.Leaf = leaf
+	key, err := parsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		return Certificate{}, err
+	}
+	if !publicKeyMatches(leaf.PublicKey, key) {
+		return Certificate{}, errors.New("padlock: the private key does not match the leaf certificate")
+	}
+	c.PrivateKey = key
+	return c, nil
+}
+
+func parsePrivateKeyPEM(keyPEM []byte) (crypto.Signer, error) {
+	for rest := keyPEM; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return nil, errors.New("padlock: no PRIVATE KEY block in the key PEM")
+		}
+		var key any
+		var err error
+		switch b.Type {
+		case "PRIVATE KEY":
+			key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
+		case "RSA PRIVATE KEY":
+			key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
+		case "EC PRIVATE KEY":
+			key, err = x509.ParseECPrivateKey(b.Bytes)
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("padlock: private key: %w", err)
+		}
+		signer, ok := key.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("padlock: private key of type %T cannot sign", key)
+		}
+		return signer, nil
+	}
+}
+
+func publicKeyMatches(pub crypto.PublicKey, key crypto.Signer) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	switch pub.(type) {
+	case *ecdsa.PublicKey, *rsa.PublicKey, ed25519.PublicKey:
+		e, ok := key.Public().(equaler)
+		return ok && e.Equal(pub)
+	}
+	return false
+}
+
+// leaf returns the parsed leaf certificate.
+func (c *Certificate) leaf() (*x509.Certificate, error) {
+	if c.Leaf != nil {
+		return c.Leaf, nil
+	}
+	if len(c.Certificate) == 0 {
+		return nil, errors.New("padlock: empty certificate chain")
+	}
+	// Parsed each time rather than cached: a Config, and the Certificates
+	// in it, may be shared by connections on many goroutines.
+	return x509.ParseCertificate(c.Certificate[0])
+}

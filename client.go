@@ -1,0 +1,185 @@
+package padlock
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"slices"
+
+	"padlock/internal/alert"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// downgrade sentinels: the last 8 bytes of ServerHello.random of a TLS 1.3
+// server that negotiates TLS 1.2 or below (RFC 8446 section 4.1.3).
+var (
+	downgradeTLS12 = []byte{0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01}
+	downgradeTLS11 = []byte{0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x00}
+)
+
+// clientHandshake sends the ClientHello, reads the server's answer and
+// hands over to the handshake of the version the server chose.
+func (c *Conn) clientHandshake() error {
+	if c.config.ServerName == "" && !c.config.InsecureSkipVerify {
+		return alertf(alert.InternalError, "Config.ServerName or InsecureSkipVerify must be set")
+	}
+	hello, shares, err := c.makeClientHello()
+	if err != nil {
+		return err
+	}
+	c.hsTr = &transcript{keepAll: true}
+	c.random[0] = hello.Random
+	c.in.ccsOK = slices.Contains(hello.SupportedVersions, VersionTLS13)
+	// RFC 8446 section 5.1: an initial ClientHello may carry 0x0301 in the
+	// record header, for middleboxes that expect it.
+	c.out.w.SetRecordVersion(VersionTLS10)
+	if err := c.writeMessage(hello); err != nil {
+		return err
+	}
+	c.out.w.SetRecordVersion(VersionTLS12)
+	if err := c.flush(); err != nil {
+		return err
+	}
+	sh, err := readMessage[wire.ServerHello](c)
+	if err != nil {
+		return err
+	}
+	vers, err := c.pickServerVersion(hello, sh)
+	if err != nil {
+		return err
+	}
+	c.vers = vers
+	c.random[1] = sh.Random
+	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "version negotiated",
+		"Both sides will speak "+VersionName(vers)+".", field("version", VersionName(vers)))
+	if vers == VersionTLS13 {
+		c.hsTr.keepAll = false
+		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh}
+		return hs.handshake()
+	}
+	c.in.ccsOK = false
+	return c.clientHandshake12(hello, sh)
+}
+
+// pickServerVersion checks the version the server chose (RFC 8446
+// section 4.1.3, 4.2.1) and the TLS 1.3 downgrade sentinel.
+func (c *Conn) pickServerVersion(hello *wire.ClientHello, sh *wire.ServerHello) (uint16, error) {
+	if sh.SupportedVersion != 0 {
+		if sh.SupportedVersion != VersionTLS13 || !slices.Contains(hello.SupportedVersions, VersionTLS13) {
+			return 0, alertf(alert.IllegalParameter, "server selected %s, which was not offered", VersionName(sh.SupportedVersion))
+		}
+		if sh.Vers != VersionTLS12 {
+			return 0, alertf(alert.IllegalParameter, "TLS 1.3 ServerHello with legacy_version %s", VersionName(sh.Vers))
+		}
+		return VersionTLS13, nil
+	}
+	if sh.Vers != VersionTLS12 || !c.config.supportsVersion(VersionTLS12) {
+		return 0, alertf(alert.ProtocolVersion, "server chose %s, which padlock does not speak", VersionName(sh.Vers))
+	}
+	if sh.IsHelloRetryRequest() {
+		return 0, alertf(alert.IllegalParameter, "HelloRetryRequest without supported_versions")
+	}
+	if c.config.supportsVersion(VersionTLS13) {
+		tail := sh.Random[24:]
+		if bytes.Equal(tail, downgradeTLS12) || bytes.Equal(tail, downgradeTLS11) {
+			return 0, alertf(alert.IllegalParameter, "downgrade detected: a TLS 1.3 server answered with TLS 1.2")
+		}
+	}
+	return VersionTLS12, nil
+}
+
+// makeClientHello builds the ClientHello for the enabled versions, with
+// key shares for TLS 1.3.
+func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, error) {
+	cfg := c.config
+	if !cfg.supportsVersion(VersionTLS12) && !cfg.supportsVersion(VersionTLS13) {
+		return nil, nil, alertf(alert.InternalError, "no protocol version enabled")
+	}
+	h := &wire.ClientHello{
+		Vers:                         VersionTLS12,
+		Random:                       make([]byte, 32),
+		CompressionMethods:           []uint8{0},
+		SupportedGroups:              cfg.groups(false),
+		SignatureAlgorithmsCert:      suites.DefaultSchemesCert,
+		ALPNProtocols:                cfg.NextProtos,
+		ECPointFormats:               []uint8{0},
+		SecureRenegotiationSupported: true,
+		ExtendedMasterSecret:         cfg.supportsVersion(VersionTLS12),
+	}
+	if _, err := io.ReadFull(cfg.rand(), h.Random); err != nil {
+		return nil, nil, alert.Wrap(alert.InternalError, err)
+	}
+	if name := cfg.ServerName; name != "" && net.ParseIP(name) == nil {
+		h.ServerName = name // RFC 6066 section 3: no IP literals in SNI
+	}
+	var shares []*suites.PrivateKeyShare
+	if cfg.supportsVersion(VersionTLS13) {
+		h.SupportedVersions = append(h.SupportedVersions, VersionTLS13)
+		h.CipherSuites = append(h.CipherSuites, cfg.suites13()...)
+		h.PSKModes = []uint8{1} // psk_dhe_ke
+		// Middlebox compatibility mode (RFC 8446 appendix D.4): a
+		// non-empty session ID makes the handshake look like resumption.
+		h.SessionID = make([]byte, 32)
+		if _, err := io.ReadFull(cfg.rand(), h.SessionID); err != nil {
+			return nil, nil, alert.Wrap(alert.InternalError, err)
+		}
+		var err error
+		if shares, err = c.generateKeyShares(h.SupportedGroups); err != nil {
+			return nil, nil, err
+		}
+		for _, s := range shares {
+			h.KeyShares = append(h.KeyShares, wire.KeyShare{Group: s.Group().ID, Data: s.Public()})
+		}
+	}
+	if cfg.supportsVersion(VersionTLS12) {
+		h.SupportedVersions = append(h.SupportedVersions, VersionTLS12)
+		h.CipherSuites = append(h.CipherSuites, cfg.suites12()...)
+	}
+	h.SignatureAlgorithms = cfg.schemes(!cfg.supportsVersion(VersionTLS12))
+	if len(h.CipherSuites) == 0 {
+		return nil, nil, alertf(alert.InternalError, "no cipher suite enabled")
+	}
+	return h, shares, nil
+}
+
+// generateKeyShares makes the key shares of the first ClientHello: one
+// for the most preferred group and, when that is a post-quantum hybrid,
+// one for the most preferred classical group too, so a server without the
+// hybrid needs no HelloRetryRequest.
+func (c *Conn) generateKeyShares(groups []uint16) ([]*suites.PrivateKeyShare, error) {
+	if len(groups) == 0 {
+		return nil, alertf(alert.InternalError, "no key exchange group enabled")
+	}
+	pick := []uint16{groups[0]}
+	if suites.GroupByID(groups[0]).Hybrid {
+		for _, g := range groups[1:] {
+			if !suites.GroupByID(g).Hybrid {
+				pick = append(pick, g)
+				break
+			}
+		}
+	}
+	var shares []*suites.PrivateKeyShare
+	for _, id := range pick {
+		s, err := suites.GroupByID(id).GenerateKeyShare(c.config.rand())
+		if err != nil {
+			return nil, alert.Wrap(alert.InternalError, err)
+		}
+		shares = append(shares, s)
+	}
+	return shares, nil
+}
+
+// writeCompatCCS sends the middlebox-compatibility ChangeCipherSpec of a
+// TLS 1.3 handshake (RFC 8446 appendix D.4).
+func (c *Conn) writeCompatCCS() error {
+	if c.tracing() {
+		c.emit(trace.Event{Dir: trace.Sent, Step: trace.StepKeyExchange, Kind: trace.KindMessage,
+			Name:    "ChangeCipherSpec",
+			Explain: "A dummy message for middleboxes that expect TLS 1.2; TLS 1.3 ignores it.",
+			Raw:     []byte{1}})
+	}
+	return c.out.w.WriteChangeCipherSpec()
+}

@@ -1,0 +1,302 @@
+package padlock
+
+import (
+	"bytes"
+	"slices"
+
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// clientHandshake13 holds the state of a TLS 1.3 client handshake
+// (RFC 8446 section 2, figure 1), from the ServerHello on.
+type clientHandshake13 struct {
+	c      *Conn
+	hello  *wire.ClientHello
+	shares []*suites.PrivateKeyShare
+	sh     *wire.ServerHello
+	suite  *suites.Suite
+	sched  *keysched.Schedule13
+
+	clientHS, serverHS []byte // handshake traffic secrets
+	certReq            *wire.CertificateRequest13
+	retried            bool // a HelloRetryRequest was answered
+}
+
+func (hs *clientHandshake13) handshake() error {
+	if hs.sh.IsHelloRetryRequest() {
+		if err := hs.answerHelloRetryRequest(); err != nil {
+			return err
+		}
+	}
+	steps := []func() error{
+		hs.processServerHello,
+		hs.deriveHandshakeSecrets,
+		hs.readEncryptedExtensions,
+		hs.readServerCertificate,
+		hs.readServerFinished,
+		hs.sendClientCertificate,
+		hs.sendFinished,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkServerHelloCommon applies the checks ServerHello and
+// HelloRetryRequest share (RFC 8446 section 4.1.3).
+func (hs *clientHandshake13) checkServerHelloCommon(sh *wire.ServerHello) error {
+	if !bytes.Equal(sh.SessionID, hs.hello.SessionID) {
+		return alertf(alert.IllegalParameter, "legacy_session_id_echo does not match")
+	}
+	if sh.CompressionMethod != 0 {
+		return alertf(alert.IllegalParameter, "compression method %d", sh.CompressionMethod)
+	}
+	s := suites.SuiteByID(sh.CipherSuite)
+	if s == nil || !s.TLS13 || !slices.Contains(hs.hello.CipherSuites, sh.CipherSuite) {
+		return alertf(alert.IllegalParameter, "server chose cipher suite %s, which was not offered", suites.SuiteName(sh.CipherSuite))
+	}
+	if hs.suite != nil && hs.suite != s {
+		return alertf(alert.IllegalParameter, "ServerHello changed the cipher suite of the HelloRetryRequest")
+	}
+	hs.suite = s
+	return nil
+}
+
+// answerHelloRetryRequest sends the second ClientHello with a key share
+// for the group the server asked for (RFC 8446 section 4.1.4).
+func (hs *clientHandshake13) answerHelloRetryRequest() error {
+	c, hrr := hs.c, hs.sh
+	if err := hs.checkServerHelloCommon(hrr); err != nil {
+		return err
+	}
+	g := hrr.SelectedGroup
+	if g != 0 {
+		if !slices.Contains(hs.hello.SupportedGroups, g) || suites.GroupByID(g) == nil {
+			return alertf(alert.IllegalParameter, "HelloRetryRequest asks for group %s, which was not offered", suites.GroupName(g))
+		}
+		for _, s := range hs.shares {
+			if s.Group().ID == g {
+				return alertf(alert.IllegalParameter, "HelloRetryRequest asks for group %s, which already had a key share", suites.GroupName(g))
+			}
+		}
+	} else if hrr.Cookie == nil {
+		return alertf(alert.IllegalParameter, "HelloRetryRequest would not change the ClientHello")
+	}
+	c.traceStep(trace.StepServerHello, trace.KindInfo, "retrying the hello",
+		"The server wants a key share for another group; the client sends a second ClientHello.",
+		field("group", suites.GroupName(g)))
+	// The transcript restarts with a message_hash standing for the first
+	// ClientHello (RFC 8446 section 4.4.1), then the HelloRetryRequest.
+	c.hsTr.restartForRetry(hs.suite.Hash, len(hrr.Raw))
+
+	hello := *hs.hello
+	hello.Cookie = hrr.Cookie
+	if g != 0 {
+		share, err := suites.GroupByID(g).GenerateKeyShare(c.config.rand())
+		if err != nil {
+			return alert.Wrap(alert.InternalError, err)
+		}
+		hs.shares = []*suites.PrivateKeyShare{share}
+		hello.KeyShares = []wire.KeyShare{{Group: g, Data: share.Public()}}
+	}
+	hello.EarlyData = false
+	hs.hello = &hello
+	if err := c.writeCompatCCS(); err != nil {
+		return err
+	}
+	if err := c.writeMessage(&hello); err != nil {
+		return err
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
+	sh, err := readMessage[wire.ServerHello](c)
+	if err != nil {
+		return err
+	}
+	if sh.IsHelloRetryRequest() {
+		return alertf(alert.UnexpectedMessage, "a second HelloRetryRequest")
+	}
+	if sh.SupportedVersion != VersionTLS13 {
+		return alertf(alert.IllegalParameter, "ServerHello after HelloRetryRequest changed the version")
+	}
+	hs.sh, hs.retried = sh, true
+	return nil
+}
+
+// processServerHello checks the server's choices and completes the key
+// exchange with its key share.
+func (hs *clientHandshake13) processServerHello() error {
+	c, sh := hs.c, hs.sh
+	if err := hs.checkServerHelloCommon(sh); err != nil {
+		return err
+	}
+	if !hs.retried {
+		c.hsTr.setHash(hs.suite.Hash)
+	}
+	if sh.SelectedGroup != 0 || sh.Cookie != nil {
+		return alertf(alert.UnsupportedExtension, "HelloRetryRequest extension in a ServerHello")
+	}
+	var share *suites.PrivateKeyShare
+	for _, s := range hs.shares {
+		if s.Group().ID == sh.KeyShare.Group {
+			share = s
+		}
+	}
+	if share == nil {
+		return alertf(alert.IllegalParameter, "server key share for %s, which the client did not send", suites.GroupName(sh.KeyShare.Group))
+	}
+	secret, err := share.SharedSecret(sh.KeyShare.Data)
+	if err != nil {
+		return alert.Wrap(alert.IllegalParameter, err)
+	}
+	c.suite = hs.suite
+	c.state.Version = VersionTLS13
+	c.state.CipherSuite = hs.suite.ID
+	c.state.CurveID = CurveID(share.Group().ID)
+	c.state.ServerName = hs.hello.ServerName
+	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
+		"The client combines its private key with the server's key share: both sides now hold the same secret, which never crossed the wire.",
+		field("cipher_suite", hs.suite.Name), field("group", share.Group().Name))
+	hs.sched = keysched.NewSchedule13(hs.suite.Hash, nil)
+	hs.sched.SetSharedSecret(secret)
+	return nil
+}
+
+// deriveHandshakeSecrets derives the handshake traffic secrets and
+// installs the keys that protect the rest of the handshake.
+func (hs *clientHandshake13) deriveHandshakeSecrets() error {
+	c := hs.c
+	th := c.hsTr.sum()
+	hs.clientHS = hs.sched.ClientHandshakeTrafficSecret(th)
+	hs.serverHS = hs.sched.ServerHandshakeTrafficSecret(th)
+	c.logKey(keyLogClientHandshake, hs.clientHS)
+	c.logKey(keyLogServerHandshake, hs.serverHS)
+	c.traceSecrets13("handshake", "client_handshake_traffic_secret", "server_handshake_traffic_secret")
+	if err := c.installReadKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
+		return err
+	}
+	// The client's own records are protected from now on too, so that
+	// an alert it sends about the server's flight is encrypted. The
+	// compatibility CCS goes first (RFC 8446 appendix D.4); it is queued
+	// and leaves with the client's next flight or alert.
+	if err := c.writeCompatCCSOnce(hs.retried); err != nil {
+		return err
+	}
+	return c.installWriteKeys13(hs.suite, hs.clientHS, "client handshake")
+}
+
+func (hs *clientHandshake13) readEncryptedExtensions() error {
+	c := hs.c
+	ee, err := readMessage[wire.EncryptedExtensions](c)
+	if err != nil {
+		return err
+	}
+	if ee.ALPNProtocol != "" {
+		if !slices.Contains(hs.hello.ALPNProtocols, ee.ALPNProtocol) {
+			return alertf(alert.IllegalParameter, "server chose ALPN protocol %q, which was not offered", ee.ALPNProtocol)
+		}
+		c.state.NegotiatedProtocol = ee.ALPNProtocol
+	}
+	return nil
+}
+
+// readServerCertificate reads the optional CertificateRequest, then the
+// server's Certificate and CertificateVerify, and checks both.
+func (hs *clientHandshake13) readServerCertificate() error {
+	c := hs.c
+	t, err := c.peekHandshakeType()
+	if err != nil {
+		return err
+	}
+	if t == wire.TypeCertificateRequest {
+		if hs.certReq, err = readMessage[wire.CertificateRequest13](c); err != nil {
+			return err
+		}
+	}
+	cert, err := readMessage[wire.Certificate13](c)
+	if err != nil {
+		return err
+	}
+	if len(cert.Entries) == 0 {
+		return alertf(alert.DecodeError, "server sent an empty certificate chain")
+	}
+	if len(cert.RequestContext) != 0 {
+		return alertf(alert.IllegalParameter, "server Certificate with a request context")
+	}
+	ders := make([][]byte, len(cert.Entries))
+	for i, e := range cert.Entries {
+		ders[i] = e.Data
+	}
+	if err := c.verifyServerChain(ders); err != nil {
+		return err
+	}
+	c.state.OCSPResponse = cert.Entries[0].OCSPStaple
+	// The signature covers the transcript up to the Certificate.
+	th := c.hsTr.sum()
+	cv, err := readMessage[wire.CertificateVerify](c)
+	if err != nil {
+		return err
+	}
+	return c.verifyHandshakeSignature13(cv, th, false, hs.hello.SignatureAlgorithms)
+}
+
+// readServerFinished checks the server's Finished (RFC 8446 section
+// 4.4.4) and derives the application secrets from the transcript up to it.
+func (hs *clientHandshake13) readServerFinished() error {
+	c := hs.c
+	want := keysched.FinishedVerifyData(hs.suite.Hash, hs.serverHS, c.hsTr.sum())
+	fin, err := readMessage[wire.Finished](c)
+	if err != nil {
+		return err
+	}
+	if !keysched.Equal(fin.VerifyData, want) {
+		return alertf(alert.DecryptError, "server Finished does not match the handshake")
+	}
+	c.in.ccsOK = false
+	c.traceStep(trace.StepFinished, trace.KindVerified, "server Finished verified",
+		"The server's MAC over the handshake matches: nobody tampered with the messages, and the server holds the same keys.")
+	c.deriveApplicationSecrets13(hs.sched)
+	return c.installReadKeys13(hs.suite, c.tls13.serverApp, "server application")
+}
+
+// sendClientCertificate answers a CertificateRequest.
+func (hs *clientHandshake13) sendClientCertificate() error {
+	c := hs.c
+	if hs.certReq == nil {
+		return nil
+	}
+	return c.sendCertificate13(hs.certReq)
+}
+
+// sendFinished sends the client's Finished and switches to the
+// application keys.
+func (hs *clientHandshake13) sendFinished() error {
+	c := hs.c
+	fin := &wire.Finished{VerifyData: keysched.FinishedVerifyData(hs.suite.Hash, hs.clientHS, c.hsTr.sum())}
+	if err := c.writeMessage(fin); err != nil {
+		return err
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
+	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
+	return c.installWriteKeys13(hs.suite, c.tls13.clientApp, "client application")
+}
+
+// writeCompatCCSOnce sends the client's compatibility ChangeCipherSpec
+// before its encrypted flight, unless one went before a second
+// ClientHello already.
+func (c *Conn) writeCompatCCSOnce(sent bool) error {
+	if sent {
+		return nil
+	}
+	return c.writeCompatCCS()
+}

@@ -1,0 +1,249 @@
+package padlock
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"io"
+	"slices"
+	"time"
+
+	"padlock/internal/suites"
+	"padlock/trace"
+)
+
+// ClientAuthType says whether a server asks for a client certificate and
+// how it treats the answer. The levels are those of crypto/tls.
+type ClientAuthType int
+
+// The client authentication levels.
+const (
+	NoClientCert               ClientAuthType = iota // do not ask
+	RequestClientCert                                // ask; accept none; do not verify
+	RequireAnyClientCert                             // ask; require one; do not verify
+	VerifyClientCertIfGiven                          // ask; accept none; verify one that is sent
+	RequireAndVerifyClientCert                       // ask; require one; verify it
+)
+
+// Default limits, each overridable in Config.
+const (
+	// DefaultMaxHandshakeMessage bounds a single handshake message; the
+	// largest legitimate one is a certificate chain.
+	DefaultMaxHandshakeMessage = 64 << 10
+	// DefaultHandshakeTimeout bounds a server-side handshake.
+	DefaultHandshakeTimeout = 30 * time.Second
+)
+
+// Config says what a client or server offers, what it trusts and how it
+// reports what it does. A Config may be shared by many connections and
+// must not be changed once in use.
+type Config struct {
+	// Rand is the source of randomness; crypto/rand.Reader when nil.
+	// A deterministic Rand reproduces a handshake byte for byte.
+	Rand io.Reader
+	// Time returns the current time, for certificate validity; time.Now
+	// when nil.
+	Time func() time.Time
+
+	// Certificates are the chains this party can present. A server picks
+	// the first whose key can sign with a scheme the client accepts.
+	Certificates []Certificate
+	// GetCertificate, when set, chooses the server's certificate from the
+	// client's hello; it overrides Certificates unless it returns nil.
+	GetCertificate func(*ClientHelloInfo) (*Certificate, error)
+	// GetClientCertificate, when set, chooses the client's certificate
+	// when the server asks for one; it overrides Certificates.
+	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
+
+	// RootCAs are the CAs a client trusts; the system pool when nil.
+	RootCAs *x509.CertPool
+	// ServerName is the name a client sends (SNI) and verifies in the
+	// server's certificate.
+	ServerName string
+	// InsecureSkipVerify makes a client accept any server certificate.
+	// It defeats TLS's protection against an active attacker.
+	InsecureSkipVerify bool
+	// ClientAuth is the server's policy for client certificates.
+	ClientAuth ClientAuthType
+	// ClientCAs are the CAs a server trusts for client certificates.
+	ClientCAs *x509.CertPool
+
+	// NextProtos are the ALPN protocols offered (client) or accepted
+	// (server), in preference order.
+	NextProtos []string
+
+	// MinVersion and MaxVersion bound the versions used; the defaults are
+	// TLS 1.2 and TLS 1.3, and nothing older is ever spoken.
+	MinVersion uint16
+	MaxVersion uint16
+	// CipherSuites lists the suites enabled, of both versions, in
+	// preference order; nil selects the defaults (no RSA key transport).
+	CipherSuites []uint16
+	// EnableRSAKeyExchange adds the TLS 1.2 RSA key transport suites to
+	// the defaults. Naming them in CipherSuites enables them too.
+	EnableRSAKeyExchange bool
+	// CurvePreferences lists the key exchange groups in preference order;
+	// nil selects X25519MLKEM768, x25519, secp256r1, secp384r1.
+	CurvePreferences []CurveID
+	// SignatureSchemes lists the signature schemes accepted and used, in
+	// preference order; nil selects the defaults.
+	SignatureSchemes []SignatureScheme
+	// PreferClientCipherSuites makes a server follow the client's order
+	// of suites and groups instead of its own.
+	PreferClientCipherSuites bool
+
+	// KeyLogWriter, when set, receives the connection's secrets in the
+	// NSS key log format, for tools like Wireshark. Anyone who reads it
+	// can decrypt the connection.
+	KeyLogWriter io.Writer
+	// Trace, when set, receives every step of every handshake.
+	Trace trace.Tracer
+
+	// MaxHandshakeMessage bounds one handshake message (default 64 KiB).
+	MaxHandshakeMessage int
+	// HandshakeTimeout bounds a server's handshake when the caller set no
+	// deadline (default 30s; negative disables).
+	HandshakeTimeout time.Duration
+}
+
+// ClientHelloInfo is what a server's GetCertificate sees of a ClientHello.
+type ClientHelloInfo struct {
+	ServerName        string
+	CipherSuites      []uint16
+	SupportedCurves   []CurveID
+	SignatureSchemes  []SignatureScheme
+	SupportedProtos   []string
+	SupportedVersions []uint16
+	// Raw is the ClientHello message exactly as received.
+	Raw []byte
+}
+
+// CertificateRequestInfo is what a client's GetClientCertificate sees of a
+// server's request for a certificate.
+type CertificateRequestInfo struct {
+	// AcceptableCAs are the DER-encoded names of the CAs the server
+	// trusts; empty when it did not say.
+	AcceptableCAs [][]byte
+	// SignatureSchemes are the schemes the server accepts.
+	SignatureSchemes []SignatureScheme
+	Version          uint16
+}
+
+// Clone returns a shallow copy of c.
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	n := *c
+	return &n
+}
+
+func (c *Config) rand() io.Reader {
+	if c.Rand != nil {
+		return c.Rand
+	}
+	return rand.Reader
+}
+
+func (c *Config) now() time.Time {
+	if c.Time != nil {
+		return c.Time()
+	}
+	return time.Now()
+}
+
+func (c *Config) minVersion() uint16 {
+	if c.MinVersion > VersionTLS12 {
+		return c.MinVersion
+	}
+	return VersionTLS12
+}
+
+func (c *Config) maxVersion() uint16 {
+	if c.MaxVersion != 0 && c.MaxVersion < VersionTLS13 {
+		return c.MaxVersion
+	}
+	return VersionTLS13
+}
+
+// supportsVersion reports whether v is enabled.
+func (c *Config) supportsVersion(v uint16) bool {
+	return v >= c.minVersion() && v <= c.maxVersion() && v >= VersionTLS12
+}
+
+// suites13 returns the enabled TLS 1.3 suites in preference order.
+func (c *Config) suites13() []uint16 {
+	if c.CipherSuites == nil {
+		return suites.Default13
+	}
+	return slices.DeleteFunc(slices.Clone(c.CipherSuites), func(id uint16) bool {
+		s := suites.SuiteByID(id)
+		return s == nil || !s.TLS13
+	})
+}
+
+// suites12 returns the enabled TLS 1.2 suites in preference order.
+func (c *Config) suites12() []uint16 {
+	if c.CipherSuites == nil {
+		if c.EnableRSAKeyExchange {
+			return slices.Concat(suites.Default12, suites.RSAKeyTransport12)
+		}
+		return suites.Default12
+	}
+	return slices.DeleteFunc(slices.Clone(c.CipherSuites), func(id uint16) bool {
+		s := suites.SuiteByID(id)
+		return s == nil || s.TLS13
+	})
+}
+
+// serverGroups are the groups a server accepts by default, in its order
+// of preference: the post-quantum hybrids before the classical groups.
+var serverGroups = []uint16{
+	uint16(X25519MLKEM768), uint16(X25519), uint16(SecP256r1MLKEM768),
+	uint16(CurveP256), uint16(SecP384r1MLKEM1024), uint16(CurveP384),
+}
+
+// groups returns the enabled key exchange groups in preference order. A
+// client offers fewer by default than a server accepts: every group
+// offered lengthens the ClientHello.
+func (c *Config) groups(server bool) []uint16 {
+	if c.CurvePreferences == nil {
+		if server {
+			return serverGroups
+		}
+		return suites.DefaultGroups
+	}
+	var ids []uint16
+	for _, g := range c.CurvePreferences {
+		if suites.GroupByID(uint16(g)) != nil {
+			ids = append(ids, uint16(g))
+		}
+	}
+	return ids
+}
+
+// schemes returns the signature schemes for handshake signatures.
+func (c *Config) schemes(tls13 bool) []uint16 {
+	var base []uint16
+	if tls13 {
+		base = suites.DefaultSchemes13
+	} else {
+		base = suites.DefaultSchemes12
+	}
+	if c.SignatureSchemes == nil {
+		return base
+	}
+	var ids []uint16
+	for _, s := range c.SignatureSchemes {
+		if slices.Contains(base, uint16(s)) {
+			ids = append(ids, uint16(s))
+		}
+	}
+	return ids
+}
+
+func (c *Config) maxHandshakeMessage() int {
+	if c.MaxHandshakeMessage > 0 {
+		return c.MaxHandshakeMessage
+	}
+	return DefaultMaxHandshakeMessage
+}

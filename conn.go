@@ -1,0 +1,463 @@
+package padlock
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"padlock/internal/alert"
+	"padlock/internal/record"
+	"padlock/internal/suites"
+	"padlock/trace"
+)
+
+// Conn is a TLS connection over a net.Conn. It implements net.Conn: the
+// first Read or Write runs the handshake if Handshake was not called.
+// One goroutine may read while another writes.
+type Conn struct {
+	conn     net.Conn
+	isClient bool
+	config   *Config
+	start    time.Time // when the handshake began, for trace times
+
+	handshakeMu   sync.Mutex
+	handshakeDone atomic.Bool
+	handshakeErr  error
+	closed        atomic.Bool
+
+	// Set by the handshake, read-only afterwards.
+	vers   uint16
+	suite  *suites.Suite
+	state  ConnectionState
+	hsTr   *transcript // the running handshake's transcript, nil after
+	tls13  tls13Secrets
+	random [2][]byte // client and server random, for the key log
+
+	in  inHalf
+	out outHalf
+
+	testHooks testHooks
+}
+
+// testHooks let tests make this side misbehave in ways a real peer could.
+type testHooks struct {
+	corruptSignature bool // flip a bit of the CertificateVerify signature
+	corruptFinished  bool // flip a bit of this side's Finished
+}
+
+// corrupt flips a bit of b when on; tests use it to play a bad peer.
+func corrupt(on bool, b []byte) []byte {
+	if on && len(b) > 0 {
+		b[len(b)/2] ^= 0x10
+	}
+	return b
+}
+
+// inHalf is the read side. Its mutex is held by Read and by the
+// handshake.
+type inHalf struct {
+	sync.Mutex
+	r       *record.Reader
+	hsBuf   []byte // handshake bytes not yet assembled into a message
+	pending []byte // application data opened but not yet read
+	err     error  // latched: every later Read returns it
+	ccsOK   bool   // a TLS 1.3 compatibility ChangeCipherSpec may arrive
+	ccsSeen int
+	empty   int // consecutive empty records
+	warns   int // TLS 1.2 warning alerts received
+	keyUpd  int // KeyUpdates since the last application data
+}
+
+// outHalf is the write side. Its mutex is held by Write, by the
+// handshake, and by whoever sends an alert.
+type outHalf struct {
+	sync.Mutex
+	w      *record.Writer
+	err    error // latched
+	cipher *record.Cipher
+}
+
+// Limits on what a peer may send without making progress.
+const (
+	maxEmptyRecords = 32 // consecutive empty records
+	maxWarnings     = 8  // TLS 1.2 warning alerts during a handshake
+	maxCompatCCS    = 1  // TLS 1.3 compatibility ChangeCipherSpec records
+	maxKeyUpdates   = 32 // KeyUpdates without application data between
+)
+
+// Client returns a client-side TLS connection over conn. config must
+// name a ServerName or set InsecureSkipVerify.
+func Client(conn net.Conn, config *Config) *Conn {
+	return newConn(conn, config, true)
+}
+
+// Server returns a server-side TLS connection over conn. config must hold
+// at least one certificate or a GetCertificate callback.
+func Server(conn net.Conn, config *Config) *Conn {
+	return newConn(conn, config, false)
+}
+
+func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
+	if config == nil {
+		config = &Config{}
+	}
+	c := &Conn{conn: conn, config: config, isClient: isClient}
+	c.in.r = record.NewReader(conn)
+	c.out.w = record.NewWriter(conn)
+	return c
+}
+
+// Handshake runs the handshake if it has not run yet. Most uses need not
+// call it: Read and Write do. It returns the handshake's error, and the
+// same error on every later call.
+func (c *Conn) Handshake() error {
+	return c.HandshakeContext(context.Background())
+}
+
+// HandshakeContext is Handshake with a context: cancelling it closes the
+// connection's attempt and returns the context's error.
+func (c *Conn) HandshakeContext(ctx context.Context) error {
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
+	if c.handshakeErr != nil {
+		return c.handshakeErr
+	}
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Unix(1, 0)) })
+		defer func() {
+			if !stop() {
+				c.conn.SetDeadline(time.Time{})
+			}
+		}()
+	}
+	if !c.isClient && c.config.HandshakeTimeout >= 0 {
+		d := c.config.HandshakeTimeout
+		if d == 0 {
+			d = DefaultHandshakeTimeout
+		}
+		// A server must not let a silent client hold it forever.
+		c.conn.SetDeadline(time.Now().Add(d))
+		defer c.conn.SetDeadline(time.Time{})
+	}
+	c.in.Lock()
+	c.out.Lock()
+	c.start = c.config.now()
+	// Each flight leaves in one write: records queue until flush.
+	c.out.w.SetBuffering(true)
+	var err error
+	if c.isClient {
+		err = c.clientHandshake()
+	} else {
+		err = c.serverHandshake()
+	}
+	c.hsTr = nil
+	c.out.w.SetBuffering(false)
+	c.out.Unlock()
+	c.in.Unlock()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		c.fail(err)
+		c.handshakeErr = err
+		return err
+	}
+	c.state.HandshakeComplete = true
+	c.handshakeDone.Store(true)
+	return nil
+}
+
+// fail ends the connection after err: it sends the alert err names, if
+// padlock found the problem, and latches err on both halves.
+func (c *Conn) fail(err error) {
+	var ae *alert.Error
+	if errors.As(err, &ae) && !ae.Remote {
+		c.sendAlert(ae.Description)
+	}
+	c.out.Lock()
+	if c.out.err == nil {
+		c.out.err = err
+	}
+	c.out.Unlock()
+	c.in.Lock()
+	if c.in.err == nil {
+		c.in.err = err
+	}
+	c.in.Unlock()
+}
+
+// sendAlert writes one alert record. Every alert but close_notify and
+// user_canceled is fatal (RFC 8446 section 6.2); after a fatal alert
+// nothing more is written.
+func (c *Conn) sendAlert(d alert.Description) {
+	c.out.Lock()
+	defer c.out.Unlock()
+	c.writeAlertLocked(d)
+}
+
+func (c *Conn) writeAlertLocked(d alert.Description) {
+	if c.out.err != nil {
+		return
+	}
+	level := byte(2)
+	if d == alert.CloseNotify || d == alert.UserCanceled {
+		level = 1
+	}
+	c.out.w.SetBuffering(false)
+	c.out.w.WriteRecord(record.Alert, []byte{level, byte(d)})
+	c.out.w.Flush()
+	c.traceAlert(trace.Sent, d)
+	if d != alert.CloseNotify {
+		c.out.err = alert.New(d, "alert sent")
+	}
+}
+
+// readRecord reads the next record and handles alerts, which end the
+// read side, so callers see only the other content types.
+func (c *Conn) readRecord() (record.ContentType, []byte, error) {
+	for {
+		ct, data, err := c.in.r.ReadRecord()
+		if err == io.EOF {
+			// The socket ended without close_notify: a truncation
+			// (RFC 8446 section 6.1), never a clean end of data.
+			return 0, nil, io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		if ct != record.Alert {
+			if len(data) == 0 && ct != record.ApplicationData {
+				// RFC 8446 section 5.1: no zero-length handshake or
+				// alert fragments; a ChangeCipherSpec carries one byte.
+				return 0, nil, alertf(alert.UnexpectedMessage, "empty %v record", ct)
+			}
+			return ct, data, nil
+		}
+		if err := c.handleAlert(data); err != nil {
+			return 0, nil, err
+		}
+	}
+}
+
+// handleAlert processes an alert record: it returns io.EOF for
+// close_notify (the only way Read reports a clean end), nil for a TLS 1.2 warning to ignore, or the peer's alert.
+func (c *Conn) handleAlert(data []byte) error {
+	if len(data) != 2 {
+		return alertf(alert.DecodeError, "alert record of %d bytes", len(data))
+	}
+	level, d := data[0], alert.Description(data[1])
+	c.traceAlert(trace.Received, d)
+	if d == alert.CloseNotify {
+		return io.EOF
+	}
+	if level == 1 && c.vers != VersionTLS13 && d != alert.UserCanceled {
+		// RFC 5246 section 7.2: a warning does not end the connection,
+		// but a peer sending nothing else must not keep us busy.
+		c.in.warns++
+		if c.in.warns > maxWarnings {
+			return alertf(alert.UnexpectedMessage, "too many warning alerts")
+		}
+		return nil
+	}
+	return &alert.Error{Description: d, Remote: true}
+}
+
+// Read reads application data, running the handshake first if needed.
+// It returns io.EOF only after the peer's close_notify; a connection cut
+// without one is an error (io.ErrUnexpectedEOF).
+func (c *Conn) Read(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
+	c.in.Lock()
+	defer c.in.Unlock()
+	for len(c.in.pending) == 0 {
+		if c.in.err != nil {
+			return 0, c.in.err
+		}
+		if err := c.readApplicationRecord(); err != nil {
+			if isTimeout(err) {
+				return 0, err
+			}
+			if err == io.EOF && len(c.in.hsBuf) > 0 {
+				err = alertf(alert.UnexpectedMessage, "close_notify inside a handshake message")
+			}
+			c.in.err = err
+			if err != io.EOF {
+				c.in.Unlock()
+				c.fail(err)
+				c.in.Lock()
+			}
+			return 0, err
+		}
+	}
+	n := copy(b, c.in.pending)
+	c.in.pending = c.in.pending[n:]
+	return n, nil
+}
+
+// readApplicationRecord reads one record after the handshake: application
+// data goes to pending, post-handshake messages are handled.
+func (c *Conn) readApplicationRecord() error {
+	ct, data, err := c.readRecord()
+	if err != nil {
+		return err
+	}
+	switch ct {
+	case record.ApplicationData:
+		if len(c.in.hsBuf) > 0 {
+			// RFC 8446 section 5.1: handshake messages must not be
+			// interleaved with other record types.
+			return alertf(alert.UnexpectedMessage, "application data inside a handshake message")
+		}
+		if len(data) == 0 {
+			c.in.empty++
+			if c.in.empty > maxEmptyRecords {
+				return alertf(alert.UnexpectedMessage, "too many empty records")
+			}
+			return nil
+		}
+		c.in.empty, c.in.keyUpd = 0, 0
+		c.in.pending = data
+		return nil
+	case record.Handshake:
+		c.in.hsBuf = append(c.in.hsBuf, data...)
+		return c.handlePostHandshake()
+	}
+	return alertf(alert.UnexpectedMessage, "%v record after the handshake", ct)
+}
+
+// Write writes application data, running the handshake first if needed.
+// Data is sent in records of at most 16 KiB, sealed in place.
+func (c *Conn) Write(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.err != nil {
+		return 0, c.out.err
+	}
+	if err := c.maybeUpdateKeysLocked(); err != nil {
+		return 0, err
+	}
+	n, err := c.out.w.WriteRecord(record.ApplicationData, b)
+	if err != nil {
+		c.out.err = err
+	}
+	return n, err
+}
+
+// CloseWrite sends close_notify: the peer's Read returns io.EOF, and this
+// side may go on reading. It does not close the underlying connection.
+func (c *Conn) CloseWrite() error {
+	if !c.handshakeDone.Load() {
+		return errors.New("padlock: CloseWrite before the handshake completed")
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.err != nil {
+		return c.out.err
+	}
+	c.writeAlertLocked(alert.CloseNotify)
+	c.out.err = errClosedWrite
+	return nil
+}
+
+var (
+	errClosedWrite = errors.New("padlock: write after CloseWrite")
+	errClosed      = net.ErrClosed
+)
+
+// Close sends close_notify, if the handshake completed and the write side
+// is still open, and closes the underlying connection.
+func (c *Conn) Close() error {
+	if !c.closed.CompareAndSwap(false, true) {
+		return errClosed
+	}
+	if c.handshakeDone.Load() {
+		// Do not let a peer that stopped reading hold Close forever.
+		c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		c.out.Lock()
+		c.writeAlertLocked(alert.CloseNotify)
+		if c.out.err == nil {
+			c.out.err = errClosed
+		}
+		c.out.Unlock()
+	}
+	return c.conn.Close()
+}
+
+// LocalAddr returns the local network address.
+func (c *Conn) LocalAddr() net.Addr { return c.conn.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines of the underlying
+// connection. A Write that times out leaves the connection unusable: a
+// record may have been half written.
+func (c *Conn) SetDeadline(t time.Time) error { return c.conn.SetDeadline(t) }
+
+// SetReadDeadline sets the read deadline of the underlying connection.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the write deadline of the underlying connection.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadline(t) }
+
+// NetConn returns the underlying connection.
+func (c *Conn) NetConn() net.Conn { return c.conn }
+
+// ConnectionState returns what the handshake negotiated.
+func (c *Conn) ConnectionState() ConnectionState {
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
+	return c.state
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// ConnectionState describes a connection: what was negotiated and who the
+// peer is.
+type ConnectionState struct {
+	Version              uint16
+	HandshakeComplete    bool
+	DidResume            bool
+	CipherSuite          uint16
+	CurveID              CurveID // the key exchange group; 0 for RSA key transport
+	SignatureScheme      SignatureScheme
+	NegotiatedProtocol   string // ALPN; "" if none
+	ServerName           string // SNI: sent by the client, received by the server
+	PeerCertificates     []*x509.Certificate
+	VerifiedChains       [][]*x509.Certificate
+	OCSPResponse         []byte // stapled by the server
+	ExtendedMasterSecret bool   // TLS 1.2: RFC 7627 in use
+
+	ekm func(label string, context []byte, length int) ([]byte, error)
+}
+
+// ExportKeyingMaterial derives length bytes of keying material from the
+// connection's secrets (RFC 8446 section 7.5, RFC 5705).
+func (cs *ConnectionState) ExportKeyingMaterial(label string, context []byte, length int) ([]byte, error) {
+	if cs.ekm == nil {
+		return nil, errors.New("padlock: no keying material before the handshake")
+	}
+	return cs.ekm(label, context, length)
+}

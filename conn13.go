@@ -1,0 +1,246 @@
+package padlock
+
+import (
+	"crypto"
+	"crypto/x509"
+	"slices"
+
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/record"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// tls13Secrets are the secrets a TLS 1.3 connection keeps after the
+// handshake: the traffic secrets (for KeyUpdate), and the masters of the
+// exporter and of resumption.
+type tls13Secrets struct {
+	clientApp, serverApp []byte
+	exporterMaster       []byte
+	resumptionMaster     []byte
+	inSecret, outSecret  []byte
+}
+
+// keyUpdateAfter is the number of records sealed under one key after
+// which padlock updates it, far inside the AES-GCM limit of RFC 8446
+// section 5.5 (2^24.5 full-size records).
+const keyUpdateAfter = 1 << 23
+
+// newCipher13 makes the record protection for one traffic secret
+// (RFC 8446 section 7.3).
+func newCipher13(s *suites.Suite, secret []byte) (*record.Cipher, error) {
+	key, iv := keysched.TrafficKeys(s.Hash, secret, s.KeyLen, s.FixedIVLen)
+	aead, err := s.NewAEAD(key)
+	if err != nil {
+		return nil, alert.Wrap(alert.InternalError, err)
+	}
+	return record.NewCipher13(aead, iv), nil
+}
+
+// installReadKeys13 switches the read side to the keys of secret.
+func (c *Conn) installReadKeys13(s *suites.Suite, secret []byte, name string) error {
+	ci, err := newCipher13(s, secret)
+	if err != nil {
+		return err
+	}
+	if err := c.setReadCipher(ci); err != nil {
+		return err
+	}
+	c.in.r.SetVersion(VersionTLS13)
+	c.tls13.inSecret = secret
+	c.traceKeys(name, "reading")
+	return nil
+}
+
+// installWriteKeys13 switches the write side to the keys of secret.
+func (c *Conn) installWriteKeys13(s *suites.Suite, secret []byte, name string) error {
+	ci, err := newCipher13(s, secret)
+	if err != nil {
+		return err
+	}
+	c.out.w.SetVersion(VersionTLS13)
+	c.setWriteCipher(ci)
+	c.tls13.outSecret = secret
+	c.traceKeys(name, "writing")
+	return nil
+}
+
+func (c *Conn) traceKeys(name, dir string) {
+	c.traceStep(trace.StepKeyDerivation, trace.KindKeys, name+" keys installed for "+dir,
+		"From here on, records "+map[string]string{"reading": "received", "writing": "sent"}[dir]+
+			" are protected with the "+name+" traffic key and IV, derived from the secret with HKDF-Expand-Label.",
+		field("keys", name), field("direction", dir))
+}
+
+func (c *Conn) traceSecrets13(stage string, names ...string) {
+	if !c.tracing() {
+		return
+	}
+	var f []trace.Field
+	for _, n := range names {
+		f = append(f, field("derived", n))
+	}
+	c.traceStep(trace.StepKeyDerivation, trace.KindSecret, stage+" secrets derived",
+		"The key schedule runs HKDF over the shared secret and the transcript hash to get the "+stage+" traffic secrets (their values stay secret).", f...)
+}
+
+// deriveApplicationSecrets13 derives the application traffic secrets and
+// the exporter master from the transcript through the server Finished.
+func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) {
+	sched.DeriveMaster()
+	th := c.hsTr.sum()
+	c.tls13.clientApp = sched.ClientApplicationTrafficSecret(th)
+	c.tls13.serverApp = sched.ServerApplicationTrafficSecret(th)
+	c.tls13.exporterMaster = sched.ExporterMasterSecret(th)
+	c.logKey(keyLogClientTraffic, c.tls13.clientApp)
+	c.logKey(keyLogServerTraffic, c.tls13.serverApp)
+	c.logKey(keyLogExporter, c.tls13.exporterMaster)
+	c.traceSecrets13("application", "client_application_traffic_secret_0", "server_application_traffic_secret_0", "exporter_master_secret")
+	h, exp := c.suite.Hash, c.tls13.exporterMaster
+	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
+		return keysched.Exporter(h, exp, label, context, length), nil
+	}
+}
+
+// verifyServerChain parses and verifies the server's chain for
+// ServerName, unless verification is switched off.
+func (c *Conn) verifyServerChain(ders [][]byte) error {
+	certs, err := parseChain(ders)
+	if err != nil {
+		return err
+	}
+	c.state.PeerCertificates = certs
+	if c.config.InsecureSkipVerify {
+		c.traceStep(trace.StepCertificate, trace.KindInfo, "certificate verification skipped",
+			"InsecureSkipVerify is set: the server's identity is NOT checked, so an attacker in the middle would go unnoticed.")
+		return nil
+	}
+	chains, err := c.verifyChain(certs, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
+	if err != nil {
+		return err
+	}
+	c.state.VerifiedChains = chains
+	return nil
+}
+
+// verifyHandshakeSignature13 checks a CertificateVerify against the peer's
+// leaf (RFC 8446 section 4.4.3): th is the transcript hash up to the
+// Certificate, offered the schemes this side allowed.
+func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte, fromClient bool, offered []uint16) error {
+	if !slices.Contains(offered, cv.Scheme) {
+		return alertf(alert.IllegalParameter, "CertificateVerify uses %s, which was not offered", suites.SchemeName(cv.Scheme))
+	}
+	pub := c.state.PeerCertificates[0].PublicKey
+	content := suites.SignedContent13(!fromClient, th)
+	if err := suites.Verify(cv.Scheme, pub, content, cv.Signature, true); err != nil {
+		return alert.Wrap(alert.DecryptError, err)
+	}
+	who := "server"
+	if fromClient {
+		who = "client"
+	}
+	if !fromClient {
+		c.state.SignatureScheme = SignatureScheme(cv.Scheme)
+	}
+	c.traceStep(trace.StepCertificate, trace.KindVerified, who+" signature verified",
+		"The "+who+"'s CertificateVerify signature over the handshake checks out with the certificate's public key: it holds the private key.",
+		field("signature_scheme", suites.SchemeName(cv.Scheme)))
+	return nil
+}
+
+// pickScheme chooses the signature scheme for key among those the peer
+// accepts, in this side's order of preference; 0 if there is none.
+func (c *Conn) pickScheme(key crypto.PublicKey, peer []uint16, tls13 bool) uint16 {
+	for _, s := range c.config.schemes(tls13) {
+		if slices.Contains(peer, s) && suites.KeyMatches(s, key, tls13) {
+			return s
+		}
+	}
+	return 0
+}
+
+// writeCertificate13 sends a Certificate with cert's chain (none when
+// cert is nil) and, for a server, the stapled OCSP response.
+func (c *Conn) writeCertificate13(cert *Certificate, context []byte, staple bool) error {
+	m := &wire.Certificate13{RequestContext: context}
+	if cert != nil {
+		for i, der := range cert.Certificate {
+			e := wire.CertificateEntry{Data: der}
+			if i == 0 && staple {
+				e.OCSPStaple = cert.OCSPStaple
+			}
+			m.Entries = append(m.Entries, e)
+		}
+	}
+	return c.writeMessage(m)
+}
+
+// writeCertificateVerify13 signs the transcript so far with cert's key.
+func (c *Conn) writeCertificateVerify13(cert *Certificate, scheme uint16, server bool) error {
+	signer, ok := cert.PrivateKey.(crypto.Signer)
+	if !ok {
+		return alertf(alert.InternalError, "certificate key of type %T cannot sign", cert.PrivateKey)
+	}
+	sig, err := suites.Sign(scheme, signer, c.config.rand(), suites.SignedContent13(server, c.hsTr.sum()))
+	if err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	return c.writeMessage(&wire.CertificateVerify{Scheme: scheme, Signature: corrupt(c.testHooks.corruptSignature, sig)})
+}
+
+// sendCertificate13 answers a server's CertificateRequest with a
+// certificate and its signature, or with an empty chain when the client
+// has none the server would accept.
+func (c *Conn) sendCertificate13(req *wire.CertificateRequest13) error {
+	cert, err := c.clientCertificate(req.CertificateAuthorities, req.SignatureAlgorithms, VersionTLS13)
+	if err != nil {
+		return err
+	}
+	var scheme uint16
+	if cert != nil {
+		leaf, err := cert.leaf()
+		if err != nil {
+			return alert.Wrap(alert.InternalError, err)
+		}
+		scheme = c.pickScheme(leaf.PublicKey, req.SignatureAlgorithms, true)
+		if scheme == 0 {
+			cert = nil
+		}
+	}
+	if err := c.writeCertificate13(cert, req.Context, false); err != nil {
+		return err
+	}
+	if cert == nil {
+		c.traceStep(trace.StepCertificate, trace.KindInfo, "no client certificate",
+			"The server asked for a certificate but the client has none it would accept; it sends an empty one.")
+		return nil
+	}
+	return c.writeCertificateVerify13(cert, scheme, false)
+}
+
+// clientCertificate picks the certificate to answer a request with.
+func (c *Conn) clientCertificate(cas [][]byte, schemes []uint16, vers uint16) (*Certificate, error) {
+	if f := c.config.GetClientCertificate; f != nil {
+		info := &CertificateRequestInfo{AcceptableCAs: cas, Version: vers}
+		for _, s := range schemes {
+			info.SignatureSchemes = append(info.SignatureSchemes, SignatureScheme(s))
+		}
+		cert, err := f(info)
+		if err != nil {
+			return nil, alert.Wrap(alert.InternalError, err)
+		}
+		if cert == nil || len(cert.Certificate) == 0 {
+			return nil, nil
+		}
+		return cert, nil
+	}
+	for i := range c.config.Certificates {
+		cert := &c.config.Certificates[i]
+		if leaf, err := cert.leaf(); err == nil && c.pickScheme(leaf.PublicKey, schemes, vers == VersionTLS13) != 0 {
+			return cert, nil
+		}
+	}
+	return nil, nil
+}

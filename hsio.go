@@ -1,0 +1,135 @@
+package padlock
+
+import (
+	"io"
+
+	"padlock/internal/alert"
+	"padlock/internal/record"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// nextHandshake assembles the next whole handshake message in hsBuf and
+// returns its length. Messages may be split over records and several may
+// share one record (RFC 8446 section 5.1); other record types may not
+// come between the pieces of one message.
+func (c *Conn) nextHandshake() (int, error) {
+	max := c.config.maxHandshakeMessage()
+	for {
+		if n, ok := wire.SplitMessage(c.in.hsBuf); ok {
+			if n-4 > max {
+				return 0, alertf(alert.RecordOverflow, "%s of %d bytes exceeds the limit of %d",
+					wire.TypeName(c.in.hsBuf[0]), n-4, max)
+			}
+			if len(c.in.hsBuf) >= n {
+				return n, nil
+			}
+		}
+		ct, data, err := c.readRecord()
+		if err == io.EOF {
+			return 0, alertf(alert.UnexpectedMessage, "close_notify during the handshake")
+		}
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case ct == record.Handshake:
+			c.in.hsBuf = append(c.in.hsBuf, data...)
+		case ct == record.ChangeCipherSpec && c.in.ccsOK && len(c.in.hsBuf) == 0:
+			// RFC 8446 section 5: the compatibility-mode CCS, one byte
+			// 0x01, is dropped between the first ClientHello and the
+			// peer's Finished.
+			if len(data) != 1 || data[0] != 1 {
+				return 0, alertf(alert.UnexpectedMessage, "malformed change_cipher_spec")
+			}
+			c.in.ccsSeen++
+			if c.in.ccsSeen > maxCompatCCS {
+				return 0, alertf(alert.UnexpectedMessage, "repeated change_cipher_spec")
+			}
+		default:
+			return 0, alertf(alert.UnexpectedMessage, "%v record where a handshake message was expected", ct)
+		}
+	}
+}
+
+// peekHandshakeType returns the type of the next handshake message
+// without consuming it.
+func (c *Conn) peekHandshakeType() (uint8, error) {
+	if _, err := c.nextHandshake(); err != nil {
+		return 0, err
+	}
+	return c.in.hsBuf[0], nil
+}
+
+// readHandshakeRaw consumes the next handshake message and returns a copy
+// of it, so the parsed message may alias it safely.
+func (c *Conn) readHandshakeRaw() ([]byte, error) {
+	n, err := c.nextHandshake()
+	if err != nil {
+		return nil, err
+	}
+	raw := append([]byte(nil), c.in.hsBuf[:n]...)
+	rest := copy(c.in.hsBuf, c.in.hsBuf[n:])
+	c.in.hsBuf = c.in.hsBuf[:rest]
+	return raw, nil
+}
+
+// message is a pointer to a wire message struct, for readMessage.
+type message[M any] interface {
+	*M
+	wire.Message
+}
+
+// readMessage reads the next handshake message, which must be of type M,
+// parses it, adds it to the transcript and traces it. Any other type is
+// an unexpected_message, so no phase of a handshake checks types itself.
+func readMessage[M any, P message[M]](c *Conn) (P, error) {
+	raw, err := c.readHandshakeRaw()
+	if err != nil {
+		return nil, err
+	}
+	m := P(new(M))
+	if raw[0] != m.Type() {
+		return nil, alertf(alert.UnexpectedMessage, "got %s, expected %s",
+			wire.TypeName(raw[0]), wire.TypeName(m.Type()))
+	}
+	if err := m.Unmarshal(raw); err != nil {
+		return nil, alert.Wrap(alert.DecodeError, err)
+	}
+	if c.hsTr != nil {
+		c.hsTr.write(raw)
+	}
+	c.traceMessage(trace.Received, raw, m)
+	return m, nil
+}
+
+// writeMessage encodes m, adds it to the transcript, traces it and queues
+// it in the current flight.
+func (c *Conn) writeMessage(m wire.Message) error {
+	raw := m.Marshal()
+	if c.hsTr != nil {
+		c.hsTr.write(raw)
+	}
+	c.traceMessage(trace.Sent, raw, m)
+	_, err := c.out.w.WriteRecord(record.Handshake, raw)
+	return err
+}
+
+// flush sends the queued flight.
+func (c *Conn) flush() error { return c.out.w.Flush() }
+
+// setReadCipher installs new keys for reading. A key change must fall on a
+// message boundary at the end of a record (RFC 8446 section 5.1).
+func (c *Conn) setReadCipher(ci *record.Cipher) error {
+	if len(c.in.hsBuf) > 0 {
+		return alertf(alert.UnexpectedMessage, "handshake message spans a key change")
+	}
+	c.in.r.SetCipher(ci)
+	return nil
+}
+
+// setWriteCipher installs new keys for writing.
+func (c *Conn) setWriteCipher(ci *record.Cipher) {
+	c.out.w.SetCipher(ci)
+	c.out.cipher = ci
+}

@@ -1,0 +1,84 @@
+package keysched
+
+import (
+	"crypto"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"crypto/sha512"
+	"strings"
+)
+
+// labelPrefix starts every HkdfLabel.label (RFC 8446 section 7.1).
+const labelPrefix = "tls13 "
+
+// zeros backs the "0" inputs of the key schedule: Hash.length zero bytes
+// (RFC 8446 section 7.1). It is never written.
+var zeros [sha512.Size]byte
+
+// The hashes of the empty string, the Transcript-Hash("") used by the
+// "derived" secrets and by exporters.
+var (
+	emptySHA256 = sha256.Sum256(nil)
+	emptySHA384 = sha512.Sum384(nil)
+)
+
+// emptyHash returns Hash(""). The result must not be modified.
+func emptyHash(h crypto.Hash) []byte {
+	switch h {
+	case crypto.SHA256:
+		return emptySHA256[:]
+	case crypto.SHA384:
+		return emptySHA384[:]
+	}
+	return h.New().Sum(nil)
+}
+
+// ExpandLabel is HKDF-Expand-Label of RFC 8446 section 7.1. The label is
+// given without its "tls13 " prefix, which ExpandLabel adds.
+//
+// It panics if the label (with prefix) or the context is longer than 255
+// bytes, or if length is out of range for the hash: no caller derives
+// such values from network input.
+func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
+	if len(labelPrefix)+len(label) > 255 || len(context) > 255 || length < 0 || length > 0xffff {
+		panic("keysched: HKDF-Expand-Label argument out of range")
+	}
+	// struct {
+	//     uint16 length = Length;
+	//     opaque label<7..255> = "tls13 " + Label;
+	//     opaque context<0..255> = Context;
+	// } HkdfLabel;
+	// Built in a strings.Builder because hkdf.Expand takes info as a
+	// string: one allocation, no copy.
+	var info strings.Builder
+	info.Grow(2 + 1 + len(labelPrefix) + len(label) + 1 + len(context))
+	info.WriteByte(byte(length >> 8))
+	info.WriteByte(byte(length))
+	info.WriteByte(byte(len(labelPrefix) + len(label)))
+	info.WriteString(labelPrefix)
+	info.WriteString(label)
+	info.WriteByte(byte(len(context)))
+	info.Write(context)
+	out, err := hkdf.Expand(h.New, secret, info.String(), length)
+	if err != nil {
+		panic("keysched: HKDF-Expand: " + err.Error())
+	}
+	return out
+}
+
+// DeriveSecret is Derive-Secret(Secret, Label, Messages) of RFC 8446
+// section 7.1, given transcriptHash = Transcript-Hash(Messages) rather than
+// the messages themselves, so callers can hash incrementally.
+func DeriveSecret(h crypto.Hash, secret []byte, label string, transcriptHash []byte) []byte {
+	return ExpandLabel(h, secret, label, transcriptHash, h.Size())
+}
+
+// extract is HKDF-Extract(salt, ikm) in the RFC's argument order: in the
+// schedule diagram the salt is the current secret and the IKM the new one.
+func extract(h crypto.Hash, salt, ikm []byte) []byte {
+	prk, err := hkdf.Extract(h.New, ikm, salt)
+	if err != nil {
+		panic("keysched: HKDF-Extract: " + err.Error())
+	}
+	return prk
+}

@@ -1,0 +1,160 @@
+package keysched
+
+import "crypto"
+
+// stage is the secret a Schedule13 currently holds.
+type stage uint8
+
+const (
+	stageNone      stage = iota // zero Schedule13: not made by NewSchedule13
+	stageEarly                  // Early Secret
+	stageHandshake              // Handshake Secret
+	stageMaster                 // Master Secret
+)
+
+var stageNames = [...]string{
+	stageNone:      "no secret (use NewSchedule13)",
+	stageEarly:     "the Early Secret",
+	stageHandshake: "the Handshake Secret",
+	stageMaster:    "the Master Secret",
+}
+
+// Schedule13 walks the TLS 1.3 key schedule of RFC 8446 section 7.1 one
+// stage at a time: NewSchedule13 computes the Early Secret, SetSharedSecret
+// the Handshake Secret, DeriveMaster the Master Secret. Each derivation
+// method needs the schedule to be at its stage; calling one earlier or
+// later, or advancing out of order, panics, since only a bug in the
+// handshake code can do that.
+//
+// Each stage's secret is erased when the next one is derived, as section
+// 7.1 recommends. The traffic secrets returned are the caller's to keep.
+type Schedule13 struct {
+	hash   crypto.Hash
+	stage  stage
+	secret []byte // the secret of the current stage
+}
+
+// NewSchedule13 starts a key schedule for hash h and computes the Early
+// Secret, HKDF-Extract(0, PSK). A nil or empty psk stands for the zero
+// PSK (Hash.length zero bytes) used when no PSK is negotiated.
+func NewSchedule13(h crypto.Hash, psk []byte) *Schedule13 {
+	zero := zeros[:h.Size()]
+	if len(psk) == 0 {
+		psk = zero
+	}
+	return &Schedule13{hash: h, stage: stageEarly, secret: extract(h, zero, psk)}
+}
+
+// Hash returns the cipher suite hash the schedule was made with.
+func (s *Schedule13) Hash() crypto.Hash { return s.hash }
+
+// need panics unless the schedule is at stage want; name is the method.
+func (s *Schedule13) need(want stage, name string) {
+	if s.stage != want {
+		panic("keysched: Schedule13." + name + " needs " + stageNames[want] +
+			" but the schedule holds " + stageNames[s.stage])
+	}
+}
+
+// advance replaces the current secret by HKDF-Extract(Derive-Secret(.,
+// "derived", ""), ikm) and erases the old one. A nil or empty ikm stands
+// for the 0-value.
+func (s *Schedule13) advance(ikm []byte) {
+	derived := DeriveSecret(s.hash, s.secret, "derived", emptyHash(s.hash))
+	if len(ikm) == 0 {
+		ikm = zeros[:s.hash.Size()]
+	}
+	next := extract(s.hash, derived, ikm)
+	clear(derived)
+	clear(s.secret)
+	s.secret = next
+	s.stage++
+}
+
+// BinderKey returns binder_key, the base key of the PSK binders (RFC 8446
+// sections 4.2.11.2 and 7.1): label "ext binder" for an external PSK,
+// "res binder" for a resumption PSK, so one cannot stand for the other.
+// Needs the Early Secret.
+func (s *Schedule13) BinderKey(external bool) []byte {
+	s.need(stageEarly, "BinderKey")
+	label := "res binder"
+	if external {
+		label = "ext binder"
+	}
+	return DeriveSecret(s.hash, s.secret, label, emptyHash(s.hash))
+}
+
+// ClientEarlyTrafficSecret returns client_early_traffic_secret, which
+// protects 0-RTT data; th is the hash of the ClientHello. Needs the Early
+// Secret.
+func (s *Schedule13) ClientEarlyTrafficSecret(th []byte) []byte {
+	s.need(stageEarly, "ClientEarlyTrafficSecret")
+	return DeriveSecret(s.hash, s.secret, "c e traffic", th)
+}
+
+// EarlyExporterMasterSecret returns early_exporter_master_secret; th is
+// the hash of the ClientHello. Needs the Early Secret.
+func (s *Schedule13) EarlyExporterMasterSecret(th []byte) []byte {
+	s.need(stageEarly, "EarlyExporterMasterSecret")
+	return DeriveSecret(s.hash, s.secret, "e exp master", th)
+}
+
+// SetSharedSecret mixes in the (EC)DHE shared secret and moves the
+// schedule from the Early to the Handshake Secret. A nil or empty ecdhe
+// stands for the 0-value used by psk_ke, which has no (EC)DHE.
+func (s *Schedule13) SetSharedSecret(ecdhe []byte) {
+	s.need(stageEarly, "SetSharedSecret")
+	s.advance(ecdhe)
+}
+
+// ClientHandshakeTrafficSecret returns client_handshake_traffic_secret; th
+// is the hash of ClientHello...ServerHello. Needs the Handshake Secret.
+func (s *Schedule13) ClientHandshakeTrafficSecret(th []byte) []byte {
+	s.need(stageHandshake, "ClientHandshakeTrafficSecret")
+	return DeriveSecret(s.hash, s.secret, "c hs traffic", th)
+}
+
+// ServerHandshakeTrafficSecret returns server_handshake_traffic_secret; th
+// is the hash of ClientHello...ServerHello. Needs the Handshake Secret.
+func (s *Schedule13) ServerHandshakeTrafficSecret(th []byte) []byte {
+	s.need(stageHandshake, "ServerHandshakeTrafficSecret")
+	return DeriveSecret(s.hash, s.secret, "s hs traffic", th)
+}
+
+// DeriveMaster moves the schedule from the Handshake to the Master Secret,
+// whose input secret is always the 0-value.
+func (s *Schedule13) DeriveMaster() {
+	s.need(stageHandshake, "DeriveMaster")
+	s.advance(nil)
+}
+
+// ClientApplicationTrafficSecret returns
+// client_application_traffic_secret_0; th is the hash of
+// ClientHello...server Finished. Needs the Master Secret.
+func (s *Schedule13) ClientApplicationTrafficSecret(th []byte) []byte {
+	s.need(stageMaster, "ClientApplicationTrafficSecret")
+	return DeriveSecret(s.hash, s.secret, "c ap traffic", th)
+}
+
+// ServerApplicationTrafficSecret returns
+// server_application_traffic_secret_0; th is the hash of
+// ClientHello...server Finished. Needs the Master Secret.
+func (s *Schedule13) ServerApplicationTrafficSecret(th []byte) []byte {
+	s.need(stageMaster, "ServerApplicationTrafficSecret")
+	return DeriveSecret(s.hash, s.secret, "s ap traffic", th)
+}
+
+// ExporterMasterSecret returns exporter_master_secret; th is the hash of
+// ClientHello...server Finished. Needs the Master Secret.
+func (s *Schedule13) ExporterMasterSecret(th []byte) []byte {
+	s.need(stageMaster, "ExporterMasterSecret")
+	return DeriveSecret(s.hash, s.secret, "exp master", th)
+}
+
+// ResumptionMasterSecret returns resumption_master_secret; th is the hash
+// of ClientHello...client Finished (with any EndOfEarlyData and client
+// Certificate/CertificateVerify in between). Needs the Master Secret.
+func (s *Schedule13) ResumptionMasterSecret(th []byte) []byte {
+	s.need(stageMaster, "ResumptionMasterSecret")
+	return DeriveSecret(s.hash, s.secret, "res master", th)
+}

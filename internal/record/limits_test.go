@@ -1,0 +1,227 @@
+package record
+
+import (
+	"bytes"
+	"math"
+	"testing"
+
+	"padlock/internal/alert"
+)
+
+// read13 reads one record from wire with a fresh TLS 1.3 AES-128-GCM
+// reader keyed like craft13's records.
+func read13(t *testing.T, wire []byte) (ContentType, []byte, error) {
+	t.Helper()
+	r := NewReader(bytes.NewReader(wire))
+	r.SetVersion(Version13)
+	r.SetCipher(NewCipher13(newGCM(t, testKey16), testIV12))
+	return r.ReadRecord()
+}
+
+func read12(t *testing.T, wire []byte) (ContentType, []byte, error) {
+	t.Helper()
+	r := NewReader(bytes.NewReader(wire))
+	r.SetVersion(Version12)
+	r.SetCipher(NewCipher12(newGCM(t, testKey16), testIV12[:4], 8))
+	return r.ReadRecord()
+}
+
+func readPlain(wire []byte) (ContentType, []byte, error) {
+	return NewReader(bytes.NewReader(wire)).ReadRecord()
+}
+
+func header(t ContentType, n int) []byte {
+	h := make([]byte, HeaderLen)
+	putHeader(h, t, Version12, n)
+	return h
+}
+
+func TestLimits13(t *testing.T) {
+	gcm := newGCM(t, testKey16)
+	inner := func(content []byte, t ContentType, pad int) []byte {
+		b := append(bytes.Clone(content), byte(t))
+		return append(b, make([]byte, pad)...)
+	}
+	full := testData(MaxPlaintext)
+	tests := []struct {
+		name string
+		wire []byte
+		want alert.Description
+	}{
+		{"ciphertext 2^14+257", append(header(ApplicationData, MaxCiphertext13+1), make([]byte, MaxCiphertext13+1)...), alert.RecordOverflow},
+		{"ciphertext 2^14+256 of garbage", append(header(ApplicationData, MaxCiphertext13), make([]byte, MaxCiphertext13)...), alert.RecordOverflow},
+		{"plaintext 2^14+1", craft13(gcm, testIV12, 0, inner(testData(MaxPlaintext+1), ApplicationData, 0)), alert.RecordOverflow},
+		{"plaintext 2^14 plus padding", craft13(gcm, testIV12, 0, inner(full, ApplicationData, 1)), alert.RecordOverflow},
+		{"all-zero inner plaintext", craft13(gcm, testIV12, 0, make([]byte, 40)), alert.UnexpectedMessage},
+		{"empty inner plaintext", craft13(gcm, testIV12, 0, nil), alert.UnexpectedMessage},
+		{"protected change_cipher_spec", craft13(gcm, testIV12, 0, inner([]byte{1}, ChangeCipherSpec, 0)), alert.UnexpectedMessage},
+		{"unknown inner type", craft13(gcm, testIV12, 0, inner([]byte("x"), 24, 3)), alert.UnexpectedMessage},
+		{"empty handshake", craft13(gcm, testIV12, 0, inner(nil, Handshake, 5)), alert.UnexpectedMessage},
+		{"empty alert", craft13(gcm, testIV12, 0, inner(nil, Alert, 0)), alert.UnexpectedMessage},
+		{"wrong sequence number", craft13(gcm, testIV12, 1, inner([]byte("x"), Handshake, 0)), alert.BadRecordMAC},
+		{"short record", append(header(ApplicationData, 15), make([]byte, 15)...), alert.BadRecordMAC},
+		{"empty record", header(ApplicationData, 0), alert.BadRecordMAC},
+		{"outer handshake", append(header(Handshake, 20), make([]byte, 20)...), alert.UnexpectedMessage},
+		{"outer alert", append(header(Alert, 2), 2, 10), alert.UnexpectedMessage},
+		{"unknown outer type", append(header(24, 20), make([]byte, 20)...), alert.UnexpectedMessage},
+		{"outer type 0", append(header(0, 20), make([]byte, 20)...), alert.UnexpectedMessage},
+		{"version 2.0", append([]byte{23, 2, 0, 0, 20}, make([]byte, 20)...), alert.DecodeError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := read13(t, tt.wire)
+			wantAlert(t, err, tt.want)
+		})
+	}
+
+	// Every byte of a good record matters, the header included (it is the
+	// additional data).
+	good := craft13(gcm, testIV12, 0, inner([]byte("hello"), Handshake, 2))
+	if ct, p, err := read13(t, good); err != nil || ct != Handshake || string(p) != "hello" {
+		t.Fatalf("good record: %v %q %v", ct, p, err)
+	}
+	for i := 1; i < len(good); i++ {
+		if i == 1 || i == 3 || i == 4 {
+			continue // version major and length are checked before the AEAD
+		}
+		bad := bytes.Clone(good)
+		bad[i] ^= 0x01
+		_, _, err := read13(t, bad)
+		wantAlert(t, err, alert.BadRecordMAC)
+	}
+
+	// The largest legal record: 2^14 bytes of content and its type.
+	ct, p, err := read13(t, craft13(gcm, testIV12, 0, inner(full, ApplicationData, 0)))
+	if err != nil || ct != ApplicationData || !bytes.Equal(p, full) {
+		t.Fatalf("full record: %v %v", ct, err)
+	}
+	// A zero-length application data record is fine (section 5.4).
+	if ct, p, err := read13(t, craft13(gcm, testIV12, 0, inner(nil, ApplicationData, 9))); err != nil || ct != ApplicationData || len(p) != 0 {
+		t.Fatalf("empty application data: %v %v", ct, err)
+	}
+}
+
+func TestChangeCipherSpec13(t *testing.T) {
+	// A plaintext change_cipher_spec arrives between protected records
+	// and is returned as is; the connection decides (RFC 8446 section 5).
+	var wire bytes.Buffer
+	w := suites[1].writer(t, &wire)
+	w.WriteRecord(Handshake, []byte("one"))
+	if err := w.WriteChangeCipherSpec(); err != nil {
+		t.Fatal(err)
+	}
+	w.WriteRecord(Handshake, []byte("two"))
+	if got := wire.Bytes()[HeaderLen+3+1+16:][:6]; !bytes.Equal(got, []byte{20, 3, 3, 0, 1, 1}) {
+		t.Fatalf("CCS record %x", got)
+	}
+	types, payloads := readAll(t, suites[1].reader(t, &wire))
+	if len(types) != 3 || types[1] != ChangeCipherSpec || !bytes.Equal(payloads[1], []byte{1}) || string(payloads[2]) != "two" {
+		t.Fatalf("got %v %q", types, payloads)
+	}
+	if w.cipher.Seq() != 2 {
+		t.Fatalf("the CCS record used a sequence number: Seq = %d", w.cipher.Seq())
+	}
+	// A huge one is still a plaintext record.
+	r := suites[1].reader(t, bytes.NewReader(append(header(ChangeCipherSpec, MaxPlaintext+1), make([]byte, MaxPlaintext+1)...)))
+	_, _, err := r.ReadRecord()
+	wantAlert(t, err, alert.RecordOverflow)
+	// And the writer refuses a protected one.
+	_, err = w.WriteRecord(ChangeCipherSpec, []byte{1})
+	wantAlert(t, err, alert.InternalError)
+}
+
+func TestLimits12(t *testing.T) {
+	gcm := newGCM(t, testKey16)
+	salt := testIV12[:4]
+	good := craft12(gcm, salt, 0, Handshake, []byte("hello"))
+	tests := []struct {
+		name string
+		wire []byte
+		want alert.Description
+	}{
+		{"ciphertext 2^14+2049", append(header(ApplicationData, MaxCiphertext12+1), make([]byte, MaxCiphertext12+1)...), alert.RecordOverflow},
+		{"plaintext 2^14+1", craft12(gcm, salt, 0, ApplicationData, testData(MaxPlaintext+1)), alert.RecordOverflow},
+		{"short record", append(header(ApplicationData, 23), make([]byte, 23)...), alert.BadRecordMAC},
+		{"type changed", append([]byte{byte(Alert)}, good[1:]...), alert.BadRecordMAC},
+		{"explicit nonce changed", func() []byte { b := bytes.Clone(good); b[HeaderLen+7] ^= 1; return b }(), alert.BadRecordMAC},
+		{"tag changed", func() []byte { b := bytes.Clone(good); b[len(b)-1] ^= 1; return b }(), alert.BadRecordMAC},
+		// The explicit nonce is the peer's choice, but the AAD holds our
+		// sequence number: a record sealed for seq 1 fails at seq 0.
+		{"wrong sequence number", craft12(gcm, salt, 1, Handshake, []byte("x")), alert.BadRecordMAC},
+		{"unknown type", append(header(19, 30), make([]byte, 30)...), alert.UnexpectedMessage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := read12(t, tt.wire)
+			wantAlert(t, err, tt.want)
+		})
+	}
+	if ct, p, err := read12(t, good); err != nil || ct != Handshake || string(p) != "hello" {
+		t.Fatalf("good record: %v %q %v", ct, p, err)
+	}
+	full := testData(MaxPlaintext)
+	if _, p, err := read12(t, craft12(gcm, salt, 0, ApplicationData, full)); err != nil || !bytes.Equal(p, full) {
+		t.Fatalf("full record: %v", err)
+	}
+}
+
+func TestLimitsPlaintext(t *testing.T) {
+	_, _, err := readPlain(append(header(Handshake, MaxPlaintext+1), make([]byte, MaxPlaintext+1)...))
+	wantAlert(t, err, alert.RecordOverflow)
+	_, _, err = readPlain(header(99, 0))
+	wantAlert(t, err, alert.UnexpectedMessage)
+	_, _, err = readPlain([]byte{22, 4, 3, 0, 0})
+	wantAlert(t, err, alert.DecodeError)
+
+	ct, p, err := readPlain(append(header(Handshake, MaxPlaintext), make([]byte, MaxPlaintext)...))
+	if err != nil || ct != Handshake || len(p) != MaxPlaintext {
+		t.Fatalf("full plaintext record: %v", err)
+	}
+	// Zero-length records of any type pass this layer; any legacy version
+	// 3.x does too (RFC 8446 section 5.1: it MUST be ignored).
+	for _, h := range [][]byte{{21, 3, 1, 0, 0}, {22, 3, 0, 0, 0}, {20, 3, 0x7f, 0, 0}} {
+		if ct, p, err := readPlain(h); err != nil || ct != ContentType(h[0]) || len(p) != 0 {
+			t.Fatalf("%x: %v %v", h, ct, err)
+		}
+	}
+}
+
+func TestSequenceExhaustion(t *testing.T) {
+	for _, s := range suites[1:] {
+		t.Run(s.name, func(t *testing.T) {
+			var wire bytes.Buffer
+			w := s.writer(t, &wire)
+			r := s.reader(t, &wire)
+			w.cipher.seq = math.MaxUint64 - 1
+			r.cipher.seq = math.MaxUint64 - 1
+			if _, err := w.WriteRecord(ApplicationData, []byte("last")); err != nil {
+				t.Fatal(err)
+			}
+			if _, p, err := r.ReadRecord(); err != nil || string(p) != "last" {
+				t.Fatalf("last record: %v", err)
+			}
+			// The sequence number must not wrap (RFC 8446 section 5.3).
+			_, err := w.WriteRecord(ApplicationData, []byte("wrap"))
+			wantAlert(t, err, alert.InternalError)
+			s.writer(t, &wire).WriteRecord(ApplicationData, []byte("x"))
+			_, _, err = r.ReadRecord()
+			wantAlert(t, err, alert.InternalError)
+			if w.cipher.Seq() != math.MaxUint64 || r.cipher.Seq() != math.MaxUint64 {
+				t.Fatal("sequence number moved")
+			}
+		})
+	}
+}
+
+func TestVersionMismatch(t *testing.T) {
+	var wire bytes.Buffer
+	w := suites[1].writer(t, &wire)
+	w.SetVersion(Version12)
+	_, err := w.WriteRecord(ApplicationData, nil)
+	wantAlert(t, err, alert.InternalError)
+
+	r := suites[3].reader(t, bytes.NewReader(craft12(newGCM(t, testKey16), testIV12[:4], 0, Handshake, []byte("x"))))
+	r.SetVersion(Version13)
+	_, _, err = r.ReadRecord()
+	wantAlert(t, err, alert.InternalError)
+}

@@ -1,0 +1,186 @@
+package record
+
+import (
+	"io"
+
+	"padlock/internal/alert"
+)
+
+// readBufferSize fits the largest record either version allows, so every
+// record lies whole in the buffer; what a read brings in beyond the record
+// being assembled is the start of the next ones.
+const readBufferSize = HeaderLen + MaxCiphertext12
+
+// maxEmptyReads is how many (0, nil) results from the underlying reader
+// are tolerated in a row before giving up with io.ErrNoProgress.
+const maxEmptyReads = 100
+
+// Reader reads records from a byte stream, usually a net.Conn, through one
+// buffer that it fills with as much as each read returns and reuses for
+// every record. It is not safe for concurrent use.
+type Reader struct {
+	conn    io.Reader
+	buf     []byte
+	start   int // first byte not yet returned
+	end     int // end of the bytes read
+	cipher  *Cipher
+	version uint16
+	started bool  // a record has been returned: SSL 2.0 detection is over
+	pending error // a read error that came with bytes still unused
+}
+
+// NewReader returns a Reader of plaintext records from r.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{conn: r, buf: make([]byte, readBufferSize)}
+}
+
+// SetCipher sets the protection of the records that follow; nil means
+// plaintext. The Cipher's sequence number continues where it stands.
+func (r *Reader) SetCipher(c *Cipher) { r.cipher = c }
+
+// SetVersion records the negotiated version, Version13 or Version12. A
+// Cipher of the other version is then refused with alert.InternalError.
+func (r *Reader) SetVersion(v uint16) { r.version = v }
+
+// Buffered returns how many bytes have been read from the stream but not
+// yet returned as records. It is non-zero at a key change when the peer
+// sent more records right behind the last one under the old key, which
+// RFC 8446 section 5.1 requires the connection to check for handshake
+// messages that must align with a record boundary.
+func (r *Reader) Buffered() int { return r.end - r.start }
+
+// ReadRecord returns the next record's content type and plaintext. The
+// plaintext aliases the Reader's buffer and is valid until the next call.
+//
+// With a TLS 1.3 Cipher, records must be application_data on the outside,
+// and the inner content type is returned; only a plaintext
+// change_cipher_spec record, which RFC 8446 section 5 lets arrive between
+// protected records, is returned as it is, and the connection decides
+// whether to drop it.
+//
+// Errors are *alert.Error for bad records, ErrSSLv2ClientHello, or the
+// stream's error. A bad record has been consumed, and the Reader may go on
+// (a server skipping rejected early data does). Stream errors such as
+// timeouts keep the bytes read so far: a later call resumes the same
+// record. io.EOF is returned only at a record boundary, and
+// io.ErrUnexpectedEOF inside a record.
+func (r *Reader) ReadRecord() (ContentType, []byte, error) {
+	if err := r.fill(HeaderLen); err != nil {
+		if err == io.EOF && r.Buffered() > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, nil, err
+	}
+	t, length, err := r.parseHeader(r.buf[r.start : r.start+HeaderLen])
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := r.fill(HeaderLen + length); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, nil, err
+	}
+	rec := r.buf[r.start : r.start+HeaderLen+length]
+	r.start += len(rec)
+	r.started = true
+	if !r.protected(t) {
+		return t, rec[HeaderLen:], nil
+	}
+	if r.cipher.version == Version13 {
+		return r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:])
+	}
+	pt, err := r.cipher.open12(rec[:HeaderLen], rec[HeaderLen:])
+	if err != nil {
+		return 0, nil, err
+	}
+	return t, pt, nil
+}
+
+// protected reports whether a record of outer type t is to be opened with
+// the Cipher. In TLS 1.3 a change_cipher_spec record is never protected:
+// it must be recognised before deprotection (RFC 8446 section 5).
+func (r *Reader) protected(t ContentType) bool {
+	c := r.cipher
+	return c != nil && !(c.version == Version13 && t == ChangeCipherSpec)
+}
+
+// parseHeader checks a record header and returns the outer content type and
+// the fragment length, before any of the fragment needs to be read.
+func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
+	// RFC 5246 Appendix E.2: msg_length with its high bit set, then
+	// msg_type 1. No TLS record starts with a byte >= 0x80.
+	if !r.started && h[0]&0x80 != 0 && h[2] == 1 {
+		return 0, 0, ErrSSLv2ClientHello
+	}
+	t, n := ContentType(h[0]), int(h[3])<<8|int(h[4])
+	if !t.known() {
+		return 0, 0, alert.New(alert.UnexpectedMessage, "record: unknown content type %d", h[0])
+	}
+	// legacy_record_version MUST be ignored (RFC 8446 5.1), but records
+	// with a version below 0x0300 SHOULD NOT be accepted (Appendix D.5):
+	// anything not 3.x is not TLS. No RFC names an alert for it; the
+	// field is out of its range, which is decode_error (section 6.2).
+	if h[1] != 3 {
+		return 0, 0, alert.New(alert.DecodeError, "record: version %d.%d is not TLS", h[1], h[2])
+	}
+	if !r.protected(t) {
+		if n > MaxPlaintext {
+			return 0, 0, alert.New(alert.RecordOverflow, "record: %d-byte plaintext %v record", n, t)
+		}
+		return t, n, nil
+	}
+	c := r.cipher
+	if err := c.checkVersion(r.version); err != nil {
+		return 0, 0, err
+	}
+	if c.version == Version13 {
+		// The outer opaque_type is always application_data (5.2).
+		if t != ApplicationData {
+			return 0, 0, alert.New(alert.UnexpectedMessage, "record: %v record where a protected record was due", t)
+		}
+		if n > MaxCiphertext13 {
+			return 0, 0, alert.New(alert.RecordOverflow, "record: %d-byte TLS 1.3 ciphertext", n)
+		}
+	} else if n > MaxCiphertext12 {
+		return 0, 0, alert.New(alert.RecordOverflow, "record: %d-byte TLS 1.2 ciphertext", n)
+	}
+	return t, n, nil
+}
+
+// fill makes sure at least need bytes are buffered after r.start, reading
+// as much as the stream offers each time and moving the unreturned bytes
+// to the front when the record would not fit behind them.
+func (r *Reader) fill(need int) error {
+	if r.start == r.end {
+		r.start, r.end = 0, 0
+	}
+	if r.end-r.start >= need {
+		return nil
+	}
+	if r.start+need > len(r.buf) {
+		r.end = copy(r.buf, r.buf[r.start:r.end])
+		r.start = 0
+	}
+	if err := r.pending; err != nil {
+		r.pending = nil
+		return err
+	}
+	for empty := 0; r.end-r.start < need; {
+		n, err := r.conn.Read(r.buf[r.end:])
+		r.end += n
+		if err != nil {
+			if r.end-r.start >= need {
+				r.pending = err // report it when more bytes are needed
+				return nil
+			}
+			return err
+		}
+		if n == 0 {
+			if empty++; empty >= maxEmptyReads {
+				return io.ErrNoProgress
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package wire
+
+import (
+	"golang.org/x/crypto/cryptobyte"
+
+	"padlock/internal/alert"
+)
+
+// CertificateRequest13 is the TLS 1.3 CertificateRequest (RFC 8446
+// section 4.3.2).
+type CertificateRequest13 struct {
+	Context                 []byte   // certificate_request_context
+	SignatureAlgorithms     []uint16 // mandatory
+	SignatureAlgorithmsCert []uint16
+	CertificateAuthorities  [][]byte // DER distinguished names
+
+	// Extensions lists, after Unmarshal, every extension in wire order.
+	// Marshal ignores it.
+	Extensions []Extension
+}
+
+// Type returns TypeCertificateRequest.
+func (m *CertificateRequest13) Type() uint8 { return TypeCertificateRequest }
+
+// Marshal returns the complete CertificateRequest message.
+func (m *CertificateRequest13) Marshal() []byte {
+	return marshalMessage(TypeCertificateRequest, 64, func(b *cryptobyte.Builder) {
+		addOpaque8(b, m.Context)
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+			addExtension(b, ExtSignatureAlgorithms, func(b *cryptobyte.Builder) { addUint16s(b, m.SignatureAlgorithms) })
+			if len(m.SignatureAlgorithmsCert) > 0 {
+				addExtension(b, ExtSignatureAlgorithmsCert, func(b *cryptobyte.Builder) { addUint16s(b, m.SignatureAlgorithmsCert) })
+			}
+			if len(m.CertificateAuthorities) > 0 {
+				addExtension(b, ExtCertificateAuthorities, func(b *cryptobyte.Builder) { addDistinguishedNames(b, m.CertificateAuthorities) })
+			}
+		})
+	})
+}
+
+// Unmarshal decodes a complete TLS 1.3 CertificateRequest message into m,
+// replacing all of its fields. The fields alias msg. A request without
+// signature_algorithms fails with missing_extension (RFC 8446 section
+// 4.3.2: "The signature_algorithms extension MUST be specified").
+func (m *CertificateRequest13) Unmarshal(msg []byte) error {
+	*m = CertificateRequest13{}
+	if err := m.unmarshal(msg); err != nil {
+		*m = CertificateRequest13{}
+		return err
+	}
+	return nil
+}
+
+func (m *CertificateRequest13) unmarshal(msg []byte) error {
+	s, err := readBody(msg, TypeCertificateRequest)
+	if err != nil {
+		return err
+	}
+	if !readOpaque8(&s, 0, &m.Context) {
+		return decodeError("CertificateRequest", "certificate_request_context")
+	}
+	if m.Extensions, err = readExtensions(&s, "CertificateRequest"); err != nil {
+		return err
+	}
+	if err := parseExtensions(m.Extensions, "CertificateRequest", m.parseExtension); err != nil {
+		return err
+	}
+	if m.SignatureAlgorithms == nil {
+		return alert.New(alert.MissingExtension, "wire: CertificateRequest without signature_algorithms")
+	}
+	return nil
+}
+
+func (m *CertificateRequest13) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
+	switch typ {
+	case ExtSignatureAlgorithms:
+		return readUint16s(data, &m.SignatureAlgorithms), nil
+	case ExtSignatureAlgorithmsCert:
+		return readUint16s(data, &m.SignatureAlgorithmsCert), nil
+	case ExtCertificateAuthorities:
+		return readDistinguishedNames(data, false, &m.CertificateAuthorities), nil
+	}
+	return true, nil
+}
+
+// CertificateRequest12 is the TLS 1.2 CertificateRequest (RFC 5246
+// section 7.4.4).
+type CertificateRequest12 struct {
+	CertificateTypes       []uint8  // certificate_types<1..2^8-1>
+	SignatureAlgorithms    []uint16 // supported_signature_algorithms<2..2^16-2>
+	CertificateAuthorities [][]byte // DER distinguished names, possibly none
+}
+
+// Type returns TypeCertificateRequest.
+func (m *CertificateRequest12) Type() uint8 { return TypeCertificateRequest }
+
+// Marshal returns the complete CertificateRequest message.
+func (m *CertificateRequest12) Marshal() []byte {
+	return marshalMessage(TypeCertificateRequest, 64, func(b *cryptobyte.Builder) {
+		addUint8s(b, m.CertificateTypes)
+		addUint16s(b, m.SignatureAlgorithms)
+		addDistinguishedNames(b, m.CertificateAuthorities)
+	})
+}
+
+// Unmarshal decodes a complete TLS 1.2 CertificateRequest message into
+// m, replacing all of its fields. The fields alias msg.
+func (m *CertificateRequest12) Unmarshal(msg []byte) error {
+	*m = CertificateRequest12{}
+	s, err := readBody(msg, TypeCertificateRequest)
+	if err != nil {
+		return err
+	}
+	var r CertificateRequest12
+	if !readUint8s(&s, &r.CertificateTypes) || !readUint16s(&s, &r.SignatureAlgorithms) ||
+		!readDistinguishedNames(&s, true, &r.CertificateAuthorities) || !s.Empty() {
+		return decodeError("CertificateRequest", "body")
+	}
+	*m = r
+	return nil
+}

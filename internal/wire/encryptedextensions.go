@@ -1,0 +1,88 @@
+package wire
+
+import "golang.org/x/crypto/cryptobyte"
+
+// EncryptedExtensions carries the TLS 1.3 server's extensions that are not
+// needed to set up the handshake keys (RFC 8446 section 4.3.1).
+type EncryptedExtensions struct {
+	ServerNameAck   bool   // empty server_name: the server used the client's name (RFC 6066 section 3)
+	ALPNProtocol    string // the one selected protocol (RFC 7301 section 3.1)
+	SupportedGroups []uint16
+	EarlyData       bool   // empty early_data: 0-RTT accepted (RFC 8446 section 4.2.10)
+	RecordSizeLimit uint16 // RFC 8449; 0 means absent
+
+	// Extensions lists, after Unmarshal, every extension in wire order.
+	// Marshal ignores it.
+	Extensions []Extension
+
+	// Raw is the complete message that Unmarshal decoded.
+	Raw []byte
+}
+
+// Type returns TypeEncryptedExtensions.
+func (m *EncryptedExtensions) Type() uint8 { return TypeEncryptedExtensions }
+
+// Marshal returns the complete EncryptedExtensions message, its
+// extensions in the order of RFC 8448's traces.
+func (m *EncryptedExtensions) Marshal() []byte {
+	return marshalMessage(TypeEncryptedExtensions, 64, func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(m.addExtensions)
+	})
+}
+
+func (m *EncryptedExtensions) addExtensions(b *cryptobyte.Builder) {
+	if len(m.SupportedGroups) > 0 {
+		addExtension(b, ExtSupportedGroups, func(b *cryptobyte.Builder) { addUint16s(b, m.SupportedGroups) })
+	}
+	if m.RecordSizeLimit != 0 {
+		addExtension(b, ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(m.RecordSizeLimit) })
+	}
+	if m.ServerNameAck {
+		addEmptyExtension(b, ExtServerName)
+	}
+	if m.EarlyData {
+		addEmptyExtension(b, ExtEarlyData)
+	}
+	if m.ALPNProtocol != "" {
+		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) { addProtocolNames(b, m.ALPNProtocol) })
+	}
+}
+
+// Unmarshal decodes a complete EncryptedExtensions message into m,
+// replacing all of its fields. The fields alias msg.
+func (m *EncryptedExtensions) Unmarshal(msg []byte) error {
+	*m = EncryptedExtensions{}
+	if err := m.unmarshal(msg); err != nil {
+		*m = EncryptedExtensions{}
+		return err
+	}
+	m.Raw = msg
+	return nil
+}
+
+func (m *EncryptedExtensions) unmarshal(msg []byte) error {
+	s, err := readBody(msg, TypeEncryptedExtensions)
+	if err != nil {
+		return err
+	}
+	if m.Extensions, err = readExtensions(&s, "EncryptedExtensions"); err != nil {
+		return err
+	}
+	return parseExtensions(m.Extensions, "EncryptedExtensions", m.parseExtension)
+}
+
+func (m *EncryptedExtensions) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
+	switch typ {
+	case ExtServerName:
+		m.ServerNameAck = true
+	case ExtALPN:
+		return readSelectedProtocol(data, &m.ALPNProtocol), nil
+	case ExtSupportedGroups:
+		return readUint16s(data, &m.SupportedGroups), nil
+	case ExtEarlyData:
+		m.EarlyData = true
+	case ExtRecordSizeLimit:
+		return readRecordSizeLimit(data, &m.RecordSizeLimit)
+	}
+	return true, nil
+}

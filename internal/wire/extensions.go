@@ -1,0 +1,193 @@
+package wire
+
+import (
+	"fmt"
+	"slices"
+
+	"golang.org/x/crypto/cryptobyte"
+
+	"padlock/internal/alert"
+)
+
+// Extension types (RFC 8446 section 4.2 and the RFCs it cites).
+const (
+	ExtServerName              uint16 = 0
+	ExtStatusRequest           uint16 = 5
+	ExtSupportedGroups         uint16 = 10
+	ExtECPointFormats          uint16 = 11
+	ExtSignatureAlgorithms     uint16 = 13
+	ExtALPN                    uint16 = 16
+	ExtSCT                     uint16 = 18
+	ExtPadding                 uint16 = 21
+	ExtExtendedMasterSecret    uint16 = 23
+	ExtRecordSizeLimit         uint16 = 28
+	ExtSessionTicket           uint16 = 35
+	ExtPreSharedKey            uint16 = 41
+	ExtEarlyData               uint16 = 42
+	ExtSupportedVersions       uint16 = 43
+	ExtCookie                  uint16 = 44
+	ExtPSKKeyExchangeModes     uint16 = 45
+	ExtCertificateAuthorities  uint16 = 47
+	ExtSignatureAlgorithmsCert uint16 = 50
+	ExtKeyShare                uint16 = 51
+	ExtRenegotiationInfo       uint16 = 0xff01
+)
+
+var extensionNames = map[uint16]string{
+	ExtServerName:              "server_name",
+	ExtStatusRequest:           "status_request",
+	ExtSupportedGroups:         "supported_groups",
+	ExtECPointFormats:          "ec_point_formats",
+	ExtSignatureAlgorithms:     "signature_algorithms",
+	ExtALPN:                    "application_layer_protocol_negotiation",
+	ExtSCT:                     "signed_certificate_timestamp",
+	ExtPadding:                 "padding",
+	ExtExtendedMasterSecret:    "extended_master_secret",
+	ExtRecordSizeLimit:         "record_size_limit",
+	ExtSessionTicket:           "session_ticket",
+	ExtPreSharedKey:            "pre_shared_key",
+	ExtEarlyData:               "early_data",
+	ExtSupportedVersions:       "supported_versions",
+	ExtCookie:                  "cookie",
+	ExtPSKKeyExchangeModes:     "psk_key_exchange_modes",
+	ExtCertificateAuthorities:  "certificate_authorities",
+	ExtSignatureAlgorithmsCert: "signature_algorithms_cert",
+	ExtKeyShare:                "key_share",
+	ExtRenegotiationInfo:       "renegotiation_info",
+}
+
+// ExtensionName returns the RFC name of an extension type, such as
+// "key_share", "GREASE(0x0a0a)" for a GREASE value, or "unknown(N)".
+func ExtensionName(t uint16) string {
+	if n, ok := extensionNames[t]; ok {
+		return n
+	}
+	if IsGREASE(t) {
+		return fmt.Sprintf("GREASE(%#04x)", t)
+	}
+	return fmt.Sprintf("unknown(%d)", t)
+}
+
+// IsGREASE reports whether v is one of the sixteen reserved GREASE values
+// 0x0a0a, 0x1a1a, ..., 0xfafa (RFC 8701 section 2), which a peer may put
+// in any list of cipher suites, groups, extensions or versions.
+func IsGREASE(v uint16) bool {
+	return v&0x0f0f == 0x0a0a && v>>8 == v&0xff
+}
+
+// Extension is one extension as it appears on the wire: its type and its
+// extension_data.
+type Extension struct {
+	Type uint16
+	Data []byte
+}
+
+// KeyShare is a KeyShareEntry (RFC 8446 section 4.2.8): a named group and
+// the key_exchange value for it.
+type KeyShare struct {
+	Group uint16
+	Data  []byte
+}
+
+// PSKIdentity is a PskIdentity of the pre_shared_key extension (RFC 8446
+// section 4.2.11).
+type PSKIdentity struct {
+	Identity            []byte
+	ObfuscatedTicketAge uint32
+}
+
+// readExtensions reads an extension block, Extension extensions<0..2^16-1>,
+// that must be all that is left of s, and returns its entries in wire
+// order (nil if there are none). A type that appears twice is malformed
+// (RFC 8446 section 4.2: "There MUST NOT be more than one extension of
+// the same type in a given extension block").
+func readExtensions(s *cryptobyte.String, msg string) ([]Extension, error) {
+	var block cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
+		return nil, decodeError(msg, "extensions")
+	}
+	return readExtensionList(block, msg)
+}
+
+// readExtensionList is readExtensions for the contents of the block,
+// without its length prefix.
+func readExtensionList(block cryptobyte.String, msg string) ([]Extension, error) {
+	var buf [24]Extension // most blocks fit: one exact allocation below
+	exts := buf[:0]
+	for !block.Empty() {
+		var e Extension
+		var data cryptobyte.String
+		if !block.ReadUint16(&e.Type) || !block.ReadUint16LengthPrefixed(&data) {
+			return nil, decodeError(msg, "extensions")
+		}
+		e.Data = clip(data)
+		exts = append(exts, e)
+	}
+	if len(exts) == 0 {
+		return nil, nil
+	}
+	if t, dup := findDuplicate(exts); dup {
+		return nil, alert.New(alert.DecodeError, "wire: %s: duplicate %s extension", msg, ExtensionName(t))
+	}
+	return slices.Clone(exts), nil
+}
+
+// findDuplicate returns a type that appears twice in exts, if any.
+func findDuplicate(exts []Extension) (uint16, bool) {
+	if len(exts) <= 32 {
+		for i := range exts {
+			for j := range i {
+				if exts[i].Type == exts[j].Type {
+					return exts[i].Type, true
+				}
+			}
+		}
+		return 0, false
+	}
+	types := make([]uint16, len(exts))
+	for i, e := range exts {
+		types[i] = e.Type
+	}
+	slices.Sort(types)
+	for i := 1; i < len(types); i++ {
+		if types[i] == types[i-1] {
+			return types[i], true
+		}
+	}
+	return 0, false
+}
+
+// parseExtensions calls parse on each extension in exts, turning a false
+// result or unread extension data into a decode_error. parse returns an
+// error itself when the RFC names another alert.
+func parseExtensions(exts []Extension, msg string, parse func(typ uint16, data *cryptobyte.String) (bool, error)) error {
+	for _, e := range exts {
+		data := cryptobyte.String(e.Data)
+		ok, err := parse(e.Type, &data)
+		if err != nil {
+			return err
+		}
+		if !ok || !data.Empty() {
+			return decodeError(msg, ExtensionName(e.Type)+" extension")
+		}
+	}
+	return nil
+}
+
+// addExtension writes one extension whose data addData produces.
+func addExtension(b *cryptobyte.Builder, typ uint16, addData cryptobyte.BuilderContinuation) {
+	b.AddUint16(typ)
+	b.AddUint16LengthPrefixed(addData)
+}
+
+// addEmptyExtension writes an extension with empty extension_data.
+func addEmptyExtension(b *cryptobyte.Builder, typ uint16) {
+	b.AddUint16(typ)
+	b.AddUint16(0)
+}
+
+// addRawExtension writes an extension whose data is already encoded.
+func addRawExtension(b *cryptobyte.Builder, typ uint16, data []byte) {
+	b.AddUint16(typ)
+	addOpaque16(b, data)
+}

@@ -1,0 +1,98 @@
+package wire
+
+import "golang.org/x/crypto/cryptobyte"
+
+// parseExtension decodes one ServerHello extension into its typed field.
+func (m *ServerHello) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
+	switch typ {
+	case ExtSupportedVersions:
+		return readNonZero16(data, "selected_version", &m.SupportedVersion)
+	case ExtKeyShare:
+		// RFC 8446 section 4.2.8: a HelloRetryRequest carries only the
+		// selected_group, a ServerHello a whole KeyShareEntry.
+		if m.IsHelloRetryRequest() {
+			return readNonZero16(data, "selected_group", &m.SelectedGroup)
+		}
+		if !readKeyShare(data, &m.KeyShare) {
+			return false, nil
+		}
+		if m.KeyShare.Group == 0 {
+			return false, errZero("key_share group")
+		}
+	case ExtCookie:
+		return readOpaque16(data, 1, &m.Cookie), nil
+	case ExtPreSharedKey:
+		m.HasSelectedIdentity = true
+		return data.ReadUint16(&m.SelectedIdentity), nil
+	case ExtALPN:
+		return readSelectedProtocol(data, &m.ALPNProtocol), nil
+	case ExtExtendedMasterSecret:
+		m.ExtendedMasterSecret = true
+	case ExtSessionTicket:
+		m.SessionTicketSupported = true // empty (RFC 5077 section 3.2)
+	case ExtRenegotiationInfo:
+		m.SecureRenegotiationSupported = true
+		return readOpaque8(data, 0, &m.SecureRenegotiation), nil
+	case ExtECPointFormats:
+		return readUint8s(data, &m.ECPointFormats), nil
+	case ExtStatusRequest:
+		m.StatusRequest = true // empty (RFC 6066 section 8)
+	}
+	return true, nil
+}
+
+// hasExtensions reports whether Marshal writes any extension.
+func (m *ServerHello) hasExtensions() bool {
+	return m.SupportedVersion != 0 || m.KeyShare.Group != 0 || m.SelectedGroup != 0 ||
+		len(m.Cookie) > 0 || m.HasSelectedIdentity || m.ALPNProtocol != "" ||
+		m.ExtendedMasterSecret || m.SessionTicketSupported || m.SecureRenegotiationSupported ||
+		len(m.ECPointFormats) > 0 || m.StatusRequest
+}
+
+// addExtensions writes the extension block's contents: first the TLS 1.2
+// extensions, then the TLS 1.3 ones in the order of RFC 8448's traces.
+func (m *ServerHello) addExtensions(b *cryptobyte.Builder) {
+	if m.SecureRenegotiationSupported {
+		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) { addOpaque8(b, m.SecureRenegotiation) })
+	}
+	if m.ExtendedMasterSecret {
+		addEmptyExtension(b, ExtExtendedMasterSecret)
+	}
+	if m.SessionTicketSupported {
+		addEmptyExtension(b, ExtSessionTicket)
+	}
+	if len(m.ECPointFormats) > 0 {
+		addExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) { addUint8s(b, m.ECPointFormats) })
+	}
+	if m.ALPNProtocol != "" {
+		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) { addProtocolNames(b, m.ALPNProtocol) })
+	}
+	if m.StatusRequest {
+		addEmptyExtension(b, ExtStatusRequest)
+	}
+	if m.HasSelectedIdentity {
+		addExtension(b, ExtPreSharedKey, func(b *cryptobyte.Builder) { b.AddUint16(m.SelectedIdentity) })
+	}
+	m.addKeyShare(b)
+	if len(m.Cookie) > 0 {
+		addExtension(b, ExtCookie, func(b *cryptobyte.Builder) { addOpaque16(b, m.Cookie) })
+	}
+	if m.SupportedVersion != 0 {
+		addExtension(b, ExtSupportedVersions, func(b *cryptobyte.Builder) { b.AddUint16(m.SupportedVersion) })
+	}
+}
+
+// addKeyShare writes key_share in the form the message needs: the
+// selected_group of a HelloRetryRequest or the KeyShareEntry of a
+// ServerHello.
+func (m *ServerHello) addKeyShare(b *cryptobyte.Builder) {
+	if m.IsHelloRetryRequest() {
+		if m.SelectedGroup != 0 {
+			addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) { b.AddUint16(m.SelectedGroup) })
+		}
+		return
+	}
+	if m.KeyShare.Group != 0 {
+		addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) { addKeyShare(b, m.KeyShare) })
+	}
+}

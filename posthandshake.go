@@ -1,0 +1,147 @@
+package padlock
+
+import (
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// handlePostHandshake processes the whole handshake messages that arrived
+// after the handshake: NewSessionTicket and KeyUpdate in TLS 1.3;
+// HelloRequest and renegotiation attempts in TLS 1.2, both refused.
+func (c *Conn) handlePostHandshake() error {
+	for {
+		n, ok := wire.SplitMessage(c.in.hsBuf)
+		if ok && n-4 > c.config.maxHandshakeMessage() {
+			return alertf(alert.RecordOverflow, "post-handshake message of %d bytes", n-4)
+		}
+		if !ok || len(c.in.hsBuf) < n {
+			return nil // wait for the rest
+		}
+		raw, err := c.readHandshakeRaw()
+		if err != nil {
+			return err
+		}
+		if err := c.handlePostHandshakeMessage(raw); err != nil {
+			return err
+		}
+	}
+}
+
+func (c *Conn) handlePostHandshakeMessage(raw []byte) error {
+	m, err := wire.Parse(raw, c.vers == VersionTLS13)
+	if err != nil {
+		return alert.Wrap(alert.DecodeError, err)
+	}
+	c.traceMessage(trace.Received, raw, m)
+	switch m := m.(type) {
+	case *wire.KeyUpdate:
+		if c.vers == VersionTLS13 {
+			return c.handleKeyUpdate(m)
+		}
+	case *wire.NewSessionTicket13:
+		if c.vers == VersionTLS13 && c.isClient {
+			return c.handleNewSessionTicket13(m)
+		}
+	case *wire.HelloRequest:
+		if c.vers == VersionTLS12 && c.isClient {
+			// RFC 5746 section 4.2: a client that will not renegotiate
+			// says so with a warning and goes on.
+			c.sendWarning(alert.NoRenegotiation)
+			return nil
+		}
+	case *wire.ClientHello:
+		if c.vers == VersionTLS12 && !c.isClient {
+			return alertf(alert.NoRenegotiation, "renegotiation refused")
+		}
+	}
+	return alertf(alert.UnexpectedMessage, "%s after the handshake", wire.TypeName(raw[0]))
+}
+
+// sendWarning sends a TLS 1.2 warning alert, which does not end the
+// connection.
+func (c *Conn) sendWarning(d alert.Description) {
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.err != nil {
+		return
+	}
+	c.out.w.WriteRecord(recordAlert, []byte{1, byte(d)})
+	c.traceAlert(trace.Sent, d)
+}
+
+// handleKeyUpdate switches the read side to the next traffic secret and,
+// when the peer asks, updates this side's keys too (RFC 8446 section
+// 4.6.3).
+func (c *Conn) handleKeyUpdate(m *wire.KeyUpdate) error {
+	c.in.keyUpd++
+	if c.in.keyUpd > maxKeyUpdates {
+		return alertf(alert.UnexpectedMessage, "too many KeyUpdates without application data")
+	}
+	next := keysched.NextTrafficSecret(c.suite.Hash, c.tls13.inSecret)
+	if err := c.installReadKeys13(c.suite, next, c.peerName()+" application (updated)"); err != nil {
+		return err
+	}
+	if !m.RequestUpdate {
+		return nil
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.err != nil {
+		return nil
+	}
+	return c.updateWriteKeysLocked(false)
+}
+
+func (c *Conn) peerName() string {
+	if c.isClient {
+		return "server"
+	}
+	return "client"
+}
+
+// UpdateKeys sends a TLS 1.3 KeyUpdate and switches to fresh write keys;
+// with requestPeer the peer is asked to update its keys too.
+func (c *Conn) UpdateKeys(requestPeer bool) error {
+	if err := c.Handshake(); err != nil {
+		return err
+	}
+	if c.vers != VersionTLS13 {
+		return alertf(alert.InternalError, "KeyUpdate needs TLS 1.3")
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.err != nil {
+		return c.out.err
+	}
+	return c.updateWriteKeysLocked(requestPeer)
+}
+
+func (c *Conn) updateWriteKeysLocked(request bool) error {
+	if _, err := c.out.w.WriteRecord(recordHandshake, (&wire.KeyUpdate{RequestUpdate: request}).Marshal()); err != nil {
+		c.out.err = err
+		return err
+	}
+	next := keysched.NextTrafficSecret(c.suite.Hash, c.tls13.outSecret)
+	name := "client application (updated)"
+	if !c.isClient {
+		name = "server application (updated)"
+	}
+	return c.installWriteKeys13(c.suite, next, name)
+}
+
+// maybeUpdateKeysLocked updates the write keys before they reach their
+// usage limit (RFC 8446 section 5.5).
+func (c *Conn) maybeUpdateKeysLocked() error {
+	if c.vers != VersionTLS13 || c.out.cipher == nil || c.out.cipher.Seq() < keyUpdateAfter {
+		return nil
+	}
+	return c.updateWriteKeysLocked(false)
+}
+
+// handleNewSessionTicket13 receives a ticket. Until resumption is
+// offered, tickets are read and set aside.
+func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
+	return nil
+}

@@ -1,0 +1,166 @@
+package padlock
+
+import (
+	"errors"
+	"slices"
+
+	"padlock/internal/alert"
+	"padlock/internal/record"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// errSSLv2 ends a connection that opened with an SSL 2.0 ClientHello:
+// there is no alert to send in a protocol padlock does not speak.
+var errSSLv2 = errors.New("padlock: peer sent an SSLv2-format ClientHello; closing")
+
+// serverHandshake reads the ClientHello, picks the version and hands over
+// to the handshake of that version.
+func (c *Conn) serverHandshake() error {
+	c.hsTr = &transcript{}
+	ch, err := c.readClientHello()
+	if err != nil {
+		return err
+	}
+	vers, err := c.pickClientVersion(ch)
+	if err != nil {
+		return err
+	}
+	c.vers = vers
+	c.random[0] = ch.Random
+	c.state.ServerName = ch.ServerName
+	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "version negotiated",
+		"The server picks the highest version both sides support: "+VersionName(vers)+".",
+		field("version", VersionName(vers)))
+	if vers == VersionTLS13 {
+		c.in.ccsOK = true
+		hs := &serverHandshake13{c: c, ch: ch}
+		return hs.handshake()
+	}
+	c.hsTr.keepAll = true
+	return c.serverHandshake12(ch)
+}
+
+func (c *Conn) readClientHello() (*wire.ClientHello, error) {
+	ch, err := readMessage[wire.ClientHello](c)
+	if errors.Is(err, record.ErrSSLv2ClientHello) {
+		return nil, errSSLv2
+	}
+	return ch, err
+}
+
+// pickClientVersion picks the highest version both sides speak: from
+// supported_versions when the client sent it (RFC 8446 section 4.2.1),
+// else from legacy_version.
+func (c *Conn) pickClientVersion(ch *wire.ClientHello) (uint16, error) {
+	if len(ch.SupportedVersions) > 0 {
+		for _, v := range []uint16{VersionTLS13, VersionTLS12} {
+			if c.config.supportsVersion(v) && slices.Contains(ch.SupportedVersions, v) {
+				return v, nil
+			}
+		}
+		return 0, alertf(alert.ProtocolVersion, "client offers %s; padlock speaks %s to %s",
+			names(ch.SupportedVersions, VersionName), VersionName(c.config.minVersion()), VersionName(c.config.maxVersion()))
+	}
+	if ch.Vers >= VersionTLS12 && c.config.supportsVersion(VersionTLS12) {
+		return VersionTLS12, nil
+	}
+	return 0, alertf(alert.ProtocolVersion, "client offers at most %s; padlock requires TLS 1.2 or later", VersionName(ch.Vers))
+}
+
+// pickSuite chooses the cipher suite from ours and the client's, in the
+// server's order unless the client's is preferred.
+func (c *Conn) pickSuite(ours, theirs []uint16) *suites.Suite {
+	first, second := ours, theirs
+	if c.config.PreferClientCipherSuites {
+		first, second = theirs, ours
+	}
+	for _, id := range first {
+		if slices.Contains(second, id) {
+			if s := suites.SuiteByID(id); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// pickALPN chooses the application protocol (RFC 7301 section 3.2).
+func (c *Conn) pickALPN(offered []string) (string, error) {
+	if len(offered) == 0 || len(c.config.NextProtos) == 0 {
+		return "", nil
+	}
+	for _, p := range c.config.NextProtos {
+		if slices.Contains(offered, p) {
+			return p, nil
+		}
+	}
+	return "", alertf(alert.NoApplicationProtocol, "client offers ALPN %q, server accepts %q", offered, c.config.NextProtos)
+}
+
+// pickCertificate chooses the server's certificate: from GetCertificate,
+// else the first that names the requested host and can sign with a scheme
+// the client accepts, else the first that can sign.
+func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 bool) (*Certificate, uint16, error) {
+	if f := c.config.GetCertificate; f != nil {
+		cert, err := f(c.helloInfo(ch))
+		if err != nil {
+			return nil, 0, alert.Wrap(alert.InternalError, err)
+		}
+		if cert != nil {
+			leaf, err := cert.leaf()
+			if err != nil {
+				return nil, 0, alert.Wrap(alert.InternalError, err)
+			}
+			if s := c.pickScheme(leaf.PublicKey, schemes, tls13); s != 0 {
+				return cert, s, nil
+			}
+			return nil, 0, alertf(alert.HandshakeFailure, "the client accepts no signature scheme the certificate's key can make")
+		}
+	}
+	var fallback *Certificate
+	var fallbackScheme uint16
+	for i := range c.config.Certificates {
+		cert := &c.config.Certificates[i]
+		leaf, err := cert.leaf()
+		if err != nil {
+			continue
+		}
+		s := c.pickScheme(leaf.PublicKey, schemes, tls13)
+		if s == 0 {
+			continue
+		}
+		if ch.ServerName == "" || leaf.VerifyHostname(ch.ServerName) == nil {
+			return cert, s, nil
+		}
+		if fallback == nil {
+			fallback, fallbackScheme = cert, s
+		}
+	}
+	if fallback == nil {
+		if len(c.config.Certificates) == 0 && c.config.GetCertificate == nil {
+			return nil, 0, alertf(alert.InternalError, "server has no certificate")
+		}
+		return nil, 0, alertf(alert.HandshakeFailure, "no certificate can sign with a scheme the client accepts (%s)",
+			names(schemes, suites.SchemeName))
+	}
+	return fallback, fallbackScheme, nil
+}
+
+func (c *Conn) helloInfo(ch *wire.ClientHello) *ClientHelloInfo {
+	info := &ClientHelloInfo{
+		ServerName:        ch.ServerName,
+		CipherSuites:      ch.CipherSuites,
+		SupportedProtos:   ch.ALPNProtocols,
+		SupportedVersions: ch.SupportedVersions,
+		Raw:               ch.Raw,
+	}
+	for _, g := range ch.SupportedGroups {
+		info.SupportedCurves = append(info.SupportedCurves, CurveID(g))
+	}
+	for _, s := range ch.SignatureAlgorithms {
+		info.SignatureSchemes = append(info.SignatureSchemes, SignatureScheme(s))
+	}
+	return info
+}

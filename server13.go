@@ -1,0 +1,343 @@
+package padlock
+
+import (
+	"bytes"
+	"crypto/x509"
+	"io"
+	"slices"
+
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// serverHandshake13 holds the state of a TLS 1.3 server handshake
+// (RFC 8446 section 2, figure 1), from the first ClientHello on.
+type serverHandshake13 struct {
+	c        *Conn
+	ch       *wire.ClientHello
+	suite    *suites.Suite
+	group    *suites.Group
+	share    []byte // the client's key share for group
+	cert     *Certificate
+	scheme   uint16
+	alpn     string
+	sched    *keysched.Schedule13
+	sentCCS  bool
+	retried  bool
+	clientHS []byte
+	serverHS []byte
+}
+
+func (hs *serverHandshake13) handshake() error {
+	steps := []func() error{
+		hs.pickParameters,
+		hs.sendServerHello,
+		hs.sendEncryptedExtensions,
+		hs.sendCertificateRequest,
+		hs.sendCertificate,
+		hs.sendFinished,
+		hs.readClientCertificate,
+		hs.readClientFinished,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pickParameters checks the ClientHello and chooses the suite, the group,
+// the certificate and ALPN; it asks for another key share with a
+// HelloRetryRequest when the client sent none the server accepts.
+func (hs *serverHandshake13) pickParameters() error {
+	c, ch := hs.c, hs.ch
+	if !bytes.Equal(ch.CompressionMethods, []uint8{0}) {
+		return alertf(alert.IllegalParameter, "TLS 1.3 ClientHello offers compression")
+	}
+	if ch.SignatureAlgorithms == nil {
+		return alertf(alert.MissingExtension, "ClientHello without signature_algorithms")
+	}
+	if ch.SupportedGroups == nil || ch.KeyShares == nil {
+		// RFC 8446 section 9.2: without a PSK both must be present.
+		return alertf(alert.MissingExtension, "ClientHello without supported_groups or key_share")
+	}
+	if hs.suite = c.pickSuite(c.config.suites13(), ch.CipherSuites); hs.suite == nil {
+		return alertf(alert.HandshakeFailure, "no TLS 1.3 cipher suite in common: client offers %s, server accepts %s",
+			names(ch.CipherSuites, suites.SuiteName), names(c.config.suites13(), suites.SuiteName))
+	}
+	c.hsTr.setHash(hs.suite.Hash)
+	if err := hs.pickGroup(); err != nil {
+		return err
+	}
+	if hs.share == nil {
+		if err := hs.sendHelloRetryRequest(); err != nil {
+			return err
+		}
+	}
+	var err error
+	if hs.cert, hs.scheme, err = c.pickCertificate(hs.ch, hs.ch.SignatureAlgorithms, true); err != nil {
+		return err
+	}
+	if hs.alpn, err = c.pickALPN(hs.ch.ALPNProtocols); err != nil {
+		return err
+	}
+	c.suite = hs.suite
+	c.state.Version = VersionTLS13
+	c.state.CipherSuite = hs.suite.ID
+	c.state.CurveID = CurveID(hs.group.ID)
+	c.state.SignatureScheme = SignatureScheme(hs.scheme)
+	c.state.NegotiatedProtocol = hs.alpn
+	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "parameters chosen",
+		"The server picks, from what the client offered, the cipher suite, the key exchange group and the signature scheme it prefers.",
+		field("cipher_suite", hs.suite.Name), field("group", hs.group.Name), field("signature_scheme", suites.SchemeName(hs.scheme)))
+	return nil
+}
+
+// pickGroup picks the group: the most preferred one the client sent a key
+// share for; failing that, the most preferred one it supports, for a
+// HelloRetryRequest (share stays nil).
+func (hs *serverHandshake13) pickGroup() error {
+	c, ch := hs.c, hs.ch
+	seen := map[uint16]bool{}
+	for _, ks := range ch.KeyShares {
+		// RFC 8446 section 4.2.8: one share per group, and only for
+		// groups in supported_groups.
+		if seen[ks.Group] || !slices.Contains(ch.SupportedGroups, ks.Group) {
+			return alertf(alert.IllegalParameter, "key share for %s is repeated or not in supported_groups", suites.GroupName(ks.Group))
+		}
+		seen[ks.Group] = true
+	}
+	ours, theirs := c.config.groups(true), ch.SupportedGroups
+	if c.config.PreferClientCipherSuites {
+		ours = slices.DeleteFunc(slices.Clone(theirs), func(g uint16) bool { return !slices.Contains(c.config.groups(true), g) })
+	}
+	for _, g := range ours {
+		for _, ks := range ch.KeyShares {
+			if ks.Group == g {
+				hs.group, hs.share = suites.GroupByID(g), ks.Data
+				return nil
+			}
+		}
+	}
+	for _, g := range ours {
+		if slices.Contains(theirs, g) {
+			hs.group = suites.GroupByID(g)
+			return nil
+		}
+	}
+	return alertf(alert.HandshakeFailure, "no key exchange group in common: client offers %s, server accepts %s",
+		names(theirs, suites.GroupName), names(c.config.groups(true), suites.GroupName))
+}
+
+// sendHelloRetryRequest asks the client for a key share for hs.group and
+// reads the second ClientHello (RFC 8446 section 4.1.4).
+func (hs *serverHandshake13) sendHelloRetryRequest() error {
+	c := hs.c
+	if hs.retried {
+		return alertf(alert.IllegalParameter, "second ClientHello still lacks a key share for %s", hs.group.Name)
+	}
+	hs.retried = true
+	hrr := &wire.ServerHello{
+		Vers:             VersionTLS12,
+		Random:           wire.HelloRetryRequestRandom[:],
+		SessionID:        hs.ch.SessionID,
+		CipherSuite:      hs.suite.ID,
+		SupportedVersion: VersionTLS13,
+		SelectedGroup:    hs.group.ID,
+	}
+	c.hsTr.replaceWithMessageHash()
+	if err := c.writeMessage(hrr); err != nil {
+		return err
+	}
+	if err := hs.sendCompatCCS(); err != nil {
+		return err
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
+	ch2, err := readMessage[wire.ClientHello](c)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(ch2.SessionID, hs.ch.SessionID) || !slices.Contains(ch2.CipherSuites, hs.suite.ID) ||
+		!slices.Contains(ch2.SupportedVersions, VersionTLS13) {
+		return alertf(alert.IllegalParameter, "second ClientHello does not match the first")
+	}
+	if len(ch2.KeyShares) != 1 || ch2.KeyShares[0].Group != hs.group.ID {
+		return alertf(alert.IllegalParameter, "second ClientHello must carry one key share, for %s", hs.group.Name)
+	}
+	hs.ch, hs.share = ch2, ch2.KeyShares[0].Data
+	return nil
+}
+
+// sendCompatCCS sends the server's compatibility ChangeCipherSpec once,
+// right after its first handshake message, when the client asked for
+// compatibility mode with a session ID (RFC 8446 appendix D.4).
+func (hs *serverHandshake13) sendCompatCCS() error {
+	if hs.sentCCS || len(hs.ch.SessionID) == 0 {
+		return nil
+	}
+	hs.sentCCS = true
+	return hs.c.writeCompatCCS()
+}
+
+// sendServerHello answers the client's key share with the server's and
+// derives the handshake secrets from the shared secret.
+func (hs *serverHandshake13) sendServerHello() error {
+	c := hs.c
+	pub, secret, err := hs.group.Respond(c.config.rand(), hs.share)
+	if err != nil {
+		return alert.Wrap(alert.IllegalParameter, err)
+	}
+	sh := &wire.ServerHello{
+		Vers:             VersionTLS12,
+		Random:           make([]byte, 32),
+		SessionID:        hs.ch.SessionID,
+		CipherSuite:      hs.suite.ID,
+		SupportedVersion: VersionTLS13,
+		KeyShare:         wire.KeyShare{Group: hs.group.ID, Data: pub},
+	}
+	if _, err := io.ReadFull(c.config.rand(), sh.Random); err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	c.random[1] = sh.Random
+	if err := c.writeMessage(sh); err != nil {
+		return err
+	}
+	if err := hs.sendCompatCCS(); err != nil {
+		return err
+	}
+	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
+		"The server combines the client's key share with its own private key: both sides now hold the same secret, which never crossed the wire.",
+		field("group", hs.group.Name))
+	hs.sched = keysched.NewSchedule13(hs.suite.Hash, nil)
+	hs.sched.SetSharedSecret(secret)
+	th := c.hsTr.sum()
+	hs.clientHS = hs.sched.ClientHandshakeTrafficSecret(th)
+	hs.serverHS = hs.sched.ServerHandshakeTrafficSecret(th)
+	c.logKey(keyLogClientHandshake, hs.clientHS)
+	c.logKey(keyLogServerHandshake, hs.serverHS)
+	c.traceSecrets13("handshake", "client_handshake_traffic_secret", "server_handshake_traffic_secret")
+	if err := c.installWriteKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
+		return err
+	}
+	return c.installReadKeys13(hs.suite, hs.clientHS, "client handshake")
+}
+
+func (hs *serverHandshake13) sendEncryptedExtensions() error {
+	return hs.c.writeMessage(&wire.EncryptedExtensions{ALPNProtocol: hs.alpn})
+}
+
+// sendCertificateRequest asks for a client certificate when ClientAuth
+// says so (RFC 8446 section 4.3.2).
+func (hs *serverHandshake13) sendCertificateRequest() error {
+	c := hs.c
+	if c.config.ClientAuth == NoClientCert {
+		return nil
+	}
+	req := &wire.CertificateRequest13{SignatureAlgorithms: c.config.schemes(true)}
+	if c.config.ClientCAs != nil && c.config.ClientAuth >= VerifyClientCertIfGiven {
+		req.CertificateAuthorities = c.config.ClientCAs.Subjects() //nolint:staticcheck // only for the hint
+	}
+	return c.writeMessage(req)
+}
+
+func (hs *serverHandshake13) sendCertificate() error {
+	c := hs.c
+	if err := c.writeCertificate13(hs.cert, nil, hs.ch.StatusRequest); err != nil {
+		return err
+	}
+	return c.writeCertificateVerify13(hs.cert, hs.scheme, true)
+}
+
+// sendFinished sends the server's Finished, ending its flight, and
+// derives the application secrets.
+func (hs *serverHandshake13) sendFinished() error {
+	c := hs.c
+	fin := &wire.Finished{VerifyData: keysched.FinishedVerifyData(hs.suite.Hash, hs.serverHS, c.hsTr.sum())}
+	corrupt(c.testHooks.corruptFinished, fin.VerifyData)
+	if err := c.writeMessage(fin); err != nil {
+		return err
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
+	c.deriveApplicationSecrets13(hs.sched)
+	return c.installWriteKeys13(hs.suite, c.tls13.serverApp, "server application")
+}
+
+// readClientCertificate reads the client's Certificate and
+// CertificateVerify when one was requested, and applies ClientAuth.
+func (hs *serverHandshake13) readClientCertificate() error {
+	c := hs.c
+	if c.config.ClientAuth == NoClientCert {
+		return nil
+	}
+	cert, err := readMessage[wire.Certificate13](c)
+	if err != nil {
+		return err
+	}
+	if len(cert.RequestContext) != 0 {
+		return alertf(alert.IllegalParameter, "client Certificate with a request context that was not sent")
+	}
+	ders := make([][]byte, len(cert.Entries))
+	for i, e := range cert.Entries {
+		ders[i] = e.Data
+	}
+	if err := c.checkClientCertificate(ders, alert.CertificateRequired); err != nil || len(ders) == 0 {
+		return err
+	}
+	th := c.hsTr.sum()
+	cv, err := readMessage[wire.CertificateVerify](c)
+	if err != nil {
+		return err
+	}
+	return c.verifyHandshakeSignature13(cv, th, true, c.config.schemes(true))
+}
+
+// checkClientCertificate applies ClientAuth to the chain a client sent;
+// missing is the alert for a required certificate that did not come.
+func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) error {
+	if len(ders) == 0 {
+		if c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert {
+			return alertf(missing, "the server requires a client certificate and none was sent")
+		}
+		return nil
+	}
+	certs, err := parseChain(ders)
+	if err != nil {
+		return err
+	}
+	c.state.PeerCertificates = certs
+	if c.config.ClientAuth >= VerifyClientCertIfGiven {
+		chains, err := c.verifyChain(certs, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
+		if err != nil {
+			return err
+		}
+		c.state.VerifiedChains = chains
+	}
+	return nil
+}
+
+// readClientFinished checks the client's Finished and switches the read
+// side to the application keys.
+func (hs *serverHandshake13) readClientFinished() error {
+	c := hs.c
+	want := keysched.FinishedVerifyData(hs.suite.Hash, hs.clientHS, c.hsTr.sum())
+	fin, err := readMessage[wire.Finished](c)
+	if err != nil {
+		return err
+	}
+	if !keysched.Equal(fin.VerifyData, want) {
+		return alertf(alert.DecryptError, "client Finished does not match the handshake")
+	}
+	c.in.ccsOK = false
+	c.traceStep(trace.StepFinished, trace.KindVerified, "client Finished verified",
+		"The client's MAC over the handshake matches: the handshake is complete and authenticated.")
+	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
+	return c.installReadKeys13(hs.suite, c.tls13.clientApp, "client application")
+}

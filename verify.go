@@ -1,0 +1,107 @@
+package padlock
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"padlock/internal/alert"
+	"padlock/trace"
+)
+
+// maxChainLength bounds the certificates a peer may send.
+const maxChainLength = 10
+
+// parseChain parses a peer's certificate chain, leaf first.
+func parseChain(ders [][]byte) ([]*x509.Certificate, error) {
+	if len(ders) > maxChainLength {
+		return nil, alertf(alert.BadCertificate, "chain of %d certificates exceeds the limit of %d", len(ders), maxChainLength)
+	}
+	certs := make([]*x509.Certificate, len(ders))
+	for i, der := range ders {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, alertf(alert.BadCertificate, "certificate %d: %v", i, err)
+		}
+		certs[i] = c
+	}
+	return certs, nil
+}
+
+// verifyChain checks certs against roots for the usage, and for the name
+// when it is not empty, and turns a failure into the alert RFC 8446
+// section 6.2 names for it.
+func (c *Conn) verifyChain(certs []*x509.Certificate, roots *x509.CertPool, name string, usage x509.ExtKeyUsage) ([][]*x509.Certificate, error) {
+	inter := x509.NewCertPool()
+	for _, cert := range certs[1:] {
+		inter.AddCert(cert)
+	}
+	chains, err := certs[0].Verify(x509.VerifyOptions{
+		Roots:         roots,
+		Intermediates: inter,
+		DNSName:       name,
+		CurrentTime:   c.config.now(),
+		KeyUsages:     []x509.ExtKeyUsage{usage},
+	})
+	if err != nil {
+		return nil, certificateAlert(err, certs[0])
+	}
+	c.traceStep(trace.StepCertificate, trace.KindVerified, "certificate chain verified",
+		"The chain leads to a trusted CA, every certificate is within its validity period"+
+			map[bool]string{true: ", and the leaf names " + name + ".", false: "."}[name != ""],
+		field("chain", chainSummary(chains[0])))
+	return chains, nil
+}
+
+// certificateAlert maps an x509 verification error to its alert.
+func certificateAlert(err error, leaf *x509.Certificate) error {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	switch {
+	case errors.As(err, &unknown):
+		return &alert.Error{Description: alert.UnknownCA, Err: fmt.Errorf("certificate signed by an unknown authority (issuer %q)", leaf.Issuer.String())}
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return &alert.Error{Description: alert.CertificateExpired, Err: fmt.Errorf("certificate valid from %s until %s: %w",
+			leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339), err)}
+	case errors.As(err, &host):
+		return &alert.Error{Description: alert.BadCertificate, Err: fmt.Errorf("certificate is valid for %s, not %s",
+			certNames(leaf), host.Host)}
+	case errors.As(err, &invalid) && invalid.Reason == x509.IncompatibleUsage:
+		return &alert.Error{Description: alert.UnsupportedCertificate, Err: err}
+	}
+	return &alert.Error{Description: alert.BadCertificate, Err: err}
+}
+
+// certNames lists the names a certificate is valid for.
+func certNames(c *x509.Certificate) string {
+	var n []string
+	n = append(n, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		n = append(n, ip.String())
+	}
+	if len(n) == 0 {
+		return "no names"
+	}
+	return strings.Join(n, ", ")
+}
+
+// certSummary describes a DER certificate in one line for the trace.
+func certSummary(der []byte) string {
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return fmt.Sprintf("%d bytes (unparsable)", len(der))
+	}
+	return fmt.Sprintf("%s, issued by %s, valid until %s, key %s", c.Subject.String(), c.Issuer.String(),
+		c.NotAfter.UTC().Format("2006-01-02"), c.PublicKeyAlgorithm)
+}
+
+func chainSummary(chain []*x509.Certificate) string {
+	s := make([]string, len(chain))
+	for i, c := range chain {
+		s[i] = c.Subject.String()
+	}
+	return strings.Join(s, " <- ")
+}
