@@ -122,6 +122,8 @@ func (e *CertificateEntry) parseExtension(typ uint16, data *cryptobyte.String) (
 		return data.ReadUint8(&st) && st == statusTypeOCSP && readOpaque24(data, 1, &e.OCSPStaple), nil
 	case ExtSCT:
 		return readSCTList(data, &e.SCTs), nil
+	default:
+		readRest(data) // unknown: only recorded in Extensions
 	}
 	return true, nil
 }

@@ -79,6 +79,8 @@ func (m *CertificateRequest13) parseExtension(typ uint16, data *cryptobyte.Strin
 		return readUint16s(data, &m.SignatureAlgorithmsCert), nil
 	case ExtCertificateAuthorities:
 		return readDistinguishedNames(data, false, &m.CertificateAuthorities), nil
+	default:
+		readRest(data) // unknown: only recorded in Extensions
 	}
 	return true, nil
 }

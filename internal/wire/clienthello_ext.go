@@ -48,6 +48,8 @@ func (m *ClientHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		m.PaddingLen = len(readRest(data))
 	case ExtPreSharedKey:
 		return m.readOfferedPSKs(data)
+	default:
+		readRest(data) // unknown: only recorded in Extensions
 	}
 	return true, nil
 }

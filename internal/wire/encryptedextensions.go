@@ -83,6 +83,8 @@ func (m *EncryptedExtensions) parseExtension(typ uint16, data *cryptobyte.String
 		m.EarlyData = true
 	case ExtRecordSizeLimit:
 		return readRecordSizeLimit(data, &m.RecordSizeLimit)
+	default:
+		readRest(data) // unknown: only recorded in Extensions
 	}
 	return true, nil
 }

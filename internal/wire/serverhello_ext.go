@@ -37,6 +37,8 @@ func (m *ServerHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		return readUint8s(data, &m.ECPointFormats), nil
 	case ExtStatusRequest:
 		m.StatusRequest = true // empty (RFC 6066 section 8)
+	default:
+		readRest(data) // unknown: only recorded in Extensions
 	}
 	return true, nil
 }

@@ -60,6 +60,7 @@ func (m *NewSessionTicket13) unmarshal(msg []byte) error {
 	}
 	return parseExtensions(m.Extensions, "NewSessionTicket", func(typ uint16, data *cryptobyte.String) (bool, error) {
 		if typ != ExtEarlyData {
+			readRest(data) // unknown: only recorded in Extensions
 			return true, nil
 		}
 		m.HasEarlyData = true
