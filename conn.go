@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -458,6 +459,16 @@ type ConnectionState struct {
 func (cs *ConnectionState) ExportKeyingMaterial(label string, context []byte, length int) ([]byte, error) {
 	if cs.ekm == nil {
 		return nil, errors.New("padlock: no keying material before the handshake")
+	}
+	switch label {
+	case "client finished", "server finished", "master secret", "key expansion", "extended master secret":
+		// RFC 5705 section 4: labels the protocol itself uses.
+		return nil, fmt.Errorf("padlock: exporter label %q is reserved", label)
+	}
+	// HKDF-Expand-Label encodes the label in a byte and the length in two;
+	// HKDF-Expand gives at most 255 hash lengths.
+	if len(label) > 200 || length < 0 || length > 255*32 || len(context) > 0xffff {
+		return nil, errors.New("padlock: exporter label, context or length out of range")
 	}
 	return cs.ekm(label, context, length)
 }

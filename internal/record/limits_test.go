@@ -10,7 +10,7 @@ import (
 
 // read13 reads one record from wire with a fresh TLS 1.3 AES-128-GCM
 // reader keyed like craft13's records.
-func read13(t *testing.T, wire []byte) (ContentType, []byte, error) {
+func read13(t testing.TB, wire []byte) (ContentType, []byte, error) {
 	t.Helper()
 	r := NewReader(bytes.NewReader(wire))
 	r.SetVersion(Version13)
@@ -18,7 +18,7 @@ func read13(t *testing.T, wire []byte) (ContentType, []byte, error) {
 	return r.ReadRecord()
 }
 
-func read12(t *testing.T, wire []byte) (ContentType, []byte, error) {
+func read12(t testing.TB, wire []byte) (ContentType, []byte, error) {
 	t.Helper()
 	r := NewReader(bytes.NewReader(wire))
 	r.SetVersion(Version12)
