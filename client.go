@@ -29,6 +29,10 @@ func (c *Conn) clientHandshake() error {
 	if err != nil {
 		return err
 	}
+	session := c.sessionToOffer(hello)
+	if session != nil {
+		c.offerPSK13(hello, session, nil)
+	}
 	c.hsTr = &transcript{keepAll: true}
 	c.random[0] = hello.Random
 	c.in.ccsOK = slices.Contains(hello.SupportedVersions, VersionTLS13)
@@ -56,7 +60,7 @@ func (c *Conn) clientHandshake() error {
 		"Both sides will speak "+VersionName(vers)+".", field("version", VersionName(vers)))
 	if vers == VersionTLS13 {
 		c.hsTr.keepAll = false
-		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh}
+		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session}
 		return hs.handshake()
 	}
 	c.in.ccsOK = false
@@ -106,7 +110,7 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		ALPNProtocols:                cfg.NextProtos,
 		ECPointFormats:               []uint8{0},
 		SecureRenegotiationSupported: true,
-		ExtendedMasterSecret:         cfg.supportsVersion(VersionTLS12),
+		ExtendedMasterSecret:         cfg.supportsVersion(VersionTLS12) && !cfg.DisableExtendedMasterSecret,
 	}
 	if _, err := io.ReadFull(cfg.rand(), h.Random); err != nil {
 		return nil, nil, alert.Wrap(alert.InternalError, err)
@@ -140,6 +144,9 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 	h.SignatureAlgorithms = cfg.schemes(!cfg.supportsVersion(VersionTLS12))
 	if len(h.CipherSuites) == 0 {
 		return nil, nil, alertf(alert.InternalError, "no cipher suite enabled")
+	}
+	if f := c.testHooks.editHello; f != nil {
+		f(h)
 	}
 	return h, shares, nil
 }

@@ -23,7 +23,9 @@ type clientHandshake13 struct {
 
 	clientHS, serverHS []byte // handshake traffic secrets
 	certReq            *wire.CertificateRequest13
-	retried            bool // a HelloRetryRequest was answered
+	retried            bool                // a HelloRetryRequest was answered
+	session            *ClientSessionState // offered for resumption; nil if none
+	resumed            bool                // the server accepted it
 }
 
 func (hs *clientHandshake13) handshake() error {
@@ -107,6 +109,16 @@ func (hs *clientHandshake13) answerHelloRetryRequest() error {
 		hello.KeyShares = []wire.KeyShare{{Group: g, Data: share.Public()}}
 	}
 	hello.EarlyData = false
+	if hs.session != nil {
+		// RFC 8446 section 4.1.4: the PSK stays only if its hash
+		// matches the suite the server chose; its binder covers the
+		// new transcript.
+		if suites.SuiteByID(hs.session.suite).Hash == hs.suite.Hash {
+			c.offerPSK13(&hello, hs.session, c.hsTr)
+		} else {
+			hello.PSKIdentities, hello.PSKBinders, hs.session = nil, nil, nil
+		}
+	}
 	hs.hello = &hello
 	if err := c.writeCompatCCS(); err != nil {
 		return err
@@ -165,7 +177,23 @@ func (hs *clientHandshake13) processServerHello() error {
 	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
 		"The client combines its private key with the server's key share: both sides now hold the same secret, which never crossed the wire.",
 		field("cipher_suite", hs.suite.Name), field("group", share.Group().Name))
-	hs.sched = keysched.NewSchedule13(hs.suite.Hash, nil)
+	var psk []byte
+	if sh.HasSelectedIdentity {
+		if hs.session == nil || sh.SelectedIdentity != 0 {
+			return alertf(alert.IllegalParameter, "server selected PSK identity %d, which was not offered", sh.SelectedIdentity)
+		}
+		if suites.SuiteByID(hs.session.suite).Hash != hs.suite.Hash {
+			return alertf(alert.IllegalParameter, "server resumed with a suite whose hash differs from the session's")
+		}
+		hs.resumed, psk = true, hs.session.secret
+		c.state.DidResume = true
+		c.state.PeerCertificates = hs.session.peerCertificates
+		c.state.VerifiedChains = hs.session.verifiedChains
+		c.state.OCSPResponse = hs.session.ocsp
+		c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
+			"The server accepted the ticket from an earlier connection: the server proves itself with the shared key, so no certificate comes this time.")
+	}
+	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
 	hs.sched.SetSharedSecret(secret)
 	return nil
 }
@@ -212,6 +240,9 @@ func (hs *clientHandshake13) readEncryptedExtensions() error {
 // server's Certificate and CertificateVerify, and checks both.
 func (hs *clientHandshake13) readServerCertificate() error {
 	c := hs.c
+	if hs.resumed {
+		return nil
+	}
 	t, err := c.peekHandshakeType()
 	if err != nil {
 		return err

@@ -87,6 +87,12 @@ type Config struct {
 	// SignatureSchemes lists the signature schemes accepted and used, in
 	// preference order; nil selects the defaults.
 	SignatureSchemes []SignatureScheme
+	// DisableExtendedMasterSecret turns off the TLS 1.2 extended master
+	// secret (RFC 7627): it is neither offered nor required, and the
+	// master secret covers only the randoms. By default padlock offers
+	// it and refuses peers without it, which are open to the triple
+	// handshake attack. Set it only to talk to such legacy peers.
+	DisableExtendedMasterSecret bool
 	// PreferClientCipherSuites makes a server follow the client's order
 	// of suites and groups instead of its own.
 	PreferClientCipherSuites bool
@@ -98,11 +104,23 @@ type Config struct {
 	// Trace, when set, receives every step of every handshake.
 	Trace trace.Tracer
 
+	// SessionTicketsDisabled stops a server from issuing tickets and a
+	// client from offering them.
+	SessionTicketsDisabled bool
+	// TicketKeys supplies the keys that seal a server's session tickets;
+	// when nil each Config rotates its own (see RotatingTicketKeys).
+	TicketKeys TicketKeySource
+	// ClientSessionCache, when set, keeps a client's sessions so later
+	// connections to the same server can resume them.
+	ClientSessionCache ClientSessionCache
+
 	// MaxHandshakeMessage bounds one handshake message (default 64 KiB).
 	MaxHandshakeMessage int
 	// HandshakeTimeout bounds a server's handshake when the caller set no
 	// deadline (default 30s; negative disables).
 	HandshakeTimeout time.Duration
+
+	autoTickets *RotatingTicketKeys // see ticketKeys
 }
 
 // ClientHelloInfo is what a server's GetCertificate sees of a ClientHello.
@@ -128,11 +146,13 @@ type CertificateRequestInfo struct {
 	Version          uint16
 }
 
-// Clone returns a shallow copy of c.
+// Clone returns a shallow copy of c. The copy shares c's automatic
+// session ticket keys.
 func (c *Config) Clone() *Config {
 	if c == nil {
 		return nil
 	}
+	c.ticketKeys() // so that the clone resumes the original's sessions
 	n := *c
 	return &n
 }

@@ -14,6 +14,7 @@ import (
 	"padlock/internal/alert"
 	"padlock/internal/record"
 	"padlock/internal/suites"
+	"padlock/internal/wire"
 	"padlock/trace"
 )
 
@@ -47,8 +48,12 @@ type Conn struct {
 
 // testHooks let tests make this side misbehave in ways a real peer could.
 type testHooks struct {
-	corruptSignature bool // flip a bit of the CertificateVerify signature
+	corruptSignature bool // flip a bit of the CertificateVerify (TLS 1.2: also ServerKeyExchange) signature
 	corruptFinished  bool // flip a bit of this side's Finished
+
+	editHello          func(*wire.ClientHello) // change the ClientHello before it is sent
+	rsaPremaster       func([]byte) []byte     // replace the TLS 1.2 RSA premaster before encryption
+	corruptKeyExchange bool                    // flip a bit of the RSA-encrypted premaster
 }
 
 // corrupt flips a bit of b when on; tests use it to play a bad peer.

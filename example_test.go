@@ -82,4 +82,3 @@ func Example_trace() {
 	// received Finished
 	// sent Finished
 }
-

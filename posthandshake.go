@@ -139,9 +139,3 @@ func (c *Conn) maybeUpdateKeysLocked() error {
 	}
 	return c.updateWriteKeysLocked(false)
 }
-
-// handleNewSessionTicket13 receives a ticket. Until resumption is
-// offered, tickets are read and set aside.
-func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
-	return nil
-}

@@ -27,6 +27,9 @@ type serverHandshake13 struct {
 	sched    *keysched.Schedule13
 	sentCCS  bool
 	retried  bool
+	priorTr  *transcript   // before the second ClientHello, for its binders
+	psk      *sessionState // the session resumed; nil for a full handshake
+	pskIndex uint16
 	clientHS []byte
 	serverHS []byte
 }
@@ -41,6 +44,7 @@ func (hs *serverHandshake13) handshake() error {
 		hs.sendFinished,
 		hs.readClientCertificate,
 		hs.readClientFinished,
+		hs.sendSessionTicket13,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -78,9 +82,14 @@ func (hs *serverHandshake13) pickParameters() error {
 			return err
 		}
 	}
-	var err error
-	if hs.cert, hs.scheme, err = c.pickCertificate(hs.ch, hs.ch.SignatureAlgorithms, true); err != nil {
+	if err := hs.acceptPSK13(); err != nil {
 		return err
+	}
+	var err error
+	if hs.psk == nil {
+		if hs.cert, hs.scheme, err = c.pickCertificate(hs.ch, hs.ch.SignatureAlgorithms, true); err != nil {
+			return err
+		}
 	}
 	if hs.alpn, err = c.pickALPN(hs.ch.ALPNProtocols); err != nil {
 		return err
@@ -159,6 +168,7 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err := c.flush(); err != nil {
 		return err
 	}
+	hs.priorTr = c.hsTr.clone()
 	ch2, err := readMessage[wire.ClientHello](c)
 	if err != nil {
 		return err
@@ -201,6 +211,10 @@ func (hs *serverHandshake13) sendServerHello() error {
 		SupportedVersion: VersionTLS13,
 		KeyShare:         wire.KeyShare{Group: hs.group.ID, Data: pub},
 	}
+	var psk []byte
+	if hs.psk != nil {
+		sh.HasSelectedIdentity, sh.SelectedIdentity, psk = true, hs.pskIndex, hs.psk.secret
+	}
 	if _, err := io.ReadFull(c.config.rand(), sh.Random); err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
@@ -214,7 +228,7 @@ func (hs *serverHandshake13) sendServerHello() error {
 	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
 		"The server combines the client's key share with its own private key: both sides now hold the same secret, which never crossed the wire.",
 		field("group", hs.group.Name))
-	hs.sched = keysched.NewSchedule13(hs.suite.Hash, nil)
+	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
 	hs.sched.SetSharedSecret(secret)
 	th := c.hsTr.sum()
 	hs.clientHS = hs.sched.ClientHandshakeTrafficSecret(th)
@@ -236,7 +250,8 @@ func (hs *serverHandshake13) sendEncryptedExtensions() error {
 // says so (RFC 8446 section 4.3.2).
 func (hs *serverHandshake13) sendCertificateRequest() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert {
+	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
+		// RFC 8446 section 4.3.2: no CertificateRequest with a PSK.
 		return nil
 	}
 	req := &wire.CertificateRequest13{SignatureAlgorithms: c.config.schemes(true)}
@@ -248,6 +263,9 @@ func (hs *serverHandshake13) sendCertificateRequest() error {
 
 func (hs *serverHandshake13) sendCertificate() error {
 	c := hs.c
+	if hs.psk != nil {
+		return nil
+	}
 	if err := c.writeCertificate13(hs.cert, nil, hs.ch.StatusRequest); err != nil {
 		return err
 	}
@@ -274,7 +292,7 @@ func (hs *serverHandshake13) sendFinished() error {
 // CertificateVerify when one was requested, and applies ClientAuth.
 func (hs *serverHandshake13) readClientCertificate() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert {
+	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
 		return nil
 	}
 	cert, err := readMessage[wire.Certificate13](c)

@@ -62,5 +62,15 @@ func (t *transcript) restartForRetry(h crypto.Hash, hrrLen int) {
 	t.buf = nil
 }
 
+// clone returns an independent copy of the running hash, for the
+// transcripts of PSK binders (RFC 8446 section 4.2.11.2).
+func (t *transcript) clone() *transcript {
+	h, err := t.h.(hash.Cloner).Clone()
+	if err != nil {
+		panic("padlock: transcript hash cannot be cloned: " + err.Error())
+	}
+	return &transcript{h: h.(hash.Hash)}
+}
+
 // messages returns every message so far (keepAll transcripts only).
 func (t *transcript) messages() []byte { return t.buf }

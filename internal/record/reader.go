@@ -43,20 +43,24 @@ func (r *Reader) SetCipher(c *Cipher) { r.cipher = c }
 func (r *Reader) SetVersion(v uint16) { r.version = v }
 
 // Buffered returns how many bytes have been read from the stream but not
-// yet returned as records. It is non-zero at a key change when the peer
-// sent more records right behind the last one under the old key, which
-// RFC 8446 section 5.1 requires the connection to check for handshake
-// messages that must align with a record boundary.
+// yet returned as records. They are still undeciphered: at a key change
+// they will be opened with the new Cipher. (The rule of RFC 8446 section
+// 5.1 that handshake messages must not span key changes concerns record
+// contents: the connection checks that its handshake message buffer is
+// empty, whatever Buffered says.)
 func (r *Reader) Buffered() int { return r.end - r.start }
 
 // ReadRecord returns the next record's content type and plaintext. The
 // plaintext aliases the Reader's buffer and is valid until the next call.
 //
 // With a TLS 1.3 Cipher, records must be application_data on the outside,
-// and the inner content type is returned; only a plaintext
-// change_cipher_spec record, which RFC 8446 section 5 lets arrive between
-// protected records, is returned as it is, and the connection decides
-// whether to drop it.
+// and the inner content type is returned; it must be a known type other
+// than change_cipher_spec, and handshake and alert records must not be
+// empty (RFC 8446 sections 5 and 5.4). Only a plaintext change_cipher_spec
+// record, which section 5 lets arrive between protected records, is
+// returned as it is, and the connection decides whether to drop it. Plaintext
+// records of any known type and length up to MaxPlaintext, empty ones
+// included, pass: their policy is the connection's.
 //
 // Errors are *alert.Error for bad records, ErrSSLv2ClientHello, or the
 // stream's error. A bad record has been consumed, and the Reader may go on

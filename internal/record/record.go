@@ -9,8 +9,10 @@
 // at a given point, and when keys change, is decided by the connection.
 //
 // Each direction owns exactly one buffer, allocated once. Records are
-// sealed and opened in place in that buffer, so reading or writing
-// application data allocates nothing once a connection is running.
+// opened in place in the read buffer; TLS 1.3 records are assembled and
+// sealed in place in the write buffer, and TLS 1.2 ones are sealed from the
+// caller's bytes straight into it. Reading or writing application data
+// allocates nothing once a connection is running.
 package record
 
 import (

@@ -36,6 +36,7 @@ func (m *Certificate13) Marshal() []byte {
 	})
 }
 
+// sizeHint estimates the encoded size, to allocate once.
 func (m *Certificate13) sizeHint() int {
 	n := 8 + len(m.RequestContext)
 	for _, e := range m.Entries {
@@ -110,9 +111,17 @@ func (e *CertificateEntry) read(s *cryptobyte.String) error {
 	if e.Extensions, err = readExtensionList(exts, "Certificate"); err != nil {
 		return err
 	}
-	return parseExtensions(e.Extensions, "Certificate", e.parseExtension)
+	for _, x := range e.Extensions {
+		data := cryptobyte.String(x.Data)
+		ok, err := e.parseExtension(x.Type, &data)
+		if err := extensionError(ok, err, data, "Certificate", x.Type); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
+// parseExtension decodes one CertificateEntry extension into its typed field.
 func (e *CertificateEntry) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
 	switch typ {
 	case ExtStatusRequest:

@@ -62,8 +62,12 @@ func (m *CertificateRequest13) unmarshal(msg []byte) error {
 	if m.Extensions, err = readExtensions(&s, "CertificateRequest"); err != nil {
 		return err
 	}
-	if err := parseExtensions(m.Extensions, "CertificateRequest", m.parseExtension); err != nil {
-		return err
+	for _, e := range m.Extensions {
+		data := cryptobyte.String(e.Data)
+		ok, err := m.parseExtension(e.Type, &data)
+		if err := extensionError(ok, err, data, "CertificateRequest", e.Type); err != nil {
+			return err
+		}
 	}
 	if m.SignatureAlgorithms == nil {
 		return alert.New(alert.MissingExtension, "wire: CertificateRequest without signature_algorithms")
@@ -71,6 +75,7 @@ func (m *CertificateRequest13) unmarshal(msg []byte) error {
 	return nil
 }
 
+// parseExtension decodes one CertificateRequest extension into its typed field.
 func (m *CertificateRequest13) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
 	switch typ {
 	case ExtSignatureAlgorithms:

@@ -79,7 +79,7 @@ func (m *ClientHello) Unmarshal(msg []byte) error {
 		*m = ClientHello{}
 		return err
 	}
-	m.Raw = msg
+	m.Raw = msg[:len(msg):len(msg)]
 	return nil
 }
 
@@ -106,5 +106,12 @@ func (m *ClientHello) unmarshal(msg []byte) error {
 			return alert.New(alert.IllegalParameter, "wire: ClientHello: pre_shared_key is not the last extension")
 		}
 	}
-	return parseExtensions(m.Extensions, "ClientHello", m.parseExtension)
+	for _, e := range m.Extensions {
+		data := cryptobyte.String(e.Data)
+		ok, err := m.parseExtension(e.Type, &data)
+		if err := extensionError(ok, err, data, "ClientHello", e.Type); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -156,13 +156,7 @@ func readUint16s(s *cryptobyte.String, out *[]uint16) bool {
 	if !s.ReadUint16LengthPrefixed(&v) || v.Empty() || len(v)%2 != 0 {
 		return false
 	}
-	list := make([]uint16, 0, len(v)/2)
-	for !v.Empty() {
-		var x uint16
-		v.ReadUint16(&x) // cannot fail: the length is even
-		list = append(list, x)
-	}
-	*out = list
+	*out = uint16s(v)
 	return true
 }
 
@@ -173,14 +167,19 @@ func readSupportedVersions(s *cryptobyte.String, out *[]uint16) bool {
 	if !s.ReadUint8LengthPrefixed(&v) || v.Empty() || len(v)%2 != 0 {
 		return false
 	}
+	*out = uint16s(v)
+	return true
+}
+
+// uint16s decodes v, of even length, as a list of uint16.
+func uint16s(v cryptobyte.String) []uint16 {
 	list := make([]uint16, 0, len(v)/2)
 	for !v.Empty() {
 		var x uint16
 		v.ReadUint16(&x) // cannot fail: the length is even
 		list = append(list, x)
 	}
-	*out = list
-	return true
+	return list
 }
 
 // addUint8s writes a vector of uint8 with a one-byte length.

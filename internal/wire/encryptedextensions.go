@@ -30,6 +30,7 @@ func (m *EncryptedExtensions) Marshal() []byte {
 	})
 }
 
+// addExtensions writes the extension block's contents.
 func (m *EncryptedExtensions) addExtensions(b *cryptobyte.Builder) {
 	if len(m.SupportedGroups) > 0 {
 		addExtension(b, ExtSupportedGroups, func(b *cryptobyte.Builder) { addUint16s(b, m.SupportedGroups) })
@@ -56,7 +57,7 @@ func (m *EncryptedExtensions) Unmarshal(msg []byte) error {
 		*m = EncryptedExtensions{}
 		return err
 	}
-	m.Raw = msg
+	m.Raw = msg[:len(msg):len(msg)]
 	return nil
 }
 
@@ -68,9 +69,17 @@ func (m *EncryptedExtensions) unmarshal(msg []byte) error {
 	if m.Extensions, err = readExtensions(&s, "EncryptedExtensions"); err != nil {
 		return err
 	}
-	return parseExtensions(m.Extensions, "EncryptedExtensions", m.parseExtension)
+	for _, e := range m.Extensions {
+		data := cryptobyte.String(e.Data)
+		ok, err := m.parseExtension(e.Type, &data)
+		if err := extensionError(ok, err, data, "EncryptedExtensions", e.Type); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
+// parseExtension decodes one EncryptedExtensions extension into its typed field.
 func (m *EncryptedExtensions) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
 	switch typ {
 	case ExtServerName:

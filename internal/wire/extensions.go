@@ -157,19 +157,19 @@ func findDuplicate(exts []Extension) (uint16, bool) {
 	return 0, false
 }
 
-// parseExtensions calls parse on each extension in exts, turning a false
-// result or unread extension data into a decode_error. parse returns an
-// error itself when the RFC names another alert.
-func parseExtensions(exts []Extension, msg string, parse func(typ uint16, data *cryptobyte.String) (bool, error)) error {
-	for _, e := range exts {
-		data := cryptobyte.String(e.Data)
-		ok, err := parse(e.Type, &data)
-		if err != nil {
-			return err
-		}
-		if !ok || !data.Empty() {
-			return decodeError(msg, ExtensionName(e.Type)+" extension")
-		}
+// extensionError turns the result of parsing one extension's data into
+// the error to return: err if the parser named an alert, decode_error if
+// the data did not parse or was not all consumed, else nil.
+//
+// Each message loops over its extensions itself, calling its own
+// parseExtension method directly: through a func value, escape analysis
+// would move every extension's data String to the heap.
+func extensionError(ok bool, err error, rest cryptobyte.String, msg string, typ uint16) error {
+	if err != nil {
+		return err
+	}
+	if !ok || !rest.Empty() {
+		return decodeError(msg, ExtensionName(typ)+" extension")
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ func (m *ServerKeyExchange) Params() []byte {
 	return b.BytesOrPanic()
 }
 
+// addParams writes the ServerECDHParams.
 func (m *ServerKeyExchange) addParams(b *cryptobyte.Builder) {
 	b.AddUint8(m.CurveType)
 	b.AddUint16(m.Group)

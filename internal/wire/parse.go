@@ -79,9 +79,8 @@ func newMessage(typ uint8, tls13 bool) Message {
 // against its limit before waiting for that many bytes.
 func SplitMessage(buf []byte) (msgLen int, ok bool) {
 	s := cryptobyte.String(buf)
-	var typ uint8
 	var n uint32
-	if !s.ReadUint8(&typ) || !s.ReadUint24(&n) {
+	if !s.Skip(1) || !s.ReadUint24(&n) {
 		return 0, false
 	}
 	return 4 + int(n), true

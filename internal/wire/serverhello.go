@@ -81,7 +81,7 @@ func (m *ServerHello) Unmarshal(msg []byte) error {
 		*m = ServerHello{}
 		return err
 	}
-	m.Raw = msg
+	m.Raw = msg[:len(msg):len(msg)]
 	return nil
 }
 
@@ -100,5 +100,12 @@ func (m *ServerHello) unmarshal(msg []byte) error {
 	if m.Extensions, err = readExtensions(&s, "ServerHello"); err != nil {
 		return err
 	}
-	return parseExtensions(m.Extensions, "ServerHello", m.parseExtension)
+	for _, e := range m.Extensions {
+		data := cryptobyte.String(e.Data)
+		ok, err := m.parseExtension(e.Type, &data)
+		if err := extensionError(ok, err, data, "ServerHello", e.Type); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -58,14 +58,24 @@ func (m *NewSessionTicket13) unmarshal(msg []byte) error {
 	if m.Extensions, err = readExtensions(&s, "NewSessionTicket"); err != nil {
 		return err
 	}
-	return parseExtensions(m.Extensions, "NewSessionTicket", func(typ uint16, data *cryptobyte.String) (bool, error) {
-		if typ != ExtEarlyData {
-			readRest(data) // unknown: only recorded in Extensions
-			return true, nil
+	for _, e := range m.Extensions {
+		data := cryptobyte.String(e.Data)
+		ok, err := m.parseExtension(e.Type, &data)
+		if err := extensionError(ok, err, data, "NewSessionTicket", e.Type); err != nil {
+			return err
 		}
-		m.HasEarlyData = true
-		return data.ReadUint32(&m.MaxEarlyData), nil
-	})
+	}
+	return nil
+}
+
+// parseExtension decodes one NewSessionTicket extension into its typed field.
+func (m *NewSessionTicket13) parseExtension(typ uint16, data *cryptobyte.String) (bool, error) {
+	if typ != ExtEarlyData {
+		readRest(data) // unknown: only recorded in Extensions
+		return true, nil
+	}
+	m.HasEarlyData = true
+	return data.ReadUint32(&m.MaxEarlyData), nil
 }
 
 // NewSessionTicket12 is the TLS 1.2 NewSessionTicket (RFC 5077 section

@@ -1,0 +1,380 @@
+package padlock
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"io"
+	"slices"
+	"strconv"
+
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/record"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// clientHandshake12 holds the state of a TLS 1.2 client handshake
+// (RFC 5246 section 7.3, figure 1), from the ServerHello on.
+type clientHandshake12 struct {
+	c     *Conn
+	hello *wire.ClientHello
+	sh    *wire.ServerHello
+	suite *suites.Suite
+	ems   bool // RFC 7627 in use
+
+	ske     *wire.ServerKeyExchange // ECDHE only
+	group   *suites.Group           // ECDHE only
+	certReq *wire.CertificateRequest12
+
+	clientCert   *Certificate // nil when none is sent
+	clientScheme uint16
+
+	master                     []byte
+	clientCipher, serverCipher *record.Cipher
+}
+
+// clientHandshake12 runs a TLS 1.2 client handshake after the ServerHello.
+func (c *Conn) clientHandshake12(hello *wire.ClientHello, sh *wire.ServerHello) error {
+	hs := &clientHandshake12{c: c, hello: hello, sh: sh}
+	return hs.handshake()
+}
+
+func (hs *clientHandshake12) handshake() error {
+	steps := []func() error{
+		hs.processServerHello,
+		hs.readServerCertificate,
+		hs.readServerKeyExchange,
+		hs.readServerHelloDone,
+		hs.sendClientCertificate,
+		hs.sendClientKeyExchange,
+		hs.sendCertificateVerify,
+		hs.sendFinished,
+		hs.readServerFinished,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// processServerHello checks the server's choices (RFC 5246 section
+// 7.4.1.3) and its answers to the extensions offered.
+func (hs *clientHandshake12) processServerHello() error {
+	c, sh, hello := hs.c, hs.sh, hs.hello
+	if sh.CompressionMethod != 0 {
+		return alertf(alert.IllegalParameter, "compression method %d", sh.CompressionMethod)
+	}
+	s := suites.SuiteByID(sh.CipherSuite)
+	if s == nil || s.TLS13 || !slices.Contains(hello.CipherSuites, sh.CipherSuite) {
+		return alertf(alert.IllegalParameter, "server chose cipher suite %s, which was not offered for TLS 1.2", suites.SuiteName(sh.CipherSuite))
+	}
+	// padlock keeps no TLS 1.2 sessions: a server echoing the session ID
+	// claims to resume a session that was never offered.
+	if len(hello.SessionID) > 0 && bytes.Equal(sh.SessionID, hello.SessionID) {
+		return alertf(alert.IllegalParameter, "server resumes a session the client did not offer")
+	}
+	if err := hs.checkServerExtensions(); err != nil {
+		return err
+	}
+	// RFC 5746 section 3.4: renegotiated_connection is empty in an
+	// initial handshake.
+	if len(sh.SecureRenegotiation) > 0 {
+		return alertf(alert.HandshakeFailure, "non-empty renegotiation_info in an initial handshake")
+	}
+	// RFC 8422 section 5.2: the server's list must include uncompressed.
+	if sh.ECPointFormats != nil && !slices.Contains(sh.ECPointFormats, 0) {
+		return alertf(alert.IllegalParameter, "server does not accept uncompressed points")
+	}
+	if sh.ALPNProtocol != "" && !slices.Contains(hello.ALPNProtocols, sh.ALPNProtocol) {
+		return alertf(alert.IllegalParameter, "server chose ALPN protocol %q, which was not offered", sh.ALPNProtocol)
+	}
+	// RFC 7627 section 5.2: abort if the server does not echo it, unless
+	// the client was configured not to use it.
+	hs.ems = sh.ExtendedMasterSecret
+	if !hs.ems && !c.config.DisableExtendedMasterSecret {
+		return alertf(alert.HandshakeFailure, "server does not support the extended master secret (RFC 7627), which padlock requires")
+	}
+	hs.suite = s
+	c.hsTr.setHash(s.Hash)
+	c.suite = s
+	c.state.Version = VersionTLS12
+	c.state.CipherSuite = s.ID
+	c.state.NegotiatedProtocol = sh.ALPNProtocol
+	c.state.ServerName = hello.ServerName
+	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "cipher suite chosen",
+		"The server picked the cipher suite: how keys are exchanged, who signs, and how records are protected.",
+		field("cipher_suite", s.Name), field("extended_master_secret", strconv.FormatBool(hs.ems)))
+	return nil
+}
+
+// checkServerExtensions refuses extensions the client did not offer
+// (RFC 5246 section 7.4.1.4), which includes every TLS 1.3 one.
+func (hs *clientHandshake12) checkServerExtensions() error {
+	h := hs.hello
+	for _, e := range hs.sh.Extensions {
+		var offered bool
+		switch e.Type {
+		case wire.ExtRenegotiationInfo:
+			offered = h.SecureRenegotiationSupported || slices.Contains(h.CipherSuites, scsvRenegotiation)
+		case wire.ExtServerName:
+			offered = h.ServerName != ""
+		case wire.ExtECPointFormats:
+			offered = h.ECPointFormats != nil
+		case wire.ExtALPN:
+			offered = len(h.ALPNProtocols) > 0
+		case wire.ExtExtendedMasterSecret:
+			offered = h.ExtendedMasterSecret
+		case wire.ExtStatusRequest:
+			offered = h.StatusRequest
+		case wire.ExtSessionTicket:
+			offered = h.SessionTicketSupported
+		case wire.ExtSCT:
+			offered = h.SCT
+		}
+		if !offered {
+			return alertf(alert.UnsupportedExtension, "server sent %s, which the client did not offer", wire.ExtensionName(e.Type))
+		}
+	}
+	return nil
+}
+
+// readServerCertificate reads and verifies the server's chain, checks its
+// key fits the suite, and reads the stapled OCSP response if one comes.
+func (hs *clientHandshake12) readServerCertificate() error {
+	c := hs.c
+	cert, err := readMessage[wire.Certificate12](c)
+	if err != nil {
+		return err
+	}
+	if len(cert.Certificates) == 0 {
+		return alertf(alert.DecodeError, "server sent an empty certificate chain")
+	}
+	if err := c.verifyServerChain(cert.Certificates); err != nil {
+		return err
+	}
+	pub := c.state.PeerCertificates[0].PublicKey
+	if !keyFitsSuite(hs.suite, pub) {
+		return alertf(alert.UnsupportedCertificate, "%s needs another kind of certificate key than the server's %T", hs.suite.Name, pub)
+	}
+	if hs.suite.KX == suites.KXRSA {
+		if n := pub.(*rsa.PublicKey).N.BitLen(); n < minRSAKeyTransportBits {
+			return alertf(alert.InsufficientSecurity, "server RSA key of %d bits is too small for key transport (need %d)", n, minRSAKeyTransportBits)
+		}
+	}
+	if !hs.sh.StatusRequest {
+		return nil
+	}
+	// RFC 6066 section 8: the server may still send no CertificateStatus.
+	t, err := c.peekHandshakeType()
+	if err != nil || t != wire.TypeCertificateStatus {
+		return err
+	}
+	st, err := readMessage[wire.CertificateStatus](c)
+	if err != nil {
+		return err
+	}
+	c.state.OCSPResponse = st.OCSPResponse
+	return nil
+}
+
+// readServerKeyExchange reads the server's signed ECDHE public key (RFC
+// 8422 section 5.4) and checks the signature with the certificate key.
+func (hs *clientHandshake12) readServerKeyExchange() error {
+	c := hs.c
+	if hs.suite.KX != suites.KXECDHE {
+		return nil
+	}
+	ske, err := readMessage[wire.ServerKeyExchange](c)
+	if err != nil {
+		return err
+	}
+	g := suites.GroupByID(ske.Group)
+	if g == nil || g.Hybrid || !slices.Contains(hs.hello.SupportedGroups, ske.Group) {
+		return alertf(alert.IllegalParameter, "server chose group %s, which was not offered", suites.GroupName(ske.Group))
+	}
+	if !slices.Contains(hs.hello.SignatureAlgorithms, ske.Scheme) {
+		return alertf(alert.IllegalParameter, "ServerKeyExchange signed with %s, which was not offered", suites.SchemeName(ske.Scheme))
+	}
+	pub := c.state.PeerCertificates[0].PublicKey
+	if err := suites.Verify(ske.Scheme, pub, c.serverKeyExchangeSigned(ske), ske.Signature, false); err != nil {
+		return alert.Wrap(alert.DecryptError, err)
+	}
+	hs.ske, hs.group = ske, g
+	c.state.CurveID = CurveID(g.ID)
+	c.state.SignatureScheme = SignatureScheme(ske.Scheme)
+	c.traceStep(trace.StepKeyExchange, trace.KindVerified, "ServerKeyExchange signature verified",
+		"The server signed its ephemeral key and both randoms with its certificate key: the key really comes from the server, for this handshake.",
+		field("group", g.Name), field("signature_scheme", suites.SchemeName(ske.Scheme)))
+	return nil
+}
+
+// readServerHelloDone reads the optional CertificateRequest and the
+// ServerHelloDone that ends the server's flight.
+func (hs *clientHandshake12) readServerHelloDone() error {
+	c := hs.c
+	t, err := c.peekHandshakeType()
+	if err != nil {
+		return err
+	}
+	if t == wire.TypeCertificateRequest {
+		if hs.certReq, err = readMessage[wire.CertificateRequest12](c); err != nil {
+			return err
+		}
+	}
+	_, err = readMessage[wire.ServerHelloDone](c)
+	return err
+}
+
+// sendClientCertificate answers a CertificateRequest with a chain, or an
+// empty one when the client has none the server accepts (RFC 5246
+// section 7.4.6).
+func (hs *clientHandshake12) sendClientCertificate() error {
+	c, req := hs.c, hs.certReq
+	if req == nil {
+		return nil
+	}
+	cert, err := c.clientCertificate(req.CertificateAuthorities, req.SignatureAlgorithms, VersionTLS12)
+	if err != nil {
+		return err
+	}
+	if cert != nil {
+		leaf, err := cert.leaf()
+		if err != nil {
+			return alert.Wrap(alert.InternalError, err)
+		}
+		hs.clientScheme = c.pickScheme(leaf.PublicKey, req.SignatureAlgorithms, false)
+		if hs.clientScheme != 0 && slices.Contains(req.CertificateTypes, certificateType(leaf.PublicKey)) {
+			hs.clientCert = cert
+		}
+	}
+	m := &wire.Certificate12{}
+	if hs.clientCert != nil {
+		m.Certificates = hs.clientCert.Certificate
+	}
+	if err := c.writeMessage(m); err != nil {
+		return err
+	}
+	if hs.clientCert == nil {
+		c.traceStep(trace.StepCertificate, trace.KindInfo, "no client certificate",
+			"The server asked for a certificate but the client has none it would accept; it sends an empty one.")
+	}
+	return nil
+}
+
+// sendClientKeyExchange sends the client's half of the key exchange and
+// derives the master secret and the keys.
+func (hs *clientHandshake12) sendClientKeyExchange() error {
+	c := hs.c
+	var premaster []byte
+	var cke *wire.ClientKeyExchange
+	var err error
+	if hs.suite.KX == suites.KXECDHE {
+		premaster, cke, err = hs.ecdheKeyExchange()
+	} else {
+		premaster, cke, err = hs.rsaKeyExchange()
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.writeMessage(cke); err != nil {
+		return err
+	}
+	hs.master = c.deriveMaster12(hs.suite, premaster, hs.ems)
+	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite, hs.master)
+	return err
+}
+
+// ecdheKeyExchange answers the server's ephemeral key with the client's
+// (RFC 8422 section 5.7).
+func (hs *clientHandshake12) ecdheKeyExchange() ([]byte, *wire.ClientKeyExchange, error) {
+	c := hs.c
+	pub, secret, err := hs.group.Respond(c.config.rand(), hs.ske.PublicKey)
+	if err != nil {
+		return nil, nil, alert.Wrap(alert.IllegalParameter, err)
+	}
+	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
+		"The client combines a fresh private key with the server's ephemeral public key: both sides now hold the same premaster secret, which never crossed the wire.",
+		field("group", hs.group.Name))
+	return secret, wire.NewClientKeyExchangeECDHE(pub), nil
+}
+
+// rsaKeyExchange makes the premaster secret and encrypts it to the
+// server's RSA key (RFC 5246 section 7.4.7.1). Its first two bytes are
+// the ClientHello's version, not the negotiated one, to detect rollback.
+func (hs *clientHandshake12) rsaKeyExchange() ([]byte, *wire.ClientKeyExchange, error) {
+	c := hs.c
+	pm := make([]byte, rsaPremasterLen)
+	pm[0], pm[1] = byte(hs.hello.Vers>>8), byte(hs.hello.Vers)
+	if _, err := io.ReadFull(c.config.rand(), pm[2:]); err != nil {
+		return nil, nil, alert.Wrap(alert.InternalError, err)
+	}
+	if f := c.testHooks.rsaPremaster; f != nil {
+		pm = f(pm)
+	}
+	pub := c.state.PeerCertificates[0].PublicKey.(*rsa.PublicKey)
+	enc, err := rsa.EncryptPKCS1v15(c.config.rand(), pub, pm) //nolint:staticcheck // RSA key transport is PKCS #1 v1.5 by definition
+	if err != nil {
+		return nil, nil, alert.Wrap(alert.InternalError, err)
+	}
+	corrupt(c.testHooks.corruptKeyExchange, enc)
+	c.traceStep(trace.StepKeyExchange, trace.KindSecret, "premaster secret encrypted",
+		"The client makes a random 48-byte premaster secret and encrypts it to the server's RSA public key; only the holder of the private key can read it. (No forward secrecy: whoever gets that key later can read this connection.)",
+		field("rsa_bits", strconv.Itoa(pub.N.BitLen())))
+	return pm, wire.NewClientKeyExchangeRSA(enc), nil
+}
+
+// sendCertificateVerify signs every handshake message so far with the
+// client certificate's key (RFC 5246 section 7.4.8).
+func (hs *clientHandshake12) sendCertificateVerify() error {
+	c := hs.c
+	if hs.clientCert == nil {
+		return nil
+	}
+	signer, ok := hs.clientCert.PrivateKey.(crypto.Signer)
+	if !ok {
+		return alertf(alert.InternalError, "certificate key of type %T cannot sign", hs.clientCert.PrivateKey)
+	}
+	sig, err := suites.Sign(hs.clientScheme, signer, c.config.rand(), c.hsTr.messages())
+	if err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	return c.writeMessage(&wire.CertificateVerify{Scheme: hs.clientScheme, Signature: corrupt(c.testHooks.corruptSignature, sig)})
+}
+
+// sendFinished sends ChangeCipherSpec and the client's Finished, the
+// first message under the new keys, and ends the client's flight.
+func (hs *clientHandshake12) sendFinished() error {
+	c := hs.c
+	if err := c.writeChangeCipherSpec12(); err != nil {
+		return err
+	}
+	c.installWriteKeys12(hs.clientCipher, "client write")
+	vd := keysched.VerifyData12(hs.suite.Hash, hs.master, clientFinishedLabel, c.hsTr.sum())
+	if err := c.writeMessage(&wire.Finished{VerifyData: corrupt(c.testHooks.corruptFinished, vd)}); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// readServerFinished reads the server's ChangeCipherSpec and Finished,
+// which covers the whole handshake including the client's Finished.
+func (hs *clientHandshake12) readServerFinished() error {
+	c := hs.c
+	if err := c.readChangeCipherSpec(); err != nil {
+		return err
+	}
+	if err := c.installReadKeys12(hs.serverCipher, "server write"); err != nil {
+		return err
+	}
+	want := keysched.VerifyData12(hs.suite.Hash, hs.master, serverFinishedLabel, c.hsTr.sum())
+	fin, err := readMessage[wire.Finished](c)
+	if err != nil {
+		return err
+	}
+	return c.checkFinished12(fin, want)
+}

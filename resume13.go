@@ -1,0 +1,204 @@
+package padlock
+
+import (
+	"encoding/binary"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// Resumption in TLS 1.3 (RFC 8446 section 2.2, 4.6.1): after a handshake
+// the server sends a NewSessionTicket; a later ClientHello offers the
+// ticket as a pre-shared key, proven by a binder; a server that accepts
+// it skips the certificate and its signature.
+
+// maxPSKIdentities bounds the identities a server tries to open.
+const maxPSKIdentities = 8
+
+// ticketAgeSkew is how far the client's idea of a ticket's age may stray
+// from the server's (RFC 8446 section 8.3 leaves the window to the
+// server).
+const ticketAgeSkew = time.Minute
+
+// sessionToOffer returns the cached TLS 1.3 session for this server, when
+// there is one still usable with the enabled suites.
+func (c *Conn) sessionToOffer(h *wire.ClientHello) *ClientSessionState {
+	cache := c.config.ClientSessionCache
+	if cache == nil || c.config.SessionTicketsDisabled || !slices.Contains(h.SupportedVersions, VersionTLS13) {
+		return nil
+	}
+	s, ok := cache.Get(c.sessionCacheKey())
+	if !ok || s == nil || s.version != VersionTLS13 || !s.usable(c.config.now()) ||
+		!slices.Contains(h.CipherSuites, s.suite) {
+		return nil
+	}
+	return s
+}
+
+// offerPSK13 adds the session to the ClientHello with its binder.
+// prior is the transcript before this ClientHello: nil for the first,
+// the HelloRetryRequest transcript for the second.
+func (c *Conn) offerPSK13(h *wire.ClientHello, s *ClientSessionState, prior *transcript) {
+	suite := suites.SuiteByID(s.suite)
+	age := c.config.now().Sub(s.received)
+	h.PSKIdentities = []wire.PSKIdentity{{Identity: s.ticket, ObfuscatedTicketAge: uint32(age.Milliseconds()) + s.ageAdd}}
+	h.SetBinders([][]byte{make([]byte, suite.Hash.Size())})
+	th := binderTranscript(suite, h.Marshal(), h.BindersLen(), prior)
+	key := keysched.NewSchedule13(suite.Hash, s.secret).BinderKey(false)
+	h.SetBinders([][]byte{keysched.FinishedVerifyData(suite.Hash, key, th)})
+}
+
+// binderTranscript hashes the ClientHello up to its binders, after the
+// prior transcript when there is one (RFC 8446 section 4.2.11.2).
+func binderTranscript(s *suites.Suite, raw []byte, bindersLen int, prior *transcript) []byte {
+	t := &transcript{}
+	if prior != nil {
+		t = prior.clone()
+	} else {
+		t.setHash(s.Hash)
+	}
+	t.write(raw[:len(raw)-bindersLen])
+	return t.sum()
+}
+
+// acceptPSK13 looks for an offered ticket the server can resume, and
+// checks its binder: the first ticket that opens, is fresh and fits this
+// handshake is used; a binder that fails ends the handshake.
+func (hs *serverHandshake13) acceptPSK13() error {
+	c, ch := hs.c, hs.ch
+	if c.config.SessionTicketsDisabled || len(ch.PSKIdentities) == 0 {
+		return nil
+	}
+	if ch.PSKModes == nil {
+		// RFC 8446 section 4.2.9: pre_shared_key requires it.
+		return alertf(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
+	}
+	if !slices.Contains(ch.PSKModes, 1) {
+		return nil // psk_ke alone: padlock wants forward secrecy
+	}
+	for i, id := range ch.PSKIdentities[:min(len(ch.PSKIdentities), maxPSKIdentities)] {
+		s := hs.openSession(id)
+		if s == nil {
+			continue
+		}
+		th := binderTranscript(hs.suite, ch.Raw, ch.BindersLen(), hs.priorTr)
+		want := keysched.FinishedVerifyData(hs.suite.Hash, keysched.NewSchedule13(hs.suite.Hash, s.secret).BinderKey(false), th)
+		if !keysched.Equal(ch.PSKBinders[i], want) {
+			return alertf(alert.DecryptError, "PSK binder does not verify")
+		}
+		hs.psk, hs.pskIndex = s, uint16(i)
+		certs, err := parseChain(s.certs)
+		if err != nil {
+			return err
+		}
+		c.state.PeerCertificates = certs
+		c.state.DidResume = true
+		c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
+			"The client offered a ticket from an earlier connection and proved with the binder that it holds its key: no certificate is needed this time.",
+			field("ticket", "identity "+strconv.Itoa(i)))
+		return nil
+	}
+	c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
+		"The client offered a session ticket the server cannot use (unknown key, expired, or another suite), so this is a full handshake.")
+	return nil
+}
+
+// openSession opens a ticket and checks it may resume this handshake.
+func (hs *serverHandshake13) openSession(id wire.PSKIdentity) *sessionState {
+	c := hs.c
+	plain := c.config.openTicket(id.Identity)
+	if plain == nil {
+		return nil
+	}
+	s, err := parseSessionState(plain)
+	if err != nil || s.version != VersionTLS13 {
+		return nil
+	}
+	if suite := suites.SuiteByID(s.suite); suite == nil || suite.Hash != hs.suite.Hash {
+		return nil // RFC 8446 section 4.2.11: the PSK's hash must match
+	}
+	now, created := c.config.now(), time.Unix(int64(s.created), 0)
+	age := now.Sub(created)
+	if age > ticketLifetime || age < -ticketAgeSkew {
+		return nil
+	}
+	clientAge := time.Duration(id.ObfuscatedTicketAge-s.ageAdd) * time.Millisecond
+	if d := age - clientAge; d > ticketAgeSkew+time.Second || d < -ticketAgeSkew-time.Second {
+		return nil
+	}
+	if s.serverName != hs.ch.ServerName {
+		return nil
+	}
+	if len(s.certs) == 0 && (c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert) {
+		return nil
+	}
+	return s
+}
+
+// sendSessionTicket13 issues a ticket for this connection's session.
+func (hs *serverHandshake13) sendSessionTicket13() error {
+	c := hs.c
+	if c.config.SessionTicketsDisabled {
+		return nil
+	}
+	nonce := []byte{0}
+	var ageAdd [4]byte
+	if _, err := io.ReadFull(c.config.rand(), ageAdd[:]); err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	s := &sessionState{
+		version:    VersionTLS13,
+		suite:      hs.suite.ID,
+		created:    uint64(c.config.now().Unix()),
+		ageAdd:     binary.BigEndian.Uint32(ageAdd[:]),
+		secret:     keysched.ResumptionPSK(hs.suite.Hash, c.tls13.resumptionMaster, nonce),
+		alpn:       c.state.NegotiatedProtocol,
+		serverName: hs.ch.ServerName,
+	}
+	for _, cert := range c.state.PeerCertificates {
+		s.certs = append(s.certs, cert.Raw)
+	}
+	ticket, err := c.config.sealTicket(s.marshal())
+	if err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	c.hsTr = nil // post-handshake messages are not in the transcript
+	m := &wire.NewSessionTicket13{Lifetime: uint32(ticketLifetime / time.Second), AgeAdd: s.ageAdd, Nonce: nonce, Ticket: ticket}
+	if err := c.writeMessage(m); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// handleNewSessionTicket13 stores a ticket in the client's cache.
+func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
+	cache := c.config.ClientSessionCache
+	if cache == nil || c.config.SessionTicketsDisabled || m.Lifetime == 0 {
+		return nil
+	}
+	lifetime := min(time.Duration(m.Lifetime)*time.Second, ticketLifetime)
+	cache.Put(c.sessionCacheKey(), &ClientSessionState{
+		version:          VersionTLS13,
+		suite:            c.suite.ID,
+		ticket:           slices.Clone(m.Ticket),
+		secret:           keysched.ResumptionPSK(c.suite.Hash, c.tls13.resumptionMaster, m.Nonce),
+		ageAdd:           m.AgeAdd,
+		received:         c.config.now(),
+		lifetime:         lifetime,
+		alpn:             c.state.NegotiatedProtocol,
+		peerCertificates: c.state.PeerCertificates,
+		verifiedChains:   c.state.VerifiedChains,
+		ocsp:             c.state.OCSPResponse,
+	})
+	c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket stored",
+		"The client keeps the ticket and the key derived from this session, to resume it on a later connection.",
+		field("lifetime", lifetime.String()))
+	return nil
+}

@@ -1,0 +1,253 @@
+package padlock
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// A session ticket is the server's own state, sealed so that only servers
+// holding the ticket key can open it (RFC 5077 section 4 describes the
+// idea; RFC 8446 leaves the format to the server). padlock's ticket:
+//
+//	key_name[16] || nonce[12] || AES-256-GCM(sessionState, aad = key_name)
+
+// TicketKey is a secret from which padlock derives the name and the
+// AES-256-GCM key of one session ticket key. Servers that share ticket
+// keys can resume each other's sessions.
+type TicketKey [32]byte
+
+// TicketKeySource supplies the ticket keys in use, so that keys can come
+// from a file or a shared store for a fleet of servers.
+type TicketKeySource interface {
+	// TicketKeys returns the keys in use at now, newest first: the first
+	// seals new tickets, all of them open tickets.
+	TicketKeys(now time.Time) ([]TicketKey, error)
+}
+
+// SetSessionTicketKeys makes the server seal tickets with keys[0] and
+// open tickets sealed with any of keys. Call it before c is in use.
+func (c *Config) SetSessionTicketKeys(keys []TicketKey) {
+	c.TicketKeys = StaticTicketKeys(keys)
+}
+
+// StaticTicketKeys is a TicketKeySource of a fixed list of keys.
+type StaticTicketKeys []TicketKey
+
+// TicketKeys returns the fixed keys.
+func (s StaticTicketKeys) TicketKeys(time.Time) ([]TicketKey, error) {
+	if len(s) == 0 {
+		return nil, errors.New("padlock: no session ticket keys")
+	}
+	return s, nil
+}
+
+// RotatingTicketKeys makes a new random key every Period and keeps the
+// last Keep keys for opening tickets. It is the default TicketKeySource,
+// with a period of a day and eight keys, so a ticket stays usable for its
+// whole lifetime of a week.
+type RotatingTicketKeys struct {
+	Period time.Duration
+	Keep   int
+	Rand   io.Reader // crypto/rand when nil
+
+	mu      sync.Mutex
+	keys    []TicketKey // newest first
+	created time.Time   // of keys[0]
+}
+
+// TicketKeys returns the current keys, rotating first if the newest is
+// older than Period.
+func (r *RotatingTicketKeys) TicketKeys(now time.Time) ([]TicketKey, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	period, keep := r.Period, r.Keep
+	if period <= 0 {
+		period = 24 * time.Hour
+	}
+	if keep <= 0 {
+		keep = 8
+	}
+	if len(r.keys) == 0 || now.Sub(r.created) >= period || now.Before(r.created) {
+		var k TicketKey
+		if _, err := io.ReadFull(randOrDefault(r.Rand), k[:]); err != nil {
+			return nil, err
+		}
+		r.keys = append([]TicketKey{k}, r.keys...)
+		if len(r.keys) > keep {
+			r.keys = r.keys[:keep]
+		}
+		r.created = now
+	}
+	return r.keys, nil
+}
+
+// autoTicketsMu guards the creation of Config.autoTickets.
+var autoTicketsMu sync.Mutex
+
+// ticketKeys returns the TicketKeySource in use: Config.TicketKeys, or
+// the Config's own RotatingTicketKeys, made on first use and shared by
+// its clones.
+func (c *Config) ticketKeys() TicketKeySource {
+	if c.TicketKeys != nil {
+		return c.TicketKeys
+	}
+	autoTicketsMu.Lock()
+	defer autoTicketsMu.Unlock()
+	if c.autoTickets == nil {
+		c.autoTickets = &RotatingTicketKeys{Rand: c.Rand}
+	}
+	return c.autoTickets
+}
+
+// ticketCipher is one TicketKey expanded into its name and AEAD.
+type ticketCipher struct {
+	name [16]byte
+	aead cipher.AEAD
+}
+
+func newTicketCipher(k TicketKey) (*ticketCipher, error) {
+	name, err := hkdf.Expand(sha256.New, k[:], "padlock ticket key name", 16)
+	if err != nil {
+		return nil, err
+	}
+	key, err := hkdf.Expand(sha256.New, k[:], "padlock ticket aes-256-gcm key", 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	tc := &ticketCipher{aead: aead}
+	copy(tc.name[:], name)
+	return tc, nil
+}
+
+// sealTicket encrypts a session state under the newest ticket key.
+func (c *Config) sealTicket(state []byte) ([]byte, error) {
+	keys, err := c.ticketKeys().TicketKeys(c.now())
+	if err != nil {
+		return nil, err
+	}
+	tc, err := newTicketCipher(keys[0])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 16+12, 16+12+len(state)+tc.aead.Overhead())
+	copy(out, tc.name[:])
+	if _, err := io.ReadFull(c.rand(), out[16:28]); err != nil {
+		return nil, err
+	}
+	return tc.aead.Seal(out, out[16:28], state, out[:16]), nil
+}
+
+// openTicket decrypts a ticket with whichever key's name it carries; nil
+// when none does or it does not authenticate. A ticket that cannot be
+// opened is not an error: the handshake goes on without resumption.
+func (c *Config) openTicket(ticket []byte) []byte {
+	if len(ticket) < 16+12+16 {
+		return nil
+	}
+	keys, err := c.ticketKeys().TicketKeys(c.now())
+	if err != nil {
+		return nil
+	}
+	for _, k := range keys {
+		tc, err := newTicketCipher(k)
+		if err != nil || string(tc.name[:]) != string(ticket[:16]) {
+			continue
+		}
+		plain, err := tc.aead.Open(nil, ticket[16:28], ticket[28:], ticket[:16])
+		if err != nil {
+			return nil
+		}
+		return plain
+	}
+	return nil
+}
+
+func randOrDefault(r io.Reader) io.Reader {
+	if r != nil {
+		return r
+	}
+	return (&Config{}).rand()
+}
+
+// ticketLifetime is how long a ticket may be used: the longest RFC 8446
+// section 4.6.1 allows.
+const ticketLifetime = 7 * 24 * time.Hour
+
+// sessionState is what a ticket carries: enough for the server to resume
+// the session without keeping anything itself.
+type sessionState struct {
+	version    uint16
+	suite      uint16
+	created    uint64 // Unix seconds
+	ageAdd     uint32 // TLS 1.3 obfuscated_ticket_age offset
+	secret     []byte // TLS 1.3: the resumption PSK; TLS 1.2: the master secret
+	ems        bool   // TLS 1.2: the master secret is an extended one
+	alpn       string
+	serverName string
+	certs      [][]byte // the client's certificate chain, if it sent one
+}
+
+func (s *sessionState) marshal() []byte {
+	var b cryptobyte.Builder
+	b.AddUint16(s.version)
+	b.AddUint16(s.suite)
+	b.AddUint64(s.created)
+	b.AddUint32(s.ageAdd)
+	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.secret) })
+	b.AddUint8(boolByte(s.ems))
+	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.alpn)) })
+	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.serverName)) })
+	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+		for _, c := range s.certs {
+			b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(c) })
+		}
+	})
+	return b.BytesOrPanic()
+}
+
+// parseSessionState decodes a session state; it is authenticated by the
+// ticket's AEAD, but decoded as strictly as any network input.
+func parseSessionState(data []byte) (*sessionState, error) {
+	s := &sessionState{}
+	in := cryptobyte.String(data)
+	var secret, alpn, name, certs cryptobyte.String
+	var ems uint8
+	if !in.ReadUint16(&s.version) || !in.ReadUint16(&s.suite) || !in.ReadUint64(&s.created) ||
+		!in.ReadUint32(&s.ageAdd) || !in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint8(&ems) ||
+		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint8LengthPrefixed(&name) ||
+		!in.ReadUint24LengthPrefixed(&certs) || !in.Empty() || ems > 1 || len(secret) == 0 {
+		return nil, errors.New("padlock: malformed session state")
+	}
+	for !certs.Empty() {
+		var c cryptobyte.String
+		if !certs.ReadUint24LengthPrefixed(&c) || len(c) == 0 {
+			return nil, errors.New("padlock: malformed session state")
+		}
+		s.certs = append(s.certs, c)
+	}
+	s.secret, s.ems, s.alpn, s.serverName = secret, ems == 1, string(alpn), string(name)
+	return s, nil
+}
+
+func boolByte(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
