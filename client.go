@@ -110,6 +110,7 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		ALPNProtocols:                cfg.NextProtos,
 		ECPointFormats:               []uint8{0},
 		SecureRenegotiationSupported: true,
+		StatusRequest:                true, // ask for a stapled OCSP response
 		ExtendedMasterSecret:         cfg.supportsVersion(VersionTLS12) && !cfg.DisableExtendedMasterSecret,
 	}
 	if _, err := io.ReadFull(cfg.rand(), h.Random); err != nil {
