@@ -43,6 +43,8 @@ type Conn struct {
 	in  inHalf
 	out outHalf
 
+	keyUpdateAfter uint64 // records per write key before a KeyUpdate
+
 	testHooks testHooks
 }
 
@@ -112,7 +114,7 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	if config == nil {
 		config = &Config{}
 	}
-	c := &Conn{conn: conn, config: config, isClient: isClient}
+	c := &Conn{conn: conn, config: config, isClient: isClient, keyUpdateAfter: defaultKeyUpdateAfter}
 	c.in.r = record.NewReader(conn)
 	c.out.w = record.NewWriter(conn)
 	return c

@@ -23,10 +23,10 @@ type tls13Secrets struct {
 	inSecret, outSecret  []byte
 }
 
-// keyUpdateAfter is the number of records sealed under one key after
-// which padlock updates it, far inside the AES-GCM limit of RFC 8446
+// defaultKeyUpdateAfter is the number of records sealed under one key
+// after which padlock updates it, far inside the AES-GCM limit of RFC 8446
 // section 5.5 (2^24.5 full-size records).
-const keyUpdateAfter = 1 << 23
+const defaultKeyUpdateAfter = 1 << 23
 
 // newCipher13 makes the record protection for one traffic secret
 // (RFC 8446 section 7.3).

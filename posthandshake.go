@@ -134,7 +134,7 @@ func (c *Conn) updateWriteKeysLocked(request bool) error {
 // maybeUpdateKeysLocked updates the write keys before they reach their
 // usage limit (RFC 8446 section 5.5).
 func (c *Conn) maybeUpdateKeysLocked() error {
-	if c.vers != VersionTLS13 || c.out.cipher == nil || c.out.cipher.Seq() < keyUpdateAfter {
+	if c.vers != VersionTLS13 || c.out.cipher == nil || c.out.cipher.Seq() < c.keyUpdateAfter {
 		return nil
 	}
 	return c.updateWriteKeysLocked(false)

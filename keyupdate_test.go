@@ -1,0 +1,85 @@
+package padlock
+
+import (
+	"bytes"
+	"crypto/tls"
+	"io"
+	"testing"
+
+	"padlock/internal/pki"
+)
+
+// TestKeyUpdateWithCryptoTLS updates keys in both directions with
+// crypto/tls as the peer, asked for and automatic, while data flows.
+func TestKeyUpdateWithCryptoTLS(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	a, b := tcpPair(t)
+	server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{{Certificate: is.DER, PrivateKey: is.Key}}})
+	client := Client(a, &Config{RootCAs: ca.Pool(), ServerName: "localhost"})
+	go func() {
+		io.Copy(server, server) // echo
+		server.Close()
+	}()
+	msg := bytes.Repeat([]byte("k"), 40000)
+	roundTrip := func() {
+		t.Helper()
+		if _, err := client.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, len(msg))
+		if _, err := io.ReadFull(client, got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, msg) {
+			t.Fatal("echo mismatch")
+		}
+	}
+	roundTrip()
+	for i := 0; i < 3; i++ {
+		if err := client.UpdateKeys(true); err != nil {
+			t.Fatal(err)
+		}
+		roundTrip()
+	}
+	// Lower the limit so the next write updates by itself.
+	client.out.Lock()
+	client.keyUpdateAfter = client.out.cipher.Seq() + 2
+	client.out.Unlock()
+	before := client.tls13.outSecret
+	for i := 0; i < 3; i++ {
+		roundTrip()
+	}
+	if bytes.Equal(before, client.tls13.outSecret) {
+		t.Fatal("no automatic KeyUpdate at the usage limit")
+	}
+	if err := client.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeyUpdateFlood checks a peer that sends KeyUpdates and no data is
+// cut off.
+func TestKeyUpdateFlood(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	client, server, cerr, serr := runPair(t, &Config{RootCAs: pool, ServerName: "localhost"}, &Config{Certificates: []Certificate{cert}})
+	if cerr != nil || serr != nil {
+		t.Fatal(cerr, serr)
+	}
+	go func() {
+		for i := 0; i < maxKeyUpdates+5; i++ {
+			if server.UpdateKeys(false) != nil {
+				return
+			}
+		}
+	}()
+	_, err := client.Read(make([]byte, 1))
+	wantAlertLocal(t, err, AlertUnexpectedMessage)
+}
+
+func wantAlertLocal(t *testing.T, err error, d Alert) {
+	t.Helper()
+	ae, ok := err.(*AlertError)
+	if !ok || ae.Remote || ae.Description != d {
+		t.Fatalf("got %v, want local alert %v", err, d)
+	}
+}
