@@ -149,14 +149,20 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 			}
 		}()
 	}
+	var timedOut atomic.Bool
 	if !c.isClient && c.config.HandshakeTimeout >= 0 {
 		d := c.config.HandshakeTimeout
 		if d == 0 {
 			d = DefaultHandshakeTimeout
 		}
-		// A server must not let a silent client hold it forever.
-		c.conn.SetDeadline(time.Now().Add(d))
-		defer c.conn.SetDeadline(time.Time{})
+		// A server must not let a silent or slow client hold it
+		// forever. A timer rather than a deadline, so that deadlines
+		// the caller set (net/http sets its own) stay untouched.
+		t := time.AfterFunc(d, func() {
+			timedOut.Store(true)
+			c.conn.Close()
+		})
+		defer t.Stop()
 	}
 	c.in.Lock()
 	c.out.Lock()
@@ -176,6 +182,8 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
+		} else if timedOut.Load() {
+			err = fmt.Errorf("padlock: handshake timed out: %w", err)
 		}
 		c.fail(err)
 		c.handshakeErr = err

@@ -211,3 +211,16 @@ func TestTraceEvents(t *testing.T) {
 		t.Errorf("client sent %v, want %v", sent, wantSent)
 	}
 }
+
+// TestServerHandshakeTimeout checks a client that connects and says
+// nothing is dropped on time.
+func TestServerHandshakeTimeout(t *testing.T) {
+	cert, _ := testCert(t, pki.ECDSAP256)
+	_, b := tcpPair(t)
+	server := Server(b, &Config{Certificates: []Certificate{cert}, HandshakeTimeout: 100 * time.Millisecond})
+	start := time.Now()
+	err := server.Handshake()
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("got %v after %v", err, time.Since(start))
+	}
+}
