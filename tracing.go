@@ -28,6 +28,13 @@ func (c *Conn) traceMessage(dir trace.Direction, raw []byte, m wire.Message) {
 	if !c.tracing() {
 		return
 	}
+	if dir == trace.Sent {
+		// Describe what went on the wire, extensions included, not the
+		// struct it was built from.
+		if parsed, err := wire.Parse(raw, c.vers != VersionTLS12); err == nil {
+			m = parsed
+		}
+	}
 	name, step, explain := describeMessage(m, c.isClient == (dir == trace.Sent))
 	c.emit(trace.Event{
 		Dir:     dir,
