@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"padlock/internal/pki"
+	"padlock/internal/wire"
 	"padlock/trace"
 )
 
@@ -222,5 +223,43 @@ func TestServerHandshakeTimeout(t *testing.T) {
 	err := server.Handshake()
 	if err == nil || time.Since(start) > 5*time.Second {
 		t.Fatalf("got %v after %v", err, time.Since(start))
+	}
+}
+
+// TestEventBytesReparse checks every message event's bytes parse back to
+// the message it names, and its layout covers every byte.
+func TestEventBytesReparse(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	var rc, rs trace.Recorder
+	_, _, cerr, serr := runPair(t,
+		&Config{RootCAs: pool, ServerName: "localhost", Trace: rc.Trace},
+		&Config{Certificates: []Certificate{cert}, Trace: rs.Trace, ClientAuth: RequestClientCert})
+	if cerr != nil || serr != nil {
+		t.Fatal(cerr, serr)
+	}
+	for _, e := range append(rc.Events(), rs.Events()...) {
+		if e.Kind != trace.KindMessage || e.Name == "ChangeCipherSpec" {
+			continue
+		}
+		m, err := wire.Parse(e.Raw, true)
+		if err != nil {
+			t.Errorf("%s %s: bytes do not parse: %v", e.Side, e.Name, err)
+			continue
+		}
+		if name, _, _ := describeMessage(m, e.Side == trace.Client); name != e.Name {
+			t.Errorf("%s: bytes parse as %s", e.Name, name)
+		}
+		covered := make([]bool, len(e.Raw))
+		for _, f := range e.Layout {
+			for i := f.Start; i < f.End; i++ {
+				covered[i] = true
+			}
+		}
+		for i, ok := range covered {
+			if !ok {
+				t.Errorf("%s: byte %d is in no field of the layout", e.Name, i)
+				break
+			}
+		}
 	}
 }

@@ -44,7 +44,20 @@ func (c *Conn) traceMessage(dir trace.Direction, raw []byte, m wire.Message) {
 		Explain: explain,
 		Fields:  messageFields(m),
 		Raw:     raw,
+		Layout:  messageLayout(raw, c.vers != VersionTLS12),
 	})
+}
+
+// messageLayout maps every byte of a message to the field it belongs to,
+// containers before their parts; a message it cannot walk to the end
+// keeps the fields walked so far.
+func messageLayout(raw []byte, tls13 bool) []trace.Field {
+	spans, _ := wire.Annotate(raw, tls13)
+	layout := make([]trace.Field, len(spans))
+	for i, s := range spans {
+		layout[i] = trace.Field{Name: s.Name, Value: s.Value, Start: s.Start, End: s.End}
+	}
+	return layout
 }
 
 // traceStep reports a local step: a check passed, a secret derived, keys

@@ -148,6 +148,9 @@ type Event struct {
 	Explain string        // one sentence saying what this step is for
 	Fields  []Field       // the parsed values, in wire order for messages
 	Raw     []byte        // the message bytes as on the wire (messages only)
+	// Layout is the byte map of Raw: every field of the message with its
+	// byte range, in wire order, nested fields after their container.
+	Layout []Field
 }
 
 // Field returns the value of the first field named name, or "".
