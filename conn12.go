@@ -115,7 +115,7 @@ func (c *Conn) deriveMaster12(s *suites.Suite, premaster []byte, ems bool) []byt
 	c.logKey(keyLogTLS12, master)
 	c.traceStep(trace.StepKeyDerivation, trace.KindSecret, name+" master secret derived",
 		"Both sides compute the 48-byte master secret as "+how+"; every key of the connection comes from it.",
-		field("master_secret", name))
+		field("derivation", name))
 	c.state.ExtendedMasterSecret = ems
 	h, cr, sr := s.Hash, c.random[0], c.random[1]
 	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {

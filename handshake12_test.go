@@ -17,6 +17,9 @@ import (
 	"padlock/trace"
 )
 
+// certCurve is the group of each ECDSA test certificate's curve.
+var certCurve = map[pki.KeyType]CurveID{pki.ECDSAP256: CurveP256, pki.ECDSAP384: CurveP384}
+
 func TestHandshake12Matrix(t *testing.T) {
 	ecdsaSuites := []uint16{TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}
 	rsaSuites := []uint16{TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256}
@@ -42,10 +45,16 @@ func TestHandshake12Matrix(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%s/%v", tc.kt, CipherSuiteName(tc.suite), tc.group), func(t *testing.T) {
 			cert, pool := testCert(t, tc.kt)
 			cc := &Config{RootCAs: pool, ServerName: "localhost", MaxVersion: VersionTLS12, CipherSuites: []uint16{tc.suite}}
-			if tc.group != 0 {
-				cc.CurvePreferences = []CurveID{tc.group}
-			}
 			sc := &Config{Certificates: []Certificate{cert}, EnableRSAKeyExchange: true}
+			if tc.group != 0 {
+				// The server must use tc.group; the client also lists
+				// the certificate's curve (RFC 8422 section 5.3).
+				sc.CurvePreferences = []CurveID{tc.group}
+				cc.CurvePreferences = []CurveID{tc.group}
+				if c := certCurve[tc.kt]; c != 0 && c != tc.group {
+					cc.CurvePreferences = append(cc.CurvePreferences, c)
+				}
+			}
 			client, server, cerr, serr := runPair(t, cc, sc)
 			if cerr != nil || serr != nil {
 				t.Fatalf("client: %v; server: %v", cerr, serr)
@@ -235,6 +244,7 @@ func TestHandshake12Refusals(t *testing.T) {
 		{"bad ServerKeyExchange signature", nil, func(sc *Config, c *Conn) { c.testHooks.corruptSignature = true }, true, AlertDecryptError},
 		{"tampered server Finished", nil, func(sc *Config, c *Conn) { c.testHooks.corruptFinished = true }, true, AlertDecryptError},
 		{"tampered client Finished", func(cc *Config, c *Conn) { c.testHooks.corruptFinished = true }, nil, false, AlertDecryptError},
+		{"certificate curve not supported", func(cc *Config, c *Conn) { cc.CurvePreferences = []CurveID{X25519} }, nil, false, AlertHandshakeFailure},
 		{"no group in common", func(cc *Config, c *Conn) { cc.CurvePreferences = []CurveID{CurveP384} },
 			func(sc *Config, c *Conn) { sc.CurvePreferences = []CurveID{X25519} }, false, AlertHandshakeFailure},
 	}

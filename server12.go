@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/subtle"
 	"io"
@@ -260,8 +261,30 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 	if _, ok := cc.cert.PrivateKey.(crypto.Signer); !ok {
 		return 0, false
 	}
+	if k, ok := cc.pub.(*ecdsa.PublicKey); ok && !hs.curveAccepted(k) {
+		return 0, false
+	}
 	scheme := hs.c.pickScheme(cc.pub, hs.ch.SignatureAlgorithms, false)
 	return scheme, scheme != 0
+}
+
+// curveAccepted reports whether an ECDSA certificate key lies on a curve
+// the client listed in supported_groups: RFC 8422 section 5.3 binds the
+// certificate, not only the ephemeral key, to the client's curves.
+func (hs *serverHandshake12) curveAccepted(k *ecdsa.PublicKey) bool {
+	if hs.ch.SupportedGroups == nil {
+		return true
+	}
+	var id uint16
+	switch k.Curve.Params().Name {
+	case "P-256":
+		id = suites.Secp256r1
+	case "P-384":
+		id = suites.Secp384r1
+	case "P-521":
+		id = 0x0019 // secp521r1
+	}
+	return slices.Contains(hs.ch.SupportedGroups, id)
 }
 
 // noMatch explains why no certificate could serve any common suite.
@@ -281,8 +304,8 @@ func (hs *serverHandshake12) noMatch(candidates []*suites.Suite) error {
 		return alertf(alert.HandshakeFailure, "no ECDHE group in common (client offers %s) and no other suite the certificate can serve (common suites %s)",
 			names(ch.SupportedGroups, suites.GroupName), names(ids, suites.SuiteName))
 	}
-	return alertf(alert.HandshakeFailure, "no certificate can serve a common suite (%s) with a signature scheme the client accepts (%s)",
-		names(ids, suites.SuiteName), names(ch.SignatureAlgorithms, suites.SchemeName))
+	return alertf(alert.HandshakeFailure, "no certificate can serve a common suite (%s) with a signature scheme (%s) and, for ECDSA, a curve (%s) the client accepts",
+		names(ids, suites.SuiteName), names(ch.SignatureAlgorithms, suites.SchemeName), names(ch.SupportedGroups, suites.GroupName))
 }
 
 // sendServerHello answers with the suite and the extensions the client
