@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -185,4 +186,192 @@ func checkSecrets(t *testing.T, ps padlock.ConnectionState, ts tls.ConnectionSta
 			t.Errorf("exporter (context %q): padlock %x, crypto/tls %x", ctx, got, want)
 		}
 	}
+}
+
+// TestCryptoTLS13HelloRetry lets one side keep its default groups and pins
+// the other to a single group, so the ClientHello's key shares often miss
+// and the server must ask again (RFC 8446 section 4.1.4). At least one
+// handshake per role must have needed a HelloRetryRequest.
+func TestCryptoTLS13HelloRetry(t *testing.T) {
+	pcert, tcert, ca := chain(pki.ECDSAP256)
+	// padlock client with its defaults against a crypto/tls server pinned
+	// to each of them.
+	clientHRR := false
+	for _, group := range []padlock.CurveID{padlock.X25519MLKEM768, padlock.X25519, padlock.CurveP256, padlock.CurveP384} {
+		t.Run("padlock-client/"+group.String(), func(t *testing.T) {
+			a, b := tcpPair(t)
+			client := padlock.Client(a, &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost"})
+			server := tls.Server(b, &tls.Config{
+				Certificates:     []tls.Certificate{tcert},
+				CurvePreferences: []tls.CurveID{tls.CurveID(group)},
+			})
+			if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
+				t.Fatalf("handshake: padlock client: %v; crypto/tls server: %v", cerr, serr)
+			}
+			ps, ts := client.ConnectionState(), server.ConnectionState()
+			if ps.CurveID != group || ts.CurveID != tls.CurveID(group) {
+				t.Errorf("group: padlock %v, crypto/tls %v; want %v", ps.CurveID, ts.CurveID, group)
+			}
+			clientHRR = clientHRR || ts.HelloRetryRequest
+			echoExchange(t, client, server)
+		})
+	}
+	if !clientHRR {
+		t.Error("no padlock client handshake needed a HelloRetryRequest: the test lost its point")
+	}
+	// crypto/tls client with its defaults against a padlock server pinned
+	// to each group.
+	serverHRR := false
+	for _, group := range groups13 {
+		t.Run("padlock-server/"+group.String(), func(t *testing.T) {
+			a, b := tcpPair(t)
+			client := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost"})
+			server := padlock.Server(b, &padlock.Config{
+				Certificates:     []padlock.Certificate{pcert},
+				CurvePreferences: []padlock.CurveID{group},
+			})
+			if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
+				t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
+			}
+			ps, ts := server.ConnectionState(), client.ConnectionState()
+			if ps.CurveID != group || ts.CurveID != tls.CurveID(group) {
+				t.Errorf("group: padlock %v, crypto/tls %v; want %v", ps.CurveID, ts.CurveID, group)
+			}
+			serverHRR = serverHRR || ts.HelloRetryRequest
+			echoExchange(t, client, server)
+		})
+	}
+	if !serverHRR {
+		t.Error("no padlock server handshake sent a HelloRetryRequest: the test lost its point")
+	}
+}
+
+// TestCryptoTLS13ALPN checks that both roles agree on the protocol the
+// server picks from the client's list (RFC 7301 section 3.2).
+func TestCryptoTLS13ALPN(t *testing.T) {
+	pcert, tcert, ca := chain(pki.ECDSAP256)
+	offered, accepted := []string{"h2", "http/1.1"}, []string{"http/1.1", "h2c"}
+	t.Run("padlock-client", func(t *testing.T) {
+		a, b := tcpPair(t)
+		client := padlock.Client(a, &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost", NextProtos: offered})
+		server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{tcert}, NextProtos: accepted})
+		if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
+			t.Fatalf("handshake: padlock client: %v; crypto/tls server: %v", cerr, serr)
+		}
+		if p, q := client.ConnectionState().NegotiatedProtocol, server.ConnectionState().NegotiatedProtocol; p != "http/1.1" || q != "http/1.1" {
+			t.Errorf("ALPN: padlock %q, crypto/tls %q; want http/1.1", p, q)
+		}
+		echoExchange(t, client, server)
+	})
+	t.Run("padlock-server", func(t *testing.T) {
+		a, b := tcpPair(t)
+		client := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", NextProtos: offered})
+		server := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert}, NextProtos: accepted})
+		if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
+			t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
+		}
+		// The server's preference decides, as RFC 7301 section 3.2 lets it.
+		if p, q := server.ConnectionState().NegotiatedProtocol, client.ConnectionState().NegotiatedProtocol; p != "http/1.1" || q != "http/1.1" {
+			t.Errorf("ALPN: padlock %q, crypto/tls %q; want http/1.1", p, q)
+		}
+		echoExchange(t, client, server)
+	})
+}
+
+// TestCryptoTLS13ClientAuth runs mutual authentication with a client
+// certificate of each key type, in both roles.
+func TestCryptoTLS13ClientAuth(t *testing.T) {
+	for _, kt := range keyTypes {
+		pcert, tcert, ca := chain(kt)
+		is := pki.TestClient(kt)
+		t.Run("padlock-client/"+string(kt), func(t *testing.T) {
+			a, b := tcpPair(t)
+			client := padlock.Client(a, &padlock.Config{
+				RootCAs: ca.Pool(), ServerName: "localhost",
+				Certificates: []padlock.Certificate{padlockCert(is)},
+			})
+			server := tls.Server(b, &tls.Config{
+				Certificates: []tls.Certificate{tcert},
+				ClientAuth:   tls.RequireAndVerifyClientCert,
+				ClientCAs:    ca.Pool(),
+			})
+			if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
+				t.Fatalf("handshake: padlock client: %v; crypto/tls server: %v", cerr, serr)
+			}
+			if certs := server.ConnectionState().PeerCertificates; len(certs) == 0 || !bytes.Equal(certs[0].Raw, is.DER[0]) {
+				t.Error("crypto/tls server did not get padlock's client certificate")
+			}
+			echoExchange(t, client, server)
+		})
+		t.Run("padlock-server/"+string(kt), func(t *testing.T) {
+			a, b := tcpPair(t)
+			client := tls.Client(a, &tls.Config{
+				RootCAs: ca.Pool(), ServerName: "localhost",
+				Certificates: []tls.Certificate{tlsCert(is)},
+			})
+			server := padlock.Server(b, &padlock.Config{
+				Certificates: []padlock.Certificate{pcert},
+				ClientAuth:   padlock.RequireAndVerifyClientCert,
+				ClientCAs:    ca.Pool(),
+			})
+			if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
+				t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
+			}
+			ps := server.ConnectionState()
+			if len(ps.PeerCertificates) == 0 || !bytes.Equal(ps.PeerCertificates[0].Raw, is.DER[0]) {
+				t.Error("padlock server did not get crypto/tls's client certificate")
+			}
+			if len(ps.VerifiedChains) == 0 {
+				t.Error("padlock server: no verified chain for the client certificate")
+			}
+			echoExchange(t, client, server)
+		})
+	}
+}
+
+// TestCryptoTLS13KeyUpdate has padlock update its keys mid-connection,
+// sometimes asking crypto/tls to update too (RFC 8446 section 4.6.3),
+// and checks that data flows both ways after each update.
+func TestCryptoTLS13KeyUpdate(t *testing.T) {
+	pcert, tcert, ca := chain(pki.ECDSAP256)
+	run := func(t *testing.T, pc *padlock.Conn, peer tlsConn) {
+		echoed := make(chan error, 1)
+		go func() { echoed <- echoUntilEOF(peer) }()
+		for i, request := range []bool{false, true, true, false} {
+			if err := pc.UpdateKeys(request); err != nil {
+				t.Fatalf("UpdateKeys(%v): %v", request, err)
+			}
+			msg := fmt.Sprintf("message %d after an update (request %v)", i, request)
+			if _, err := pc.Write([]byte(msg)); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			buf := make([]byte, len(msg))
+			if _, err := io.ReadFull(pc, buf); err != nil || string(buf) != msg {
+				t.Fatalf("read back %q, %v; want %q", buf, err, msg)
+			}
+		}
+		if err := pc.CloseWrite(); err != nil {
+			t.Fatal(err)
+		}
+		if rest, err := io.ReadAll(pc); err != nil || len(rest) > 0 {
+			t.Errorf("padlock read %q, %v; want io.EOF", rest, err)
+		}
+		if err := <-echoed; err != nil {
+			t.Errorf("crypto/tls: %v", err)
+		}
+	}
+	t.Run("padlock-client", func(t *testing.T) {
+		a, b := tcpPair(t)
+		client := padlock.Client(a, &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost"})
+		server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{tcert}})
+		mustHandshake(t, client, server, a, b)
+		run(t, client, server)
+	})
+	t.Run("padlock-server", func(t *testing.T) {
+		a, b := tcpPair(t)
+		client := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost"})
+		server := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
+		mustHandshake(t, client, server, a, b)
+		run(t, server, client)
+	})
 }
