@@ -1,0 +1,212 @@
+package main
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"padlock/internal/pki"
+)
+
+// echoServer runs a crypto/tls server that echoes what it reads, in
+// upper case, until the client stops; it returns its address.
+func echoServer(t *testing.T, ca *pki.CA, is *pki.Issued) string {
+	t.Helper()
+	cert := tls.Certificate{Certificate: is.DER, PrivateKey: is.Key}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				buf := make([]byte, 1024)
+				n, err := c.Read(buf)
+				if err != nil {
+					return
+				}
+				c.Write([]byte(strings.ToUpper(string(buf[:n]))))
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// writeCA writes the CA certificate to a file and returns its path.
+func writeCA(t *testing.T, ca *pki.CA) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(path, ca.CertPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConnectCryptoTLS(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	addr := echoServer(t, ca, is)
+	caPath := writeCA(t, ca)
+
+	code, stdout, stderr := runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", "ping", addr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"ClientHello", "ServerHello", "certificate chain verified", "Negotiated with " + addr, "TLS 1.3", "PING", "verified          yes"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestConnectJSON(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	addr := echoServer(t, ca, is)
+	caPath := writeCA(t, ca)
+
+	code, stdout, stderr := runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", "ping", "--reconnect", "1", "--json", addr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2 (one per connection):\n%s", len(lines), stdout)
+	}
+	for i, line := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		for _, k := range []string{"version", "cipher_suite", "group", "signature_scheme", "alpn", "server_name", "resumed", "peer_certificates", "verified", "steps"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("line %d lacks %q", i+1, k)
+			}
+		}
+		if _, ok := m["error"]; ok {
+			t.Errorf("line %d has an error: %v", i+1, m["error"])
+		}
+		if m["version"] != "TLS 1.3" || m["server_name"] != "localhost" || m["received"] != "PING" {
+			t.Errorf("line %d: version %v, server_name %v, received %v", i+1, m["version"], m["server_name"], m["received"])
+		}
+		if wantResumed := i == 1; m["resumed"] != wantResumed {
+			t.Errorf("line %d: resumed %v, want %v", i+1, m["resumed"], wantResumed)
+		}
+	}
+	var first struct {
+		Verified         bool `json:"verified"`
+		PeerCertificates []struct {
+			Subject  string `json:"subject"`
+			Issuer   string `json:"issuer"`
+			NotAfter string `json:"not_after"`
+			SHA256   string `json:"sha256"`
+		} `json:"peer_certificates"`
+		Steps []struct{ Name string } `json:"steps"`
+	}
+	json.Unmarshal([]byte(lines[0]), &first)
+	if !first.Verified || len(first.PeerCertificates) == 0 || len(first.Steps) == 0 {
+		t.Fatalf("first connection: %+v", first)
+	}
+	if pc := first.PeerCertificates[0]; pc.Subject != "CN=localhost" || pc.Issuer == "" || pc.NotAfter == "" || len(pc.SHA256) != 64 {
+		t.Errorf("peer certificate: %+v", pc)
+	}
+}
+
+func TestConnectUnknownCA(t *testing.T) {
+	stranger, err := pki.NewCA("stranger CA", pki.ECDSAP256, time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := stranger.Issue(pki.IssueOptions{Hosts: []string{"localhost"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := echoServer(t, stranger, is)
+	trusted, _ := pki.TestChain(pki.ECDSAP256)
+
+	code, _, stderr := runArgs(t, "connect", "--ca", writeCA(t, trusted), "--servername", "localhost", "--send", "x", addr)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d", code, exitFail)
+	}
+	for _, want := range []string{"unknown_ca", "CN=stranger CA", "--ca"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	// --json still prints the connection, with the error naming the alert.
+	code, stdout, _ := runArgs(t, "connect", "--ca", writeCA(t, trusted), "--servername", "localhost", "--json", addr)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil || code != exitFail {
+		t.Fatalf("exit %d, %v:\n%s", code, err, stdout)
+	}
+	if e, _ := m["error"].(string); !strings.Contains(e, "unknown_ca") {
+		t.Errorf("error = %q", e)
+	}
+
+	// --insecure connects, and says so loudly.
+	code, stdout, stderr = runArgs(t, "connect", "--insecure", "--send", "x", addr)
+	if code != exitOK || !strings.Contains(stderr, "WARNING") || !strings.Contains(stdout, "NO: --insecure") {
+		t.Errorf("--insecure: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+func TestConnectWrongName(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	addr := echoServer(t, ca, is)
+	code, _, stderr := runArgs(t, "connect", "--ca", writeCA(t, ca), "--servername", "other.test", addr)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d", code, exitFail)
+	}
+	for _, want := range []string{"bad_certificate", "localhost", "--servername"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestConnectNoSharedSuite(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	addr := echoServer(t, ca, is)
+	// An RSA key transport suite cannot be served with an ECDSA key.
+	code, _, stderr := runArgs(t, "connect", "--ca", writeCA(t, ca), "--servername", "localhost",
+		"--max-version", "1.2", "--suites", "TLS_RSA_WITH_AES_128_GCM_SHA256", addr)
+	if flat := strings.Join(strings.Fields(stderr), " "); code != exitFail || !strings.Contains(flat, "handshake_failure") || !strings.Contains(flat, "cipher suite") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
+
+func TestConnectRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	code, _, stderr := runArgs(t, "connect", addr)
+	if code != exitFail || !strings.Contains(stderr, "Nothing is listening") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
+
+func TestConnectStdin(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	addr := echoServer(t, ca, is)
+	c, stdout, stderr := testCLI()
+	c.stdin = io.MultiReader(strings.NewReader("from stdin"))
+	code := c.run([]string{"connect", "--ca", writeCA(t, ca), "--servername", "localhost", "--timeout", "5s", addr})
+	if code != exitOK || !strings.Contains(stdout.String(), "FROM STDIN") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
