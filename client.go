@@ -105,7 +105,7 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		Vers:                         VersionTLS12,
 		Random:                       make([]byte, 32),
 		CompressionMethods:           []uint8{0},
-		SupportedGroups:              cfg.groups(false),
+		SupportedGroups:              offeredGroups(cfg),
 		SignatureAlgorithmsCert:      suites.DefaultSchemesCert,
 		ALPNProtocols:                cfg.NextProtos,
 		ECPointFormats:               []uint8{0},
@@ -150,6 +150,16 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		f(h)
 	}
 	return h, shares, nil
+}
+
+// offeredGroups lists the groups to offer: the hybrids exist only in
+// TLS 1.3, so a TLS 1.2-only client leaves them out.
+func offeredGroups(cfg *Config) []uint16 {
+	groups := cfg.groups(false)
+	if cfg.supportsVersion(VersionTLS13) {
+		return groups
+	}
+	return slices.DeleteFunc(slices.Clone(groups), func(g uint16) bool { return suites.GroupByID(g).Hybrid })
 }
 
 // generateKeyShares makes the key shares of the first ClientHello: one

@@ -113,7 +113,7 @@ func (c *Conn) verifyServerChain(ders [][]byte) error {
 	}
 	c.state.PeerCertificates = certs
 	if c.config.InsecureSkipVerify {
-		c.traceStep(trace.StepCertificate, trace.KindInfo, "certificate verification skipped",
+		c.traceStep(trace.StepCertificate, trace.KindWarning, "certificate verification skipped",
 			"InsecureSkipVerify is set: the server's identity is NOT checked, so an attacker in the middle would go unnoticed.")
 		return nil
 	}

@@ -106,6 +106,7 @@ const (
 	KindAlert                  // an alert was sent or received
 	KindData                   // application data crossed the connection
 	KindInfo                   // anything else worth telling
+	KindWarning                // something that weakens the connection's security
 )
 
 var kindNames = [...]string{
@@ -117,6 +118,7 @@ var kindNames = [...]string{
 	KindAlert:      "alert",
 	KindData:       "data",
 	KindInfo:       "info",
+	KindWarning:    "warning",
 }
 
 // String returns the kind's name, such as "message".

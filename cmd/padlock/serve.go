@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"syscall"
 	"time"
 
@@ -93,7 +92,7 @@ func defineServeFlags(fs *flagSet) *serveFlags {
 	}
 	fs.argName("client-auth", "none|request|require")
 	fs.argNames(map[string]string{"addr": "HOST:PORT", "cert": "FILE", "key": "FILE", "state-dir": "DIR", "client-ca": "FILE"})
-	f.tls.register(fs, "http/1.1")
+	f.tls.register(fs, "h2,http/1.1")
 	f.rsaKX = fs.Bool("rsa-kx", false, "also accept the TLS 1.2 RSA key transport suites (no forward secrecy; needs an RSA certificate)")
 	return f
 }
@@ -116,10 +115,6 @@ func (f *serveFlags) config() (*padlock.Config, error) {
 	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX}
 	if err := f.tls.apply(cfg); err != nil {
 		return nil, err
-	}
-	if slices.Contains(cfg.NextProtos, "h2") {
-		// net/http speaks HTTP/2 only over crypto/tls connections.
-		return nil, errors.New("--alpn: h2 is not available: net/http serves only HTTP/1.1 over padlock")
 	}
 	return cfg, nil
 }
@@ -234,7 +229,14 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 		return s.c.failf("serve", "%v", err)
 	}
 	ln := newHandshakeListener(inner, cfg, s.logHandshake)
+	// HTTP/2 goes through net/http's unencrypted-HTTP/2 path: padlock has
+	// already decrypted the stream, and ALPN told the client to send the
+	// HTTP/2 preface.
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
 	srv := &http.Server{
+		Protocols:         &protocols,
 		Handler:           s.routes(),
 		ConnContext:       withServedConn,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -109,7 +109,7 @@ func TestServe(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &rep); err != nil {
 			t.Fatalf("%v\n%s", err, body)
 		}
-		if rep.Version != "TLS 1.3" || rep.CipherSuite == "" || rep.Group == "" || rep.ALPN != "http/1.1" ||
+		if rep.Version != "TLS 1.3" || rep.CipherSuite == "" || rep.Group == "" || rep.ALPN == "" ||
 			rep.ServerName != "localhost" || len(rep.Steps) == 0 || len(rep.ClientOffered.CipherSuites) == 0 {
 			t.Errorf("report: %+v", rep)
 		}
@@ -128,6 +128,20 @@ func TestServe(t *testing.T) {
 		code, body = get(t, client, base+"/api/handshake")
 		if code != http.StatusOK || !strings.Contains(body, `"version": "TLS 1.2"`) {
 			t.Errorf("GET /api/handshake over TLS 1.2: %d\n%s", code, body)
+		}
+	})
+
+	t.Run("HTTP/2", func(t *testing.T) {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
+		client := &http.Client{Timeout: 10 * time.Second, Transport: tr}
+		resp, err := client.Get(base + "/api/handshake")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 || !strings.Contains(string(body), `"alpn": "h2"`) {
+			t.Errorf("got %s, body:\n%s", resp.Proto, body)
 		}
 	})
 
