@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"io"
 	"testing"
+	"time"
 
 	"padlock/internal/pki"
 )
@@ -81,5 +82,54 @@ func wantAlertLocal(t *testing.T, err error, d Alert) {
 	ae, ok := err.(*AlertError)
 	if !ok || ae.Remote || ae.Description != d {
 		t.Fatalf("got %v, want local alert %v", err, d)
+	}
+}
+
+// TestGiBAcrossKeyUpdates moves 1 GiB from padlock to crypto/tls and back
+// while padlock's write keys are updated every 64 MiB.
+func TestGiBAcrossKeyUpdates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1 GiB transfer skipped in -short mode")
+	}
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	a, b := tcpPair(t)
+	a.SetDeadline(time.Now().Add(2 * time.Minute))
+	b.SetDeadline(time.Now().Add(2 * time.Minute))
+	server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{{Certificate: is.DER, PrivateKey: is.Key}}})
+	client := Client(a, &Config{RootCAs: ca.Pool(), ServerName: "localhost"})
+	go func() {
+		// Echo everything back; crypto/tls answers no KeyUpdate here,
+		// since padlock does not ask it to.
+		io.Copy(server, server)
+		server.CloseWrite()
+	}()
+	if err := client.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	client.keyUpdateAfter = 4096 // records of 16 KiB: 64 MiB per key
+	const total = 1 << 30
+	done := make(chan int64, 1)
+	go func() {
+		n, _ := io.Copy(io.Discard, client)
+		done <- n
+	}()
+	chunk := make([]byte, 16<<10)
+	secrets := map[string]bool{}
+	for sent := 0; sent < total; sent += len(chunk) {
+		if _, err := client.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		if sent%(64<<20) == 0 {
+			client.out.Lock()
+			secrets[string(client.tls13.outSecret)] = true
+			client.out.Unlock()
+		}
+	}
+	client.CloseWrite()
+	if n := <-done; n != total {
+		t.Fatalf("echoed %d bytes of %d", n, total)
+	}
+	if len(secrets) < 10 {
+		t.Fatalf("only %d write keys used for 1 GiB", len(secrets))
 	}
 }
