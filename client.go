@@ -29,6 +29,10 @@ func (c *Conn) clientHandshake() error {
 	if err != nil {
 		return err
 	}
+	session12, err := c.offerSession12(hello)
+	if err != nil {
+		return err
+	}
 	session := c.sessionToOffer(hello)
 	if session != nil {
 		c.offerPSK13(hello, session, nil)
@@ -64,19 +68,23 @@ func (c *Conn) clientHandshake() error {
 		return hs.handshake()
 	}
 	c.in.ccsOK = false
-	return c.clientHandshake12(hello, sh)
+	return c.clientHandshake12(hello, sh, session12)
 }
 
 // pickServerVersion checks the version the server chose (RFC 8446
 // section 4.1.3, 4.2.1) and the TLS 1.3 downgrade sentinel.
 func (c *Conn) pickServerVersion(hello *wire.ClientHello, sh *wire.ServerHello) (uint16, error) {
+	// RFC 8446 appendix D.5: a legacy_version of SSL 3.0 or below is a
+	// protocol_version alert, whatever else the ServerHello says.
+	if sh.Vers <= VersionSSL30 {
+		return 0, alertf(alert.ProtocolVersion, "ServerHello with legacy_version %s", VersionName(sh.Vers))
+	}
 	if sh.SupportedVersion != 0 {
 		if sh.SupportedVersion != VersionTLS13 || !slices.Contains(hello.SupportedVersions, VersionTLS13) {
 			return 0, alertf(alert.IllegalParameter, "server selected %s, which was not offered", VersionName(sh.SupportedVersion))
 		}
-		if sh.Vers != VersionTLS12 {
-			return 0, alertf(alert.IllegalParameter, "TLS 1.3 ServerHello with legacy_version %s", VersionName(sh.Vers))
-		}
+		// RFC 8446 section 4.2.1: with supported_versions present the
+		// client MUST ignore legacy_version.
 		return VersionTLS13, nil
 	}
 	if sh.Vers != VersionTLS12 || !c.config.supportsVersion(VersionTLS12) {

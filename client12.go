@@ -34,17 +34,27 @@ type clientHandshake12 struct {
 
 	master                     []byte
 	clientCipher, serverCipher *record.Cipher
+
+	session *ClientSessionState      // the TLS 1.2 session offered; nil if none
+	resumed bool                     // the server resumes it
+	ticket  *wire.NewSessionTicket12 // from the server, if it sent one
 }
 
 // clientHandshake12 runs a TLS 1.2 client handshake after the ServerHello.
-func (c *Conn) clientHandshake12(hello *wire.ClientHello, sh *wire.ServerHello) error {
-	hs := &clientHandshake12{c: c, hello: hello, sh: sh}
+// session is the TLS 1.2 session the ClientHello offered, or nil.
+func (c *Conn) clientHandshake12(hello *wire.ClientHello, sh *wire.ServerHello, session *ClientSessionState) error {
+	hs := &clientHandshake12{c: c, hello: hello, sh: sh, session: session}
 	return hs.handshake()
 }
 
 func (hs *clientHandshake12) handshake() error {
+	if err := hs.processServerHello(); err != nil {
+		return err
+	}
+	if hs.resumed {
+		return hs.resume()
+	}
 	steps := []func() error{
-		hs.processServerHello,
 		hs.readServerCertificate,
 		hs.readServerKeyExchange,
 		hs.readServerHelloDone,
@@ -52,7 +62,9 @@ func (hs *clientHandshake12) handshake() error {
 		hs.sendClientKeyExchange,
 		hs.sendCertificateVerify,
 		hs.sendFinished,
+		hs.readSessionTicket,
 		hs.readServerFinished,
+		hs.storeSession,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -73,10 +85,11 @@ func (hs *clientHandshake12) processServerHello() error {
 	if s == nil || s.TLS13 || !slices.Contains(hello.CipherSuites, sh.CipherSuite) {
 		return alertf(alert.IllegalParameter, "server chose cipher suite %s, which was not offered for TLS 1.2", suites.SuiteName(sh.CipherSuite))
 	}
-	// padlock keeps no TLS 1.2 sessions: a server echoing the session ID
-	// claims to resume a session that was never offered.
+	// A server echoing the session ID resumes the session offered.
 	if len(hello.SessionID) > 0 && bytes.Equal(sh.SessionID, hello.SessionID) {
-		return alertf(alert.IllegalParameter, "server resumes a session the client did not offer")
+		if err := hs.checkResumption(); err != nil {
+			return err
+		}
 	}
 	if err := hs.checkServerExtensions(); err != nil {
 		return err

@@ -54,6 +54,13 @@ func (hs *clientHandshake13) handshake() error {
 // checkServerHelloCommon applies the checks ServerHello and
 // HelloRetryRequest share (RFC 8446 section 4.1.3).
 func (hs *clientHandshake13) checkServerHelloCommon(sh *wire.ServerHello) error {
+	msg, allowed := "ServerHello", serverHelloExtensions13
+	if sh.IsHelloRetryRequest() {
+		msg, allowed = "HelloRetryRequest", retryRequestExtensions13
+	}
+	if err := checkServerExtensions13(msg, sh.Extensions, allowed, hs.hello); err != nil {
+		return err
+	}
 	if !bytes.Equal(sh.SessionID, hs.hello.SessionID) {
 		return alertf(alert.IllegalParameter, "legacy_session_id_echo does not match")
 	}
@@ -156,6 +163,14 @@ func (hs *clientHandshake13) processServerHello() error {
 	if sh.SelectedGroup != 0 || sh.Cookie != nil {
 		return alertf(alert.UnsupportedExtension, "HelloRetryRequest extension in a ServerHello")
 	}
+	if sh.KeyShare.Group == 0 {
+		if sh.HasSelectedIdentity {
+			// RFC 8446 section 4.2.11: psk_dhe_ke, the only mode
+			// padlock offers, needs the server's key share.
+			return alertf(alert.IllegalParameter, "PSK ServerHello without the key_share psk_dhe_ke requires")
+		}
+		return alertf(alert.MissingExtension, "ServerHello without key_share")
+	}
 	var share *suites.PrivateKeyShare
 	for _, s := range hs.shares {
 		if s.Group().ID == sh.KeyShare.Group {
@@ -225,6 +240,9 @@ func (hs *clientHandshake13) readEncryptedExtensions() error {
 	c := hs.c
 	ee, err := readMessage[wire.EncryptedExtensions](c)
 	if err != nil {
+		return err
+	}
+	if err := checkServerExtensions13("EncryptedExtensions", ee.Extensions, encryptedExtensions13, hs.hello); err != nil {
 		return err
 	}
 	if ee.ALPNProtocol != "" {
@@ -312,6 +330,7 @@ func (hs *clientHandshake13) sendClientCertificate() error {
 func (hs *clientHandshake13) sendFinished() error {
 	c := hs.c
 	fin := &wire.Finished{VerifyData: keysched.FinishedVerifyData(hs.suite.Hash, hs.clientHS, c.hsTr.sum())}
+	corrupt(c.testHooks.corruptFinished, fin.VerifyData)
 	if err := c.writeMessage(fin); err != nil {
 		return err
 	}

@@ -113,6 +113,11 @@ type Config struct {
 	// ClientSessionCache, when set, keeps a client's sessions so later
 	// connections to the same server can resume them.
 	ClientSessionCache ClientSessionCache
+	// ServerSessionCacheSize bounds the TLS 1.2 sessions a server keeps
+	// for resumption by session ID, for clients that do not use tickets
+	// (RFC 5246 section 7.4.1.2): 0 means 1024, a negative value turns
+	// the cache off.
+	ServerSessionCacheSize int
 
 	// MaxHandshakeMessage bounds one handshake message (default 64 KiB).
 	MaxHandshakeMessage int
@@ -120,7 +125,8 @@ type Config struct {
 	// deadline (default 30s; negative disables).
 	HandshakeTimeout time.Duration
 
-	autoTickets *RotatingTicketKeys // see ticketKeys
+	autoTickets    *RotatingTicketKeys // see ticketKeys
+	serverSessions *serverSessionCache // see sessionCache12
 }
 
 // ClientHelloInfo is what a server's GetCertificate sees of a ClientHello.
@@ -147,12 +153,13 @@ type CertificateRequestInfo struct {
 }
 
 // Clone returns a shallow copy of c. The copy shares c's automatic
-// session ticket keys.
+// session ticket keys and its TLS 1.2 session cache.
 func (c *Config) Clone() *Config {
 	if c == nil {
 		return nil
 	}
 	c.ticketKeys() // so that the clone resumes the original's sessions
+	c.sessionCache12()
 	n := *c
 	return &n
 }

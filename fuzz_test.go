@@ -2,13 +2,17 @@ package padlock
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"io"
+	"math/big"
 	"math/rand/v2"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
-	"padlock/internal/pki"
 )
 
 // The state machines are fuzzed by feeding one side a peer's whole flight
@@ -34,8 +38,46 @@ func (c *scriptedConn) SetWriteDeadline(time.Time) error { return nil }
 
 var fuzzEpoch = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 
+// fuzzCert is a certificate chain made from fixed seeds with fixed dates:
+// Ed25519 signatures are deterministic, so it is the same in every
+// process, and a recorded flight or a crasher replays anywhere, any day.
+var fuzzCert = sync.OnceValues(func() (Certificate, *x509.CertPool) {
+	caKey := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
+	leafKey := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{8}, 32))
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "padlock fuzz CA"},
+		NotBefore:             fuzzEpoch.AddDate(-1, 0, 0),
+		NotAfter:              fuzzEpoch.AddDate(10, 0, 0),
+		KeyUsage:              x509.KeyUsageCertSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	caDER, err := x509.CreateCertificate(nil, caTmpl, caTmpl, caKey.Public(), caKey)
+	if err != nil {
+		panic(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	leaf := &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		DNSNames:     []string{"localhost"},
+		NotBefore:    fuzzEpoch.AddDate(-1, 0, 0),
+		NotAfter:     fuzzEpoch.AddDate(10, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(nil, leaf, caCert, leafKey.Public(), caKey)
+	if err != nil {
+		panic(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(caCert)
+	return Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: leafKey}, pool
+})
+
 func fuzzConfigs(tb testing.TB, vers uint16) (*Config, *Config) {
-	cert, pool := testCert(tb, pki.Ed25519)
+	cert, pool := fuzzCert()
 	clock := func() time.Time { return fuzzEpoch }
 	cc := &Config{RootCAs: pool, ServerName: "localhost", Rand: rand.NewChaCha8([32]byte{1}), Time: clock,
 		CurvePreferences: []CurveID{X25519}, MinVersion: vers, MaxVersion: vers}

@@ -21,6 +21,9 @@ func (c *Conn) nextHandshake() (int, error) {
 				return 0, alertf(alert.RecordOverflow, "%s of %d bytes exceeds the limit of %d",
 					wire.TypeName(c.in.hsBuf[0]), n-4, max)
 			}
+			if len(c.in.hsBuf) >= n && c.skipHelloRequest(n) {
+				continue
+			}
 			if len(c.in.hsBuf) >= n {
 				return n, nil
 			}
@@ -50,6 +53,18 @@ func (c *Conn) nextHandshake() (int, error) {
 			return 0, alertf(alert.UnexpectedMessage, "%v record where a handshake message was expected", ct)
 		}
 	}
+}
+
+// skipHelloRequest drops a HelloRequest, the n-byte message at the
+// start of hsBuf, that reaches a TLS 1.2 client in the middle of its
+// handshake: RFC 5246 section 7.4.1.1 has the client ignore it, and keep
+// it out of the transcript.
+func (c *Conn) skipHelloRequest(n int) bool {
+	if !c.isClient || c.vers != VersionTLS12 || c.hsTr == nil || n != 4 || c.in.hsBuf[0] != wire.TypeHelloRequest {
+		return false
+	}
+	c.in.hsBuf = c.in.hsBuf[:copy(c.in.hsBuf, c.in.hsBuf[4:])]
+	return true
 }
 
 // peekHandshakeType returns the type of the next handshake message

@@ -53,7 +53,11 @@ func (c *Conn) handlePostHandshakeMessage(raw []byte) error {
 		}
 	case *wire.ClientHello:
 		if c.vers == VersionTLS12 && !c.isClient {
-			return alertf(alert.NoRenegotiation, "renegotiation refused")
+			// RFC 5246 section 7.2.2: a server refusing renegotiation
+			// answers with no_renegotiation, "always a warning", and
+			// the client decides whether to go on.
+			c.sendWarning(alert.NoRenegotiation)
+			return nil
 		}
 	}
 	return alertf(alert.UnexpectedMessage, "%s after the handshake", wire.TypeName(raw[0]))

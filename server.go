@@ -54,6 +54,11 @@ func (c *Conn) readClientHello() (*wire.ClientHello, error) {
 // supported_versions when the client sent it (RFC 8446 section 4.2.1),
 // else from legacy_version.
 func (c *Conn) pickClientVersion(ch *wire.ClientHello) (uint16, error) {
+	// RFC 8446 appendix D.5: a legacy_version of SSL 3.0 or below is a
+	// protocol_version alert, even beside supported_versions.
+	if ch.Vers <= VersionSSL30 {
+		return 0, alertf(alert.ProtocolVersion, "ClientHello with legacy_version %s", VersionName(ch.Vers))
+	}
 	if len(ch.SupportedVersions) > 0 {
 		for _, v := range []uint16{VersionTLS13, VersionTLS12} {
 			if c.config.supportsVersion(v) && slices.Contains(ch.SupportedVersions, v) {

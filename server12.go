@@ -36,6 +36,11 @@ type serverHandshake12 struct {
 
 	master                     []byte
 	clientCipher, serverCipher *record.Cipher
+
+	session    *sessionState // the session resumed; nil in a full handshake
+	resumedBy  string        // byTicket or bySessionID
+	sessionID  []byte        // of the ServerHello
+	sendTicket bool          // a NewSessionTicket follows (RFC 5077)
 }
 
 // serverHandshake12 runs a TLS 1.2 server handshake after the ClientHello.
@@ -45,9 +50,19 @@ func (c *Conn) serverHandshake12(ch *wire.ClientHello) error {
 }
 
 func (hs *serverHandshake12) handshake() error {
+	if err := hs.checkClientHello(); err != nil {
+		return err
+	}
+	s, err := hs.findSession()
+	if err != nil {
+		return err
+	}
+	if s != nil {
+		return hs.resume(s)
+	}
 	steps := []func() error{
-		hs.checkClientHello,
 		hs.pickParameters,
+		hs.planSession,
 		hs.sendServerHello,
 		hs.sendCertificate,
 		hs.sendServerKeyExchange,
@@ -57,7 +72,9 @@ func (hs *serverHandshake12) handshake() error {
 		hs.readClientKeyExchange,
 		hs.readCertificateVerify,
 		hs.readClientFinished,
+		hs.sendSessionTicket12,
 		hs.sendFinished,
+		hs.cacheSession,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -309,14 +326,17 @@ func (hs *serverHandshake12) noMatch(candidates []*suites.Suite) error {
 }
 
 // sendServerHello answers with the suite and the extensions the client
-// asked for. The session ID is empty: padlock caches no TLS 1.2 sessions,
-// which RFC 5246 section 7.4.1.3 lets a server say so.
+// asked for. The session ID is the one of a new cached session, the
+// client's when resuming (RFC 5246 section 7.4.1.3), or empty when the
+// session goes in a ticket or is not kept.
 func (hs *serverHandshake12) sendServerHello() error {
 	c, ch := hs.c, hs.ch
 	sh := &wire.ServerHello{
 		Vers:                         VersionTLS12,
 		Random:                       make([]byte, 32),
+		SessionID:                    hs.sessionID,
 		CipherSuite:                  hs.suite.ID,
+		SessionTicketSupported:       hs.sendTicket,
 		ExtendedMasterSecret:         hs.ems,
 		SecureRenegotiationSupported: hs.secureReneg,
 		ALPNProtocol:                 hs.alpn,

@@ -219,6 +219,9 @@ func (hs *serverHandshake13) sendServerHello() error {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	c.random[1] = sh.Random
+	if f := c.testHooks.editServerHello; f != nil {
+		f(sh)
+	}
 	if err := c.writeMessage(sh); err != nil {
 		return err
 	}

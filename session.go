@@ -21,6 +21,7 @@ type ClientSessionState struct {
 	ems      bool
 	alpn     string
 
+	sessionID        []byte // TLS 1.2 without a ticket: the server's session ID
 	peerCertificates []*x509.Certificate
 	verifiedChains   [][]*x509.Certificate
 	ocsp             []byte

@@ -1,0 +1,309 @@
+package padlock
+
+import (
+	"crypto/x509"
+	"io"
+	"slices"
+	"time"
+
+	"padlock/internal/alert"
+	"padlock/internal/keysched"
+	"padlock/internal/suites"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// Resumption in TLS 1.2 (RFC 5246 section 7.3, figure 2; RFC 5077): a
+// client offers an earlier session, by a ticket the server sealed or by
+// a session ID the server cached. A server that accepts it echoes the
+// ClientHello's session ID, and both sides go straight to
+// ChangeCipherSpec and Finished, the server first, with keys from the
+// session's master secret and the new randoms. This file is the server's
+// side; resume12client.go is the client's.
+
+// Ways a session is found, for traces.
+const (
+	byTicket    = "ticket"
+	bySessionID = "session ID"
+)
+
+// findSession returns the session the ClientHello offers when this
+// handshake may resume it, or nil for a full handshake. The one error is
+// RFC 7627's: a session with the extended master secret offered in a
+// ClientHello without it.
+func (hs *serverHandshake12) findSession() (*sessionState, error) {
+	s, by := hs.offeredSession()
+	if s == nil {
+		if by == byTicket {
+			hs.c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
+				"The client offered a session ticket the server cannot open (another server's, a retired key, or tampered with), so this is a full handshake.")
+		}
+		return nil, nil
+	}
+	ok, err := hs.canResume(s)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		hs.c.traceStep(trace.StepResumption, trace.KindInfo, "session not resumed",
+			"The session the client offered cannot be resumed here (expired, another suite, another server name, the extended master secret missing, or client authentication now required), so this is a full handshake.",
+			field("by", by))
+		return nil, nil
+	}
+	hs.resumedBy = by
+	return s, nil
+}
+
+// offeredSession looks up the session the client offers: the ticket's,
+// when it presents one, else the cached session of its session ID.
+func (hs *serverHandshake12) offeredSession() (*sessionState, string) {
+	c, ch := hs.c, hs.ch
+	if len(ch.SessionTicket) > 0 {
+		// RFC 5077 section 3.4: with a ticket presented, the session ID
+		// is the client's random marker, never a cache key.
+		if c.config.SessionTicketsDisabled {
+			return nil, ""
+		}
+		plain := c.config.openTicket(ch.SessionTicket)
+		if plain == nil {
+			return nil, byTicket
+		}
+		s, err := parseSessionState(plain)
+		if err != nil {
+			return nil, byTicket
+		}
+		return s, byTicket
+	}
+	if len(ch.SessionID) == 0 {
+		return nil, ""
+	}
+	// An unknown ID is no news: a client offering TLS 1.3 always sends
+	// a random one (RFC 8446 appendix D.4).
+	cache := c.config.sessionCache12()
+	if cache == nil {
+		return nil, ""
+	}
+	if s := cache.get(ch.SessionID); s != nil {
+		return s, bySessionID
+	}
+	return nil, ""
+}
+
+// canResume checks that a session may resume this handshake: TLS 1.2,
+// not expired, a suite both sides still enable, the same server name,
+// the extended master secret on both, and a client certificate when
+// the server now requires one.
+func (hs *serverHandshake12) canResume(s *sessionState) (bool, error) {
+	c, ch := hs.c, hs.ch
+	age := c.config.now().Sub(time.Unix(int64(s.created), 0))
+	if s.version != VersionTLS12 || age >= ticketLifetime || age < -ticketAgeSkew {
+		return false, nil
+	}
+	suite := suites.SuiteByID(s.suite)
+	if suite == nil || suite.TLS13 || !slices.Contains(ch.CipherSuites, s.suite) || !slices.Contains(c.config.suites12(), s.suite) {
+		return false, nil
+	}
+	if s.serverName != ch.ServerName {
+		return false, nil
+	}
+	// RFC 7627 section 5.3: a session with the extended master secret
+	// offered without the extension MUST end the handshake; one without
+	// it MUST NOT be resumed by a ClientHello with it, and SHOULD NOT be
+	// resumed at all, so padlock resumes only sessions with it.
+	if s.ems && !ch.ExtendedMasterSecret {
+		return false, alertf(alert.HandshakeFailure, "client resumes a session that used the extended master secret without offering it (RFC 7627 section 5.3)")
+	}
+	if !s.ems || !hs.ems {
+		return false, nil
+	}
+	return hs.resumeClientCertificate(s), nil
+}
+
+// resumeClientCertificate applies ClientAuth to the session's client
+// chain: a required one must be there, and one the server verifies is
+// verified again, since the CAs or the time may have changed. On
+// success the chain becomes the connection's.
+func (hs *serverHandshake12) resumeClientCertificate(s *sessionState) bool {
+	c := hs.c
+	if len(s.certs) == 0 {
+		return c.config.ClientAuth != RequireAnyClientCert && c.config.ClientAuth != RequireAndVerifyClientCert
+	}
+	certs, err := parseChain(s.certs)
+	if err != nil {
+		return false
+	}
+	if c.config.ClientAuth >= VerifyClientCertIfGiven {
+		chains, err := c.verifyChain(certs, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
+		if err != nil {
+			return false
+		}
+		c.state.VerifiedChains = chains
+	}
+	c.state.PeerCertificates = certs
+	return true
+}
+
+// resume runs the abbreviated handshake (RFC 5246 section 7.3, figure
+// 2): ServerHello echoing the session ID, a renewed ticket if the
+// session came in one, then the server's ChangeCipherSpec and Finished
+// before the client's.
+func (hs *serverHandshake12) resume(s *sessionState) error {
+	c := hs.c
+	hs.session = s
+	hs.suite = suites.SuiteByID(s.suite)
+	var err error
+	if hs.alpn, err = c.pickALPN(hs.ch.ALPNProtocols); err != nil {
+		return err // RFC 7301 section 3.1: ALPN is negotiated anew
+	}
+	// RFC 5077 section 3.4 and RFC 5246 section 7.4.1.3: the echoed
+	// session ID is what tells the client the session is resumed.
+	hs.sessionID = hs.ch.SessionID
+	hs.sendTicket = hs.resumedBy == byTicket && hs.ch.SessionTicketSupported
+	c.suite = hs.suite
+	c.state.Version = VersionTLS12
+	c.state.CipherSuite = hs.suite.ID
+	c.state.NegotiatedProtocol = hs.alpn
+	c.state.DidResume = true
+	c.hsTr.keepAll = false
+	c.hsTr.setHash(hs.suite.Hash)
+	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
+		"The client offered a session from an earlier connection that the server can resume: no certificate and no key exchange this time, only new keys from the session's master secret and the new randoms.",
+		field("by", hs.resumedBy), field("cipher_suite", hs.suite.Name))
+	steps := []func() error{
+		hs.sendServerHello,
+		hs.resumeKeys,
+		hs.sendSessionTicket12,
+		hs.sendFinished,
+		hs.readClientFinished,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resumeKeys takes the master secret from the session and expands the
+// key block with the new randoms.
+func (hs *serverHandshake12) resumeKeys() error {
+	var err error
+	hs.master = hs.c.resumeMaster12(hs.suite, hs.session.secret, hs.session.ems)
+	hs.clientCipher, hs.serverCipher, err = hs.c.newCiphers12(hs.suite, hs.master)
+	return err
+}
+
+// resumeMaster12 takes up a resumed session's master secret: keys and
+// exporter come from it and this handshake's randoms (RFC 5246 section
+// 6.3, RFC 5705 section 4).
+func (c *Conn) resumeMaster12(s *suites.Suite, master []byte, ems bool) []byte {
+	c.logKey(keyLogTLS12, master)
+	c.traceStep(trace.StepKeyDerivation, trace.KindSecret, "master secret resumed",
+		"A resumed session keeps its master secret: both sides expand it with the two new randoms into fresh keys.")
+	c.state.ExtendedMasterSecret = ems
+	h, cr, sr := s.Hash, c.random[0], c.random[1]
+	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
+		if !ems {
+			return nil, errNoEKM
+		}
+		return keysched.Exporter12(h, master, cr, sr, label, context, length), nil
+	}
+	return master
+}
+
+// planSession decides, before the ServerHello of a full handshake, how
+// the client may resume the new session: by a ticket when it asks for
+// one (RFC 5077 section 3.4: then with an empty session ID), else by a
+// session ID the server caches. A session without the extended master
+// secret is not kept, as RFC 7627 section 5.3 says it should not be
+// resumed.
+func (hs *serverHandshake12) planSession() error {
+	c := hs.c
+	if !hs.ems {
+		return nil
+	}
+	if hs.ch.SessionTicketSupported && !c.config.SessionTicketsDisabled {
+		hs.sendTicket = true
+		return nil
+	}
+	if c.config.sessionCache12() == nil {
+		return nil
+	}
+	hs.sessionID = make([]byte, 32)
+	if _, err := io.ReadFull(c.config.rand(), hs.sessionID); err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	return nil
+}
+
+// newSession is the state of the session a full handshake made.
+func (hs *serverHandshake12) newSession() *sessionState {
+	c := hs.c
+	s := &sessionState{
+		version:    VersionTLS12,
+		suite:      hs.suite.ID,
+		created:    uint64(c.config.now().Unix()),
+		secret:     hs.master,
+		ems:        hs.ems,
+		alpn:       hs.alpn,
+		serverName: hs.ch.ServerName,
+	}
+	for _, cert := range c.state.PeerCertificates {
+		s.certs = append(s.certs, cert.Raw)
+	}
+	return s
+}
+
+// sendSessionTicket12 sends the NewSessionTicket promised in the
+// ServerHello (RFC 5077 section 3.3): in a full handshake after the
+// client's Finished, in an abbreviated one after the ServerHello, and
+// always before the server's ChangeCipherSpec. A resumed session is
+// sealed again under the newest key with its first creation time, so
+// renewing never extends its life.
+func (hs *serverHandshake12) sendSessionTicket12() error {
+	c := hs.c
+	if !hs.sendTicket {
+		return nil
+	}
+	s := hs.session
+	if s == nil {
+		s = hs.newSession()
+	}
+	lifetime := ticketLifetime - c.config.now().Sub(time.Unix(int64(s.created), 0))
+	ticket, err := c.config.sealTicket(s.marshal())
+	if err != nil {
+		// RFC 5077 section 3.3: a server that no longer wants to issue
+		// the ticket it announced sends an empty one.
+		ticket = nil
+		c.traceStep(trace.StepResumption, trace.KindInfo, "no ticket issued",
+			"The server could not seal a ticket, so it sends an empty one: the client will not be able to resume this session.",
+			field("error", err.Error()))
+	}
+	m := &wire.NewSessionTicket12{Lifetime: uint32(max(lifetime, time.Second) / time.Second), Ticket: ticket}
+	if err := c.writeMessage(m); err != nil {
+		return err
+	}
+	if ticket != nil {
+		c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket issued",
+			"The server seals the session's state, master secret included, under its ticket key and hands it to the client, so it needs to keep nothing itself.",
+			field("lifetime", (time.Duration(m.Lifetime)*time.Second).String()))
+	}
+	return nil
+}
+
+// cacheSession stores the session of a full handshake under the session
+// ID the ServerHello gave it, once the handshake is complete.
+func (hs *serverHandshake12) cacheSession() error {
+	c := hs.c
+	if len(hs.sessionID) == 0 {
+		return nil
+	}
+	cache := c.config.sessionCache12()
+	if cache == nil {
+		return nil
+	}
+	cache.put(hs.sessionID, hs.newSession())
+	c.traceStep(trace.StepResumption, trace.KindInfo, "session cached",
+		"The server keeps the session under the session ID it sent, so the client can resume it by that ID.")
+	return nil
+}
