@@ -191,7 +191,7 @@ func (hs *clientHandshake13) processServerHello() error {
 	c.state.ServerName = hs.hello.ServerName
 	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
 		"The client combines its private key with the server's key share: both sides now hold the same secret, which never crossed the wire.",
-		field("cipher_suite", hs.suite.Name), field("group", share.Group().Name))
+		field("group", share.Group().Name), field("cipher_suite", hs.suite.Name))
 	var psk []byte
 	if sh.HasSelectedIdentity {
 		if hs.session == nil || sh.SelectedIdentity != 0 {

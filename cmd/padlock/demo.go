@@ -39,6 +39,7 @@ type demoOptions struct {
 	json    bool
 	raw     bool
 	keylog  string
+	svg     string // where to write the sequence diagram, if anywhere
 	keyType pki.KeyType
 	groups  []padlock.CurveID
 	message string
@@ -65,8 +66,8 @@ func (c *cli) demo(args []string) int {
 
 // demoFlags are the demo's flags, before they are checked.
 type demoFlags struct {
-	version, kx, keylog, keyType, groups, message, seed, now *string
-	mtls, resume, json, raw                                  *bool
+	version, kx, keylog, svg, keyType, groups, message, seed, now *string
+	mtls, resume, json, raw                                       *bool
 }
 
 func defineDemoFlags(fs *flagSet) *demoFlags {
@@ -80,6 +81,7 @@ func defineDemoFlags(fs *flagSet) *demoFlags {
 		keyType: fs.String("key-type", "", "the certificates' key `TYPE`: ecdsa-p256, ecdsa-p384, ed25519, rsa-2048 or rsa-3072 (default ecdsa-p256, or rsa-2048 with --kx rsa)"),
 		groups:  fs.String("groups", "", "the key exchange groups the client offers, in preference order, comma-separated (default X25519MLKEM768,x25519,secp256r1,secp384r1)"),
 		raw:     fs.Bool("raw", false, "also show the bytes of each message, as on the wire"),
+		svg:     fs.String("svg", "", "write the sequence diagram of the (first) handshake to `FILE`, as SVG"),
 		message: fs.String("message", demoMessage, "what the client sends (`TEXT`)"),
 		seed:    fs.String("seed", "", "deterministic randomness from this seed"),
 		now:     fs.String("now", "", "a fixed clock, RFC 3339"),
@@ -93,7 +95,7 @@ func defineDemoFlags(fs *flagSet) *demoFlags {
 
 // options checks the flags; its errors are usage errors.
 func (f *demoFlags) options(fs *flagSet) (demoOptions, error) {
-	o := demoOptions{mtls: *f.mtls, resume: *f.resume, json: *f.json, raw: *f.raw, keylog: *f.keylog, message: *f.message}
+	o := demoOptions{mtls: *f.mtls, resume: *f.resume, json: *f.json, raw: *f.raw, keylog: *f.keylog, svg: *f.svg, message: *f.message}
 	var err error
 	if o.version, err = parseVersion(*f.version); err != nil {
 		return o, fmt.Errorf("--version: %v", err)
@@ -190,6 +192,10 @@ func (d *demoRun) run() int {
 		return c.failf("demo", "%v", err)
 	}
 	defer ln.Close()
+	svg, err := d.createSVG()
+	if err != nil {
+		return c.failf("demo", "--svg: %v", err)
+	}
 	cc, sc := d.configs()
 	if !d.o.json {
 		d.writeHeader(ln.Addr())
@@ -198,25 +204,30 @@ func (d *demoRun) run() int {
 	if first.failed() {
 		return d.fail(first)
 	}
+	drawn := d.stopRecording()
 	if !d.o.json {
 		d.writeSummary(first)
 	}
-	if !d.o.resume {
+	var second *demoResult
+	if d.o.resume {
 		if !d.o.json {
-			d.writeStory(first, nil)
+			d.writeResumeHeader()
 		}
-		return exitOK
+		r := d.connection(ln, cc, sc)
+		if r.failed() {
+			return d.fail(r)
+		}
+		second = &r
+		if !d.o.json {
+			d.writeResumeSummary(first, r)
+		}
 	}
 	if !d.o.json {
-		d.writeResumeHeader()
+		d.writeStory(first, second)
+		d.writeComparison(first.client)
 	}
-	second := d.connection(ln, cc, sc)
-	if second.failed() {
-		return d.fail(second)
-	}
-	if !d.o.json {
-		d.writeResumeSummary(first, second)
-		d.writeStory(first, &second)
+	if err := d.writeSVG(svg, drawn, first.client.Version); err != nil {
+		return c.failf("demo", "--svg: %v", err)
 	}
 	return exitOK
 }
@@ -327,6 +338,7 @@ type demoTracer struct {
 	mu    sync.Mutex
 	t0    time.Time
 	out   trace.Tracer
+	rec   *trace.Recorder // also gets the events, when set (for --svg)
 	clock func() time.Time
 }
 
@@ -347,6 +359,9 @@ func (t *demoTracer) Trace(e trace.Event) {
 	defer t.mu.Unlock()
 	e.Time = t.clock().Sub(t.t0)
 	t.out(e)
+	if t.rec != nil {
+		t.rec.Trace(e)
+	}
 }
 
 // describeCert is a certificate in the summary's words.

@@ -65,6 +65,7 @@ func TestDemoGolden(t *testing.T) {
 	}{
 		{"demo.golden", nil},
 		{"demo_resume.golden", []string{"--resume"}},
+		{"demo_tls12.golden", []string{"--version", "1.2"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			args := append([]string{"demo", "--now", "2026-01-02T03:04:05Z", "--seed", "7", "--groups", "x25519", "--key-type", "ed25519"}, tc.args...)
@@ -136,8 +137,10 @@ func TestDemoVariants(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--version", "1.2"}, []string{"TLS 1.2", "ServerKeyExchange", "ClientKeyExchange"}},
-		{[]string{"--kx", "rsa"}, []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "no forward secrecy"}},
+		{[]string{"--version", "1.2"}, []string{"TLS 1.2", "ServerKeyExchange", "ClientKeyExchange",
+			"What TLS 1.3 changes", "ServerKeyExchange and ClientKeyExchange above disappear"}},
+		{[]string{"--kx", "rsa"}, []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "no forward secrecy",
+			"What TLS 1.3 changes", "It removes the RSA key transport used here"}},
 		{[]string{"--mtls"}, []string{"CertificateRequest", "client certificate  CN=padlock demo client", "client signature verified"}},
 		{[]string{"--resume"}, []string{"Second connection", "resumed       yes"}},
 		{[]string{"--groups", "secp384r1", "--key-type", "ecdsa-p384", "--raw"}, []string{"secp384r1", "\n0000  "}},

@@ -21,9 +21,12 @@ import (
 
 const serveAbout = `
 An HTTPS server on padlock that shows each visitor its own handshake: GET /
-is a page with the version, cipher suite and group agreed, what the browser
-offered, and every step with its values; GET /api/handshake is the same as
-JSON. Each connection is logged on stderr.
+is a page with the version, cipher suite and group agreed and why the
+server chose them; what the browser offered, every extension decoded and
+GREASE marked; its JA3 and JA4 fingerprints and a rating of its offer; a
+sequence diagram; every step with its values; and every message byte by
+byte. GET /api/handshake is the same as JSON. Each connection is logged on
+stderr.
 
 Without --cert and --key it makes, once, a local CA and a certificate for
 localhost, 127.0.0.1 and ::1 under --state-dir, and prints the path of the
@@ -132,7 +135,8 @@ func defaultStateDir() string {
 type server struct {
 	c      *cli
 	log    *log.Logger
-	caPath string // the local CA to trust, if there is one
+	caPath string          // the local CA to trust, if there is one
+	cfg    *padlock.Config // the configuration served, for explaining its choices
 }
 
 // serveHosts are the names of the local certificate.
@@ -228,6 +232,7 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 	if err != nil {
 		return s.c.failf("serve", "%v", err)
 	}
+	s.cfg = cfg
 	ln := newHandshakeListener(inner, cfg, s.logHandshake)
 	// HTTP/2 goes through net/http's unencrypted-HTTP/2 path: padlock has
 	// already decrypted the stream, and ALPN told the client to send the

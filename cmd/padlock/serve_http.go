@@ -4,11 +4,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
 	"strings"
 
+	"padlock/cmd/padlock/internal/hello"
 	"padlock/trace"
 )
 
@@ -29,66 +31,6 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handlePage)
 	mux.HandleFunc("GET /api/handshake", s.handleAPI)
 	return mux
-}
-
-// visitorReport is a visitor's handshake as the page and the API show it.
-type visitorReport struct {
-	connReport
-	RemoteAddr    string      `json:"remote_addr"`
-	ClientOffered clientHello `json:"client_offered"`
-}
-
-// clientHello is what the visitor's client offered, from its ClientHello.
-type clientHello struct {
-	ServerName          string   `json:"server_name"`
-	Versions            []string `json:"supported_versions"`
-	CipherSuites        []string `json:"cipher_suites"`
-	Groups              []string `json:"supported_groups"`
-	KeyShares           []string `json:"key_shares"`
-	SignatureAlgorithms []string `json:"signature_algorithms"`
-	ALPN                []string `json:"alpn"`
-	Extensions          []string `json:"extensions"`
-}
-
-// report describes the request's connection; ok is false when the
-// request did not come over a padlock connection.
-func (s *server) report(r *http.Request) (visitorReport, bool) {
-	sc, ok := r.Context().Value(connKey{}).(*servedConn)
-	if !ok {
-		return visitorReport{}, false
-	}
-	events := sc.rec.Events()
-	v := visitorReport{
-		connReport: newConnReport(sc.ConnectionState(), events, nil),
-		RemoteAddr: sc.RemoteAddr().String(),
-	}
-	for i := range events {
-		if e := &events[i]; e.Name == "ClientHello" && e.Dir == trace.Received {
-			v.ClientOffered = clientHello{
-				ServerName:          e.Field("server_name"),
-				Versions:            splitNames(e.Field("supported_versions")),
-				CipherSuites:        splitNames(e.Field("cipher_suites")),
-				Groups:              splitNames(e.Field("supported_groups")),
-				KeyShares:           splitNames(e.Field("key_shares")),
-				SignatureAlgorithms: splitNames(e.Field("signature_algorithms")),
-				ALPN:                splitNames(e.Field("alpn")),
-				Extensions:          splitNames(e.Field("extensions")),
-			}
-			if len(v.ClientOffered.Versions) == 0 {
-				v.ClientOffered.Versions = splitNames(e.Field("legacy_version"))
-			}
-		}
-	}
-	return v, true
-}
-
-// splitNames splits a trace field's ", "-separated list; never nil, so
-// JSON shows [].
-func splitNames(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ", ")
 }
 
 func (s *server) handleAPI(w http.ResponseWriter, r *http.Request) {
@@ -112,24 +54,48 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	pageTemplate.Execute(w, pageData{visitorReport: v, Steps: pageSteps(v.Steps)})
+	// The page loads nothing from anywhere: no script, font or image; its
+	// style and its diagram are inline.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	pageTemplate.Execute(w, newPageData(v))
 }
 
 //go:embed page.html
 var pageHTML string
 
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"chosen": func(item, chosen string) bool {
-		// Key shares read "x25519 (32 bytes)": compare the name only.
-		name, _, _ := strings.Cut(item, " (")
-		return chosen != "" && strings.EqualFold(name, chosen)
-	},
+	"chip":  chip,
+	"hex16": func(v uint16) string { return fmt.Sprintf("0x%04X", v) },
+	"bytes": func(n int) string { return plural(n, "byte") },
 }).Parse(pageHTML))
+
+// chipState is how the page marks one offered value.
+type chipState struct{ Chosen, GREASE bool }
+
+// chip marks it the server's choice if its name is chosen, or GREASE.
+func chip(it hello.Item, chosen string) chipState {
+	return chipState{Chosen: chosen != "" && strings.EqualFold(it.Name, chosen), GREASE: it.GREASE}
+}
 
 // pageData is what the page template renders.
 type pageData struct {
 	visitorReport
-	Steps []pageStep
+	Offer    hello.Offer
+	Steps    []pageStep
+	Messages []pageMessage
+	Diagram  template.HTML // an inline SVG, its text escaped by trace
+}
+
+func newPageData(v visitorReport) pageData {
+	var svg strings.Builder
+	trace.SequenceDiagram(&svg, v.Steps, trace.DiagramOptions{})
+	return pageData{
+		visitorReport: v,
+		Offer:         v.offer,
+		Steps:         pageSteps(v.Steps),
+		Messages:      pageMessages(v.Steps),
+		Diagram:       template.HTML(svg.String()),
+	}
 }
 
 // pageStep is one step of the trace as the page shows it.

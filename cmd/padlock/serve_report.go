@@ -1,0 +1,150 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+
+	"padlock/cmd/padlock/internal/hello"
+	"padlock/internal/wire"
+	"padlock/trace"
+)
+
+// visitorReport is a visitor's handshake as the page and the API show it.
+type visitorReport struct {
+	connReport
+	RemoteAddr    string       `json:"remote_addr"`
+	ClientOffered clientHello  `json:"client_offered"`
+	JA3           string       `json:"ja3"`
+	JA3Hash       string       `json:"ja3_hash"`
+	JA4           string       `json:"ja4"`
+	JA4Raw        string       `json:"ja4_r"`
+	Rating        hello.Rating `json:"rating"`
+	Choices       []choice     `json:"choices"`
+
+	offer hello.Offer // the same offer with GREASE marked, for the page
+}
+
+// clientHello is what the visitor's client offered, from its ClientHello.
+// The lists hold names, GREASE values as "GREASE(0x0A0A)".
+type clientHello struct {
+	ServerName          string            `json:"server_name"`
+	LegacyVersion       string            `json:"legacy_version"`
+	Versions            []string          `json:"supported_versions"`
+	CipherSuites        []string          `json:"cipher_suites"`
+	Groups              []string          `json:"supported_groups"`
+	KeyShares           []string          `json:"key_shares"`
+	SignatureAlgorithms []string          `json:"signature_algorithms"`
+	ALPN                []string          `json:"alpn"`
+	Extensions          []string          `json:"extensions"`
+	ExtensionsDecoded   []hello.Extension `json:"extensions_decoded"`
+	GREASE              bool              `json:"grease"`
+}
+
+// report describes the request's connection; ok is false when the
+// request did not come over a padlock connection.
+func (s *server) report(r *http.Request) (visitorReport, bool) {
+	sc, ok := r.Context().Value(connKey{}).(*servedConn)
+	if !ok {
+		return visitorReport{}, false
+	}
+	events := sc.rec.Events()
+	st := sc.ConnectionState()
+	v := visitorReport{
+		connReport:    newConnReport(st, events, nil),
+		RemoteAddr:    sc.RemoteAddr().String(),
+		ClientOffered: clientHello{},
+		Choices:       []choice{},
+	}
+	if ch := firstClientHello(events); ch != nil {
+		v.offer = hello.Describe(ch)
+		v.ClientOffered = newClientHello(v.offer)
+		v.JA3, v.JA3Hash = hello.JA3(ch)
+		v.JA4, v.JA4Raw = hello.JA4(ch)
+		v.Rating = hello.Rate(ch)
+		if s.cfg != nil {
+			v.Choices = explainChoices(s.cfg, st, ch, events)
+		}
+	}
+	return v, true
+}
+
+// firstClientHello parses the first ClientHello the server received:
+// what the client offered before any HelloRetryRequest, which is what
+// fingerprints describe.
+func firstClientHello(events []trace.Event) *wire.ClientHello {
+	for i := range events {
+		e := &events[i]
+		if e.Name != "ClientHello" || e.Dir != trace.Received || e.Side != trace.Server {
+			continue
+		}
+		m, err := wire.Parse(e.Raw, true)
+		if err != nil {
+			return nil
+		}
+		ch, _ := m.(*wire.ClientHello)
+		return ch
+	}
+	return nil
+}
+
+// newClientHello lists the offer by name.
+func newClientHello(o hello.Offer) clientHello {
+	c := clientHello{
+		ServerName:          o.ServerName,
+		LegacyVersion:       o.LegacyVersion,
+		Versions:            itemNames(o.Versions),
+		CipherSuites:        itemNames(o.CipherSuites),
+		Groups:              itemNames(o.Groups),
+		KeyShares:           make([]string, len(o.KeyShares)),
+		SignatureAlgorithms: itemNames(o.SignatureAlgorithms),
+		ALPN:                o.ALPN,
+		Extensions:          make([]string, len(o.Extensions)),
+		ExtensionsDecoded:   o.Extensions,
+		GREASE:              o.GREASE,
+	}
+	for i, k := range o.KeyShares {
+		c.KeyShares[i] = k.String()
+	}
+	for i, e := range o.Extensions {
+		c.Extensions[i] = e.Name
+	}
+	return c
+}
+
+func itemNames(items []hello.Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.Name
+	}
+	return out
+}
+
+// pageMessage is one handshake message as the page shows it: its bytes
+// annotated field by field.
+type pageMessage struct {
+	N     int // the step it is
+	Title string
+	Dump  string
+}
+
+// pageMessages dumps every message of the server's trace, decrypted as
+// the server read or wrote it. Messages hold no secret: keys never
+// appear in a handshake message, and the trace has none.
+func pageMessages(events []trace.Event) []pageMessage {
+	var out []pageMessage
+	for i, e := range events {
+		if e.Kind != trace.KindMessage || len(e.Raw) == 0 {
+			continue
+		}
+		var b strings.Builder
+		if err := trace.HexDump(&b, e, trace.HexOptions{}); err != nil {
+			continue
+		}
+		who := "server → you"
+		if e.Dir == trace.Received {
+			who = "you → server"
+		}
+		out = append(out, pageMessage{N: i + 1, Title: e.Name + ", " + who + ", " + plural(len(e.Raw), "byte"), Dump: b.String()})
+	}
+	return out
+}
