@@ -58,13 +58,13 @@ type expectation struct {
 	err    error             // for level 0: the error padlock must end with, if not nil or io.EOF
 }
 
-func fatal(d alert.Description) expectation   { return expectation{level: 2, desc: d} }
-func warning(d alert.Description) expectation { return expectation{level: 1, desc: d} }
-func remoteAlert(d alert.Description) expectation {
+func wantFatal(d alert.Description) expectation   { return expectation{level: 2, desc: d} }
+func wantWarning(d alert.Description) expectation { return expectation{level: 1, desc: d} }
+func wantRemote(d alert.Description) expectation {
 	return expectation{remote: true, desc: d}
 }
 
-var noAlert = expectation{}
+var wantNoAlert = expectation{}
 
 func (e expectation) String() string {
 	switch {
@@ -365,12 +365,10 @@ func (s *stream) decode(hdr, body []byte) (*rec, error) {
 			return nil, err
 		}
 	}
-	rd := *s.rd
 	t, data, err := s.rd.open(hdr, body)
 	if err != nil && s.vers == VersionTLS13 {
 		// A record that the current key does not open is under the
 		// next one: handshake, then application, then each update.
-		*s.rd = rd
 		if err = s.enter(s.epoch + 1); err == nil {
 			t, data, err = s.rd.open(hdr, body)
 		}
@@ -428,14 +426,15 @@ type editFunc func(m *mitm, r *rec) []*rec
 type mitm struct {
 	t     *testing.T
 	info  helloInfo
-	down  *stream // the peer's records, on their way to padlock under test
+	toUT  *stream // the peer's records, on their way to padlock under test
 	edit  editFunc
 	n     map[string]int // counters for edits
+	held  *rec           // a record an edit holds back
 	utEnd error          // how padlock under test's side of the relay ended
 }
 
 // up relays what padlock under test writes, noting its hello.
-func (m *mitm) up(ut, peer net.Conn) {
+func (m *mitm) relayUp(ut, peer net.Conn) {
 	defer peer.(*net.TCPConn).CloseWrite()
 	for {
 		hdr, body, err := readRecord(ut)
@@ -451,14 +450,14 @@ func (m *mitm) up(ut, peer net.Conn) {
 }
 
 // down relays what the peer writes through the edit.
-func (m *mitm) down(peer, ut net.Conn) {
+func (m *mitm) relayDown(peer, ut net.Conn) {
 	defer ut.(*net.TCPConn).CloseWrite()
 	for {
 		hdr, body, err := readRecord(peer)
 		if err != nil {
 			return
 		}
-		r, err := m.down.decode(hdr, body)
+		r, err := m.toUT.decode(hdr, body)
 		if err != nil {
 			m.t.Errorf("relay: %v", err)
 			return
@@ -468,7 +467,7 @@ func (m *mitm) down(peer, ut net.Conn) {
 			outs = m.edit(m, r)
 		}
 		for _, o := range outs {
-			b, err := m.down.encode(o)
+			b, err := m.toUT.encode(o)
 			if err != nil {
 				m.t.Errorf("relay: %v", err)
 				return
@@ -498,7 +497,7 @@ func onFirst(match func(*rec) bool, act func(m *mitm, r *rec) []*rec) editFunc {
 	}
 }
 
-func isMsg(t uint8) func(*rec) bool   { return func(r *rec) bool { return r.isMsg(t) } }
+func isMsg(t uint8) func(*rec) bool { return func(r *rec) bool { return r.isMsg(t) } }
 func isType(t record.ContentType) func(*rec) bool {
 	return func(r *rec) bool { return r.typ == t }
 }
@@ -507,17 +506,17 @@ func isCloseNotify(r *rec) bool {
 	return r.typ == record.Alert && bytes.Equal(r.data, []byte{1, 0})
 }
 
-func drop(*mitm, *rec) []*rec { return nil }
-func twice(_ *mitm, r *rec) []*rec {
+func dropIt(*mitm, *rec) []*rec { return nil }
+func sendTwice(_ *mitm, r *rec) []*rec {
 	return []*rec{r, {typ: r.typ, data: r.data, prot: r.prot}}
 }
-func before(inject ...*rec) func(*mitm, *rec) []*rec {
+func injectBefore(inject ...*rec) func(*mitm, *rec) []*rec {
 	return func(_ *mitm, r *rec) []*rec { return append(slices.Clone(inject), r) }
 }
-func after(inject ...*rec) func(*mitm, *rec) []*rec {
+func injectAfter(inject ...*rec) func(*mitm, *rec) []*rec {
 	return func(_ *mitm, r *rec) []*rec { return append([]*rec{r}, inject...) }
 }
-func instead(inject ...*rec) func(*mitm, *rec) []*rec {
+func replaceWith(inject ...*rec) func(*mitm, *rec) []*rec {
 	return func(*mitm, *rec) []*rec { return inject }
 }
 
@@ -531,6 +530,20 @@ func rewrite(f func(m *mitm, data []byte) []byte) func(*mitm, *rec) []*rec {
 // appended adds bytes after the matched record's content.
 func appended(tail ...byte) func(*mitm, *rec) []*rec {
 	return rewrite(func(_ *mitm, d []byte) []byte { return append(d, tail...) })
+}
+
+// editMsg parses the matched handshake message as an M, lets f change
+// it and sends it marshalled again.
+func editMsg[M any, P message[M]](f func(P)) func(*mitm, *rec) []*rec {
+	return rewrite(func(m *mitm, d []byte) []byte {
+		p := P(new(M))
+		if err := p.Unmarshal(d); err != nil {
+			m.t.Errorf("editMsg: %v", err)
+			return d
+		}
+		f(p)
+		return p.Marshal()
+	})
 }
 
 func corrupted(_ *mitm, r *rec) []*rec {
@@ -667,7 +680,7 @@ func serverHello12(ch *wire.ClientHello, edit func(*wire.ServerHello)) []byte {
 }
 
 // ext encodes one extension.
-func ext(typ uint16, data []byte) []byte {
+func rawExt(typ uint16, data []byte) []byte {
 	return append([]byte{byte(typ >> 8), byte(typ), byte(len(data) >> 8), byte(len(data))}, data...)
 }
 
@@ -692,8 +705,8 @@ func withExtensions(msg []byte, exts ...[]byte) []byte {
 	return out
 }
 
-// message encodes a handshake message from its type and body.
-func message(typ uint8, body ...[]byte) []byte {
+// hsMessage encodes a handshake message from its type and body.
+func hsMessage(typ uint8, body ...[]byte) []byte {
 	b := bytes.Join(body, nil)
 	return append([]byte{typ, byte(len(b) >> 16), byte(len(b) >> 8), byte(len(b))}, b...)
 }
@@ -701,7 +714,7 @@ func message(typ uint8, body ...[]byte) []byte {
 // encryptedExtensions encodes an EncryptedExtensions of raw extensions.
 func encryptedExtensions(exts ...[]byte) []byte {
 	block := bytes.Join(exts, nil)
-	return message(wire.TypeEncryptedExtensions, []byte{byte(len(block) >> 8), byte(len(block))}, block)
+	return hsMessage(wire.TypeEncryptedExtensions, []byte{byte(len(block) >> 8), byte(len(block))}, block)
 }
 
 // signSKE replaces the point of a TLS 1.2 ServerKeyExchange and signs
@@ -740,18 +753,14 @@ func runUT(ut *Conn) ([]byte, error) {
 	}
 }
 
-// runPeer runs the honest peer: the handshake, the row's action (by
-// default "ping" and close_notify), then reads until the end.
-func runPeer(peer *Conn, act func(*Conn)) error {
+// runPeer runs the honest peer: the handshake, "ping" and close_notify,
+// then reads until the end.
+func runPeer(peer *Conn) error {
 	if err := peer.Handshake(); err != nil {
 		return err
 	}
-	if act != nil {
-		act(peer)
-	} else {
-		peer.Write([]byte("ping"))
-		peer.CloseWrite()
-	}
+	peer.Write([]byte("ping"))
+	peer.CloseWrite()
 	_, err := io.ReadAll(peer)
 	return err
 }
@@ -960,4 +969,104 @@ func primeTicket(t *testing.T, cc, sc *Config) {
 	go func() { server.Write([]byte("x")); server.Close() }()
 	io.ReadAll(client)
 	client.Close()
+}
+
+// runAlertCase plays one row: padlock under test against the row's
+// script or, through the man in the middle, against an honest peer.
+func runAlertCase(t *testing.T, tc alertCase) {
+	if tc.knownBug != "" {
+		t.Skip("known bug: " + tc.knownBug)
+	}
+	start := time.Now()
+	deadline := start.Add(rowBudget - 200*time.Millisecond)
+	cc, sc := alertConfigs(t, tc.vers)
+	utConf, peerConf := cc, sc
+	if tc.role == asServer {
+		utConf, peerConf = sc, cc
+	}
+	if tc.ut != nil {
+		tc.ut(utConf)
+	}
+	if tc.peer != nil {
+		tc.peer(peerConf)
+	}
+	if tc.prepare != nil {
+		tc.prepare(t, cc, sc)
+		start, deadline = time.Now(), time.Now().Add(rowBudget-200*time.Millisecond)
+	}
+	utLog, peerLog := &keyLog{}, &keyLog{}
+	utConf.KeyLogWriter, peerConf.KeyLogWriter = utLog, peerLog
+
+	a, b := tcpPair(t)
+	setDeadline(deadline, a, b)
+	written := &lockedBuffer{}
+	ut := newConn(recordingConn{a, written}, utConf, tc.role == asClient)
+	var wg sync.WaitGroup
+	var m *mitm
+	var peerErr error
+	if tc.script != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tc.script(&script{t: t, c: b})
+		}()
+	} else {
+		c, d := tcpPair(t)
+		setDeadline(deadline, c, d)
+		peer := newConn(d, peerConf, tc.role == asServer)
+		if tc.peerHook != nil {
+			tc.peerHook(peer)
+		}
+		m = &mitm{t: t, edit: tc.edit, n: map[string]int{}}
+		m.toUT = &stream{vers: tc.vers, sender: !tc.role, log: peerLog, wait: time.Second, info: &m.info}
+		wg.Add(3)
+		go func() { defer wg.Done(); m.relayUp(b, c) }()
+		go func() { defer wg.Done(); m.relayDown(c, b) }()
+		go func() {
+			defer wg.Done()
+			peerErr = runPeer(peer)
+			d.Close()
+		}()
+	}
+
+	got, utErr := runUT(ut)
+	t.Logf("padlock %s %s ended with: %v", tc.role, VersionName(tc.vers), utErr)
+	checkUTError(t, tc.want, utErr)
+	if tc.want.level == 2 || tc.want.remote {
+		checkSilentAfter(t, ut, written)
+	}
+	if tc.check != nil {
+		tc.check(t, ut, got)
+	}
+	ut.Close()
+	wg.Wait()
+
+	// Closed: the far end of padlock's socket meets the end of the
+	// stream, with nothing after what the decoder saw.
+	if m != nil {
+		if !endedCleanly(m.utEnd) {
+			t.Errorf("padlock's socket did not end cleanly: %v", m.utEnd)
+		}
+	} else {
+		b.SetReadDeadline(deadline)
+		if _, err := io.Copy(io.Discard, b); !endedCleanly(err) {
+			t.Errorf("padlock's socket did not end cleanly: %v", err)
+		}
+	}
+	recs, err := decodeAll(written.Bytes(), utStream(ut, tc.role, tc.vers, utLog))
+	if err != nil {
+		t.Errorf("decoding what padlock wrote: %v", err)
+	}
+	checkWire(t, tc.want, recs)
+	// The peer, when it got that far, saw the same alert.
+	var ae *AlertError
+	if tc.want.level == 2 && errors.As(peerErr, &ae) && ae.Remote && ae.Description != tc.want.desc {
+		t.Errorf("the peer received %v, want %v", ae.Description, tc.want.desc)
+	}
+	if d := time.Since(start); d > rowBudget {
+		t.Errorf("row took %v", d)
+	}
+	if t.Failed() {
+		t.Logf("hostile input: %s; padlock %s %s; want %v; peer error %v", tc.name, tc.role, VersionName(tc.vers), tc.want, peerErr)
+	}
 }

@@ -185,15 +185,29 @@ func (c *Conn) writeChangeCipherSpec12() error {
 // 7.1). It must not come in the middle of a handshake message, nor may a
 // handshake message be waiting: the keys change right after it.
 func (c *Conn) readChangeCipherSpec() error {
-	if len(c.in.hsBuf) > 0 {
-		return alertf(alert.UnexpectedMessage, "handshake message where change_cipher_spec was expected")
-	}
-	ct, data, err := c.readRecord()
-	if err == io.EOF {
-		return alertf(alert.UnexpectedMessage, "close_notify during the handshake")
-	}
-	if err != nil {
-		return err
+	var ct record.ContentType
+	var data []byte
+	for {
+		if len(c.in.hsBuf) > 0 {
+			return alertf(alert.UnexpectedMessage, "handshake message where change_cipher_spec was expected")
+		}
+		var err error
+		ct, data, err = c.readRecord()
+		if err == io.EOF {
+			return alertf(alert.UnexpectedMessage, "close_notify during the handshake")
+		}
+		if err != nil {
+			return err
+		}
+		if ct != record.Handshake {
+			break
+		}
+		// Only a HelloRequest, which a client ignores mid-handshake,
+		// may come here (RFC 5246 section 7.4.1.1).
+		c.in.hsBuf = append(c.in.hsBuf, data...)
+		if n, ok := wire.SplitMessage(c.in.hsBuf); ok && len(c.in.hsBuf) >= n {
+			c.skipHelloRequest(n)
+		}
 	}
 	if ct != record.ChangeCipherSpec {
 		return alertf(alert.UnexpectedMessage, "%v record where change_cipher_spec was expected", ct)

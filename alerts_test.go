@@ -1,0 +1,830 @@
+package padlock
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"padlock/internal/alert"
+	"padlock/internal/pki"
+	"padlock/internal/record"
+	"padlock/internal/wire"
+)
+
+// alertCase is one hostile input and what padlock must answer.
+type alertCase struct {
+	name string
+	role role   // the side padlock under test plays
+	vers uint16 // the version negotiated, or being negotiated
+	want expectation
+
+	// The hostile input comes from script, raw bytes with no padlock
+	// peer; or from an honest padlock peer, whose records edit rewrites
+	// on their way (with the keys from its key log) and whose config and
+	// hooks may make it misbehave itself.
+	script   func(s *script)
+	edit     editFunc
+	ut, peer func(*Config)                      // edit padlock under test's config, the peer's
+	peerHook func(*Conn)                        // make the peer misbehave
+	prepare  func(t *testing.T, cc, sc *Config) // run first, with the final configs
+	check    func(t *testing.T, ut *Conn, got []byte)
+
+	knownBug string // non-empty: the row is skipped with this reason
+}
+
+// TestAlertTable feeds padlock hostile input in both roles and both
+// versions and checks it sends the alert the RFC names, on the wire,
+// then stops: nothing more is written, Read and Write fail, and the
+// socket ends. Every row finishes within rowBudget.
+func TestAlertTable(t *testing.T) {
+	testCert(t, pki.RSA2048) // generate the slow keys before the clock runs
+	extraCerts(t)
+	testClientCert()
+	var rows []alertCase
+	for _, group := range [][]alertCase{
+		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t),
+	} {
+		rows = append(rows, group...)
+	}
+	count := map[string]int{}
+	for _, tc := range rows {
+		count[tc.role.String()+" "+VersionName(tc.vers)]++
+	}
+	t.Logf("%d rows: %v", len(rows), count)
+	for _, tc := range rows {
+		t.Run(tc.role.String()+VersionName(tc.vers)[4:]+"/"+tc.name, func(t *testing.T) {
+			t.Parallel()
+			runAlertCase(t, tc)
+		})
+	}
+}
+
+// Shorthands for the rows.
+const (
+	v12 = VersionTLS12
+	v13 = VersionTLS13
+)
+
+func p256(c *Config)         { c.CurvePreferences = []CurveID{CurveP256} }
+func bothVersions(c *Config) { c.MinVersion, c.MaxVersion = VersionTLS12, VersionTLS13 }
+
+// answer13 is a script for a client under test: it reads the
+// ClientHello and answers with a ServerHello that edit spoiled.
+func answer13(edit func(*wire.ServerHello)) func(*script) {
+	return func(s *script) { s.send(hsRecord(serverHello13(s.clientHello(), edit))) }
+}
+
+// answer12 is answer13 for TLS 1.2.
+func answer12(edit func(*wire.ServerHello)) func(*script) {
+	return func(s *script) { s.send(hsRecord(serverHello12(s.clientHello(), edit))) }
+}
+
+// afterHello is a script for a client under test that reads the
+// ClientHello and sends recs.
+func afterHello(recs ...[]byte) func(*script) {
+	return func(s *script) {
+		s.clientHello()
+		s.send(recs...)
+	}
+}
+
+// sendAll is a script for a server under test that sends recs.
+func sendAll(recs ...[]byte) func(*script) {
+	return func(s *script) { s.send(recs...) }
+}
+
+// gotPing checks that padlock read the peer's data: the connection went on.
+func gotPing(t *testing.T, ut *Conn, got []byte) {
+	if string(got) != "ping" {
+		t.Errorf("padlock read %q, want the peer's ping", got)
+	}
+}
+
+// gotPingThenEOF checks gotPing, and that what follows close_notify is
+// ignored: Read keeps answering io.EOF.
+func gotPingThenEOF(t *testing.T, ut *Conn, got []byte) {
+	gotPing(t, ut, got)
+	if n, err := ut.Read(make([]byte, 16)); n != 0 || err != io.EOF {
+		t.Errorf("Read after close_notify: %d bytes, %v; want io.EOF", n, err)
+	}
+}
+
+// oversized is a record of n zero bytes, whatever the limits say.
+func oversized(typ record.ContentType, n int) []byte {
+	return append(recordHeader(typ, n), make([]byte, n)...)
+}
+
+// nst is a NewSessionTicket message.
+var nst = (&wire.NewSessionTicket13{Lifetime: 60, Nonce: []byte{0}, Ticket: []byte("ticket")}).Marshal()
+
+// keyUpdate returns a KeyUpdate message with the given body.
+func keyUpdate(body ...byte) []byte { return hsMessage(wire.TypeKeyUpdate, body) }
+
+// helloRequest is a HelloRequest message.
+var helloRequest = hsMessage(wire.TypeHelloRequest)
+
+// chain11 repeats the leaf of a Certificate eleven times.
+func chain11(c *wire.Certificate13) {
+	for len(c.Entries) < 11 {
+		c.Entries = append(c.Entries, c.Entries[0])
+	}
+}
+
+// clientRows13 are the rows of a TLS 1.3 client under test.
+func clientRows13(t *testing.T) []alertCase {
+	zero32 := make([]byte, 32)
+	return []alertCase{
+		// ServerHello checks, RFC 8446 section 4.1.3.
+		{name: "session ID echo mismatch", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.SessionID = bytes.Repeat([]byte{7}, 32) })},
+		{name: "cipher suite not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut:     func(c *Config) { c.CipherSuites = []uint16{TLS_AES_128_GCM_SHA256} },
+			script: answer13(func(sh *wire.ServerHello) { sh.CipherSuite = TLS_CHACHA20_POLY1305_SHA256 })},
+		{name: "TLS 1.2 cipher suite", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.CipherSuite = TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 })},
+		{name: "compression method 1", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.CompressionMethod = 1 })},
+		// RFC 8446 section 4.2.1: a version not offered, or before TLS 1.3.
+		{name: "supported_versions selects TLS 1.2, not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.SupportedVersion = VersionTLS12 })},
+		{name: "supported_versions selects 0x0305", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.SupportedVersion = 0x0305 })},
+		// RFC 8446 appendix D.5: legacy_version 0x0300 is protocol_version.
+		{name: "legacy_version 0x0300", role: asClient, vers: v13, want: wantFatal(alert.ProtocolVersion),
+			script: answer13(func(sh *wire.ServerHello) { sh.Vers = VersionSSL30 })},
+		// RFC 8446 section 4.2.1: otherwise the client MUST ignore it.
+		{name: "legacy_version 0x0301 is ignored", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			peerHook: func(c *Conn) { c.testHooks.editServerHello = func(sh *wire.ServerHello) { sh.Vers = VersionTLS10 } }},
+		// RFC 8446 section 6.2 (missing_extension), 4.2.8 and 4.2.8.2.
+		{name: "no key_share", role: asClient, vers: v13, want: wantFatal(alert.MissingExtension),
+			script: answer13(func(sh *wire.ServerHello) { sh.KeyShare = wire.KeyShare{} })},
+		{name: "key share for a group not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.KeyShare = wire.KeyShare{Group: uint16(CurveP256), Data: p256Public()} })},
+		{name: "x25519 low-order point (all-zero secret)", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.KeyShare.Data = zero32 })},
+		{name: "x25519 share of 31 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: answer13(func(sh *wire.ServerHello) { sh.KeyShare.Data = sh.KeyShare.Data[:31] })},
+		{name: "secp256r1 point off the curve", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter), ut: p256,
+			script: answer13(func(sh *wire.ServerHello) { sh.KeyShare = wire.KeyShare{Group: uint16(CurveP256), Data: offCurveP256} })},
+		// draft-ietf-tls-ecdhe-mlkem section 3.1.2.
+		{name: "hybrid ciphertext of the wrong size", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519MLKEM768, X25519} },
+			script: answer13(func(sh *wire.ServerHello) {
+				sh.KeyShare = wire.KeyShare{Group: uint16(X25519MLKEM768), Data: make([]byte, 100)}
+			})},
+		// RFC 8446 section 4.2: unoffered is unsupported_extension; known
+		// but not for this message is illegal_parameter.
+		{name: "unknown extension in ServerHello", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			script: func(s *script) {
+				s.send(hsRecord(withExtensions(serverHello13(s.clientHello(), nil), rawExt(0x1234, nil))))
+			}},
+		{name: "extended_master_secret in a TLS 1.3 ServerHello", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: bothVersions,
+			script: func(s *script) {
+				s.send(hsRecord(withExtensions(serverHello13(s.clientHello(), nil), rawExt(wire.ExtExtendedMasterSecret, nil))))
+			}},
+		{name: "pre_shared_key answering no PSK", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			script: answer13(func(sh *wire.ServerHello) { sh.HasSelectedIdentity = true })},
+		// RFC 8446 section 4.2.11: selected_identity out of range.
+		{name: "selected_identity out of range", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			peer:    func(c *Config) { c.SetSessionTicketKeys([]TicketKey{{1}}) },
+			ut:      func(c *Config) { c.ClientSessionCache = NewLRUClientSessionCache(1) },
+			prepare: primeTicket,
+			edit:    onFirst(isMsg(wire.TypeServerHello), editMsg(func(sh *wire.ServerHello) { sh.SelectedIdentity = 1 }))},
+		// RFC 8446 section 4.1.4.
+		{name: "second HelloRetryRequest", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
+			script: func(s *script) {
+				s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, CurveP256)))
+				s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, CurveP256)))
+			}},
+		{name: "HelloRetryRequest for a group already shared", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: func(s *script) { s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, X25519))) }},
+		{name: "HelloRetryRequest that changes nothing", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: func(s *script) { s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, 0))) }},
+		{name: "ServerHello changes the HelloRetryRequest's suite", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
+			script: func(s *script) {
+				s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, CurveP256)))
+				s.send(hsRecord(serverHello13(s.clientHello(), func(sh *wire.ServerHello) {
+					sh.CipherSuite = TLS_CHACHA20_POLY1305_SHA256
+					sh.KeyShare = wire.KeyShare{Group: uint16(CurveP256), Data: p256Public()}
+				})))
+			}},
+		// Plaintext records, RFC 8446 sections 5, 5.1 and 6.
+		{name: "plaintext record of 2^14+1 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+			script: afterHello(oversized(record.Handshake, 1<<14+1))},
+		{name: "record of unknown content type", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(0x19, []byte{1}))},
+		{name: "alert of 3 bytes", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			script: afterHello(plainRecord(record.Alert, []byte{2, 40, 0}))},
+		{name: "plaintext application data before ServerHello", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(record.ApplicationData, []byte("early")))},
+		{name: "change_cipher_spec of value 2", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(record.ChangeCipherSpec, []byte{2}))},
+		{name: "empty handshake record", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(record.Handshake, nil))},
+		// RFC 8446 section 6.1: a transport close is no alert, just an end.
+		{name: "record truncated by the end of the stream", role: asClient, vers: v13,
+			want: expectation{err: io.ErrUnexpectedEOF},
+			script: func(s *script) {
+				s.clientHello()
+				s.send(recordHeader(record.Handshake, 100), make([]byte, 50))
+				s.closeWrite()
+			}},
+		{name: "ServerHello and part of a message span a key change", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: func(s *script) {
+				s.send(hsRecord(serverHello13(s.clientHello(), nil), []byte{wire.TypeEncryptedExtensions, 0}))
+			}},
+
+		// The encrypted handshake, through the man in the middle.
+		// RFC 8446 section 4 (message order: unexpected_message).
+		{name: "EncryptedExtensions missing", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), dropIt)},
+		{name: "EncryptedExtensions twice", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), sendTwice)},
+		{name: "CertificateVerify before Certificate", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: func(m *mitm, r *rec) []*rec {
+				switch {
+				case r.isMsg(wire.TypeCertificate):
+					m.held = r
+					return nil
+				case r.isMsg(wire.TypeCertificateVerify):
+					return []*rec{r, m.held}
+				}
+				return []*rec{r}
+			}},
+		{name: "Finished without Certificate", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: func(m *mitm, r *rec) []*rec {
+				if r.isMsg(wire.TypeCertificate) || r.isMsg(wire.TypeCertificateVerify) {
+					return nil
+				}
+				return []*rec{r}
+			}},
+		{name: "NewSessionTicket inside the handshake", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeFinished), injectBefore(protHS(nst)))},
+		// RFC 8446 section 4.3.1 and 4.2.
+		{name: "key_share in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
+				rawExt(wire.ExtKeyShare, append([]byte{0, 0x1d, 0, 32}, zero32...))))))},
+		{name: "unknown extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(rawExt(0x1234, nil)))))},
+		// RFC 8446 section 4.2 forbids it but names no alert; section 6
+		// and padlock's wire package treat it as malformed.
+		{name: "duplicated extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
+				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
+		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x11, 0x70, 0})))},
+		// RFC 8446 section 4.4.2.4.
+		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS((&wire.Certificate13{}).Marshal())))},
+		// No RFC alert for a chain over the limit; bad_certificate.
+		{name: "certificate chain of 11", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(chain11))},
+		// RFC 8446 section 6.2.
+		{name: "unknown CA", role: asClient, vers: v13, want: wantFatal(alert.UnknownCA),
+			peer: func(c *Config) { c.Certificates = []Certificate{strangerCert} }},
+		{name: "expired certificate", role: asClient, vers: v13, want: wantFatal(alert.CertificateExpired),
+			peer: func(c *Config) { c.Certificates = []Certificate{expiredCert} }},
+		{name: "certificate for another host", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut: func(c *Config) { c.ServerName = "padlock.invalid" }},
+		// RFC 8446 section 4.4.3.
+		{name: "signature does not verify", role: asClient, vers: v13, want: wantFatal(alert.DecryptError),
+			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
+		{name: "CertificateVerify with a scheme not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isMsg(wire.TypeCertificateVerify), editMsg(func(cv *wire.CertificateVerify) { cv.Scheme = 0x0201 }))},
+		// RFC 8446 section 4.4.4.
+		{name: "Finished does not match", role: asClient, vers: v13, want: wantFatal(alert.DecryptError),
+			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// Protected records, RFC 8446 sections 5, 5.1, 5.2 and 5.4.
+		{name: "application data before Finished", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.ApplicationData, []byte("early"))))},
+		{name: "protected change_cipher_spec", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.ChangeCipherSpec, []byte{1})))},
+		{name: "inner plaintext of only padding", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(&rec{prot: true, pad: 8}))},
+		{name: "empty protected handshake record", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.Handshake, nil)))},
+		{name: "unknown inner content type", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(0x19, []byte{1})))},
+		{name: "ciphertext of 2^14+257 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(rawRec(oversized(record.ApplicationData, 1<<14+257))))},
+		{name: "inner plaintext of 2^14+2 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.ApplicationData, make([]byte, 1<<14+1))))},
+		{name: "tampered ciphertext", role: asClient, vers: v13, want: wantFatal(alert.BadRecordMAC),
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), corrupted)},
+		{name: "Finished and part of a message span a key change", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeFinished), appended(wire.TypeNewSessionTicket, 0))},
+
+		// After the handshake: the peer's ping is the cue.
+		// RFC 8446 section 4.6.3.
+		{name: "KeyUpdate with request_update 2", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(2))))},
+		{name: "KeyUpdate with a 2-byte body", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(0, 0))))},
+		{name: "KeyUpdate and part of a message span a key change", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(0), []byte{wire.TypeKeyUpdate, 0})))},
+		// RFC 8446 section 4 (hello_request_RESERVED) and 5.1.
+		{name: "HelloRequest after the handshake", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(helloRequest)))},
+		{name: "ServerHello after the handshake", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(serverHello13(&wire.ClientHello{}, nil))))},
+		{name: "application data inside a fragmented message", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS([]byte{wire.TypeKeyUpdate, 0})))},
+		// RFC 8446 section 5: a CCS after the peer's Finished.
+		{name: "change_cipher_spec after the handshake", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(plainRec(record.ChangeCipherSpec, []byte{1})))},
+		{name: "protected alert of 3 bytes", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{2, 10, 0})))},
+		// RFC 8446 allows empty application data; padlock bounds a run
+		// of them (maxEmptyRecords) with unexpected_message.
+		{name: "33 empty application data records", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), func(_ *mitm, r *rec) []*rec {
+				var out []*rec
+				for range maxEmptyRecords + 1 {
+					out = append(out, protRec(record.ApplicationData, nil))
+				}
+				return append(out, r)
+			})},
+		// RFC 8446 section 6: every alert is an error in TLS 1.3, whatever
+		// its level; padlock answers none.
+		{name: "warning-level alert ends the connection", role: asClient, vers: v13, want: wantRemote(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{1, byte(alert.UnexpectedMessage)})))},
+		// RFC 8446 section 6.1: data after close_notify MUST be ignored.
+		{name: "records after close_notify", role: asClient, vers: v13, want: wantNoAlert, check: gotPingThenEOF,
+			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after")), protHS(keyUpdate(7))))},
+	}
+}
+
+// serverRows13 are the rows of a TLS 1.3 server under test.
+func serverRows13(t *testing.T) []alertCase {
+	hello := func(cfg func(*Config), edit func(*wire.ClientHello)) []byte {
+		return newClientHello(t, v13, cfg, edit)
+	}
+	zero32 := make([]byte, 32)
+	// A valid pre_shared_key: one identity, one 32-byte binder.
+	psk := rawExt(wire.ExtPreSharedKey, append([]byte{0, 11, 0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0, 0, 33, 32}, zero32...))
+	withTickets := func(c *Config) { c.SetSessionTicketKeys([]TicketKey{{1}}) }
+	withCache := func(c *Config) { c.ClientSessionCache = NewLRUClientSessionCache(1) }
+	clientAuth := func(c *Config) {
+		_, pool := testCert(t, pki.Ed25519)
+		c.ClientAuth, c.ClientCAs = RequireAndVerifyClientCert, pool
+	}
+	withClientCert := func(c *Config) { c.Certificates = []Certificate{testClientCert()} }
+	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
+	onFinished := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeFinished), act) }
+	return []alertCase{
+		// ClientHello checks. RFC 8446 section 4.1.2.
+		{name: "compression offered", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CompressionMethods = []uint8{1, 0} })))},
+		{name: "data after the extensions", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			script: sendAll(hsRecord(trailingByte(hello(nil, nil))))},
+		// RFC 8446 section 6: a length beyond the message is decode_error.
+		{name: "cipher_suites longer than the message", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			script: sendAll(hsRecord(func() []byte {
+				m := hello(nil, nil)
+				m[4+2+32+1+32], m[4+2+32+1+32+1] = 0xff, 0xfe
+				return m
+			}()))},
+		// RFC 8446 appendix D.5.
+		{name: "legacy_version 0x0300 beside supported_versions", role: asServer, vers: v13, want: wantFatal(alert.ProtocolVersion),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.Vers = VersionSSL30 })))},
+		// RFC 8446 sections 4.2.3, 4.2.9 and 9.2.
+		{name: "no signature_algorithms", role: asServer, vers: v13, want: wantFatal(alert.MissingExtension),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.SignatureAlgorithms = nil })))},
+		{name: "key_share without supported_groups", role: asServer, vers: v13, want: wantFatal(alert.MissingExtension),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.SupportedGroups = nil })))},
+		{name: "supported_groups without key_share", role: asServer, vers: v13, want: wantFatal(alert.MissingExtension),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.KeyShares = nil })))},
+		{name: "pre_shared_key without psk_key_exchange_modes", role: asServer, vers: v13, want: wantFatal(alert.MissingExtension),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.PSKModes = nil
+				h.PSKIdentities = []wire.PSKIdentity{{Identity: []byte("hello")}}
+				h.PSKBinders = [][]byte{zero32}
+			})))},
+		// RFC 8446 section 6: extension data that does not parse.
+		{name: "malformed key_share extension", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.KeyShares = nil
+				h.ExtraExtensions = []wire.Extension{{Type: wire.ExtKeyShare, Data: []byte{0, 16, 0, 0x1d}}}
+			})))},
+		// No RFC names an alert for a message over a local size limit
+		// (Config.MaxHandshakeMessage); padlock answers record_overflow.
+		{name: "ClientHello declaring 16 MiB", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
+			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0xff, 0xff, 0xff, 3, 3}))},
+		// RFC 8446 section 4.2.11.
+		{name: "pre_shared_key not last", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.ExtraExtensions = []wire.Extension{{Type: wire.ExtPreSharedKey, Data: psk[4:]}}
+			})))},
+		// RFC 8446 section 4.2 forbids it, naming no alert; padlock's wire
+		// package treats it as malformed.
+		{name: "duplicated extension", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.ExtraExtensions = []wire.Extension{{Type: 0x1234}, {Type: 0x1234}}
+			})))},
+		// RFC 8446 sections 4.2.8, 4.2.8.2, 7.4.2 and 6 (a bad share is
+		// illegal_parameter).
+		{name: "x25519 low-order point (all-zero secret)", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.KeyShares[0].Data = zero32 })))},
+		{name: "x25519 share of 31 bytes", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.KeyShares[0].Data = h.KeyShares[0].Data[:31] })))},
+		{name: "secp256r1 point off the curve", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter), ut: p256,
+			script: sendAll(hsRecord(hello(p256, func(h *wire.ClientHello) { h.KeyShares[0].Data = offCurveP256 })))},
+		{name: "two key shares for one group", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.KeyShares = append(h.KeyShares, h.KeyShares[0]) })))},
+		{name: "key share for a group not in supported_groups", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.KeyShares = append(h.KeyShares, wire.KeyShare{Group: uint16(CurveP256), Data: p256Public()})
+			})))},
+		// draft-ietf-tls-ecdhe-mlkem section 3.1.2.
+		{name: "hybrid share of the wrong size", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519MLKEM768} },
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.SupportedGroups = []uint16{uint16(X25519MLKEM768)}
+				h.KeyShares = []wire.KeyShare{{Group: uint16(X25519MLKEM768), Data: make([]byte, 1000)}}
+			})))},
+		{name: "hybrid encapsulation key failing the FIPS 203 check", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519MLKEM768} },
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.SupportedGroups = []uint16{uint16(X25519MLKEM768)}
+				h.KeyShares = []wire.KeyShare{{Group: uint16(X25519MLKEM768), Data: append(bytes.Repeat([]byte{0xff}, 1184), x25519Public()...)}}
+			})))},
+		// RFC 8446 section 4.1.1.
+		{name: "no cipher suite in common", role: asServer, vers: v13, want: wantFatal(alert.HandshakeFailure),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CipherSuites = []uint16{0x1304, 0x1305} })))},
+		// RFC 7301 section 3.2.
+		{name: "no ALPN protocol in common", role: asServer, vers: v13, want: wantFatal(alert.NoApplicationProtocol),
+			ut:     func(c *Config) { c.NextProtos = []string{"h2"} },
+			script: sendAll(hsRecord(hello(func(c *Config) { c.NextProtos = []string{"smtp"} }, nil)))},
+		// RFC 8446 section 4.1.2 (the second ClientHello repeats the first)
+		// and 4.2.8 (with the share asked for); no alert named, the fields
+		// are inconsistent: illegal_parameter.
+		{name: "second ClientHello changes the session ID", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: p256,
+			script: func(s *script) {
+				cfg := func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }
+				s.send(hsRecord(hello(cfg, nil)))
+				s.next()
+				s.send(hsRecord(hello(cfg, func(h *wire.ClientHello) {
+					h.SessionID = bytes.Repeat([]byte{9}, 32)
+					h.KeyShares = []wire.KeyShare{{Group: uint16(CurveP256), Data: p256Public()}}
+				})))
+			}},
+		{name: "second ClientHello still lacks the share", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: p256,
+			script: func(s *script) {
+				ch := hello(func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }, nil)
+				s.send(hsRecord(ch))
+				s.next()
+				s.send(hsRecord(ch))
+			}},
+		// Plaintext records, RFC 8446 sections 5, 5.1 and 6.
+		{name: "plaintext record of 2^14+1 bytes", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
+			script: sendAll(oversized(record.Handshake, 1<<14+1))},
+		{name: "record of unknown content type", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(plainRecord(0x19, []byte{1}))},
+		{name: "alert of 1 byte", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			script: sendAll(plainRecord(record.Alert, []byte{2}))},
+		{name: "change_cipher_spec before ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(plainRecord(record.ChangeCipherSpec, []byte{1}))},
+		{name: "application data before ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(plainRecord(record.ApplicationData, []byte("GET /")))},
+		{name: "truncated ClientHello, then change_cipher_spec", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: func(s *script) {
+				ch := hello(nil, nil)
+				s.send(hsRecord(ch[:len(ch)/2]), plainRecord(record.ChangeCipherSpec, []byte{1}))
+			}},
+		{name: "ClientHello and part of a message span a key change", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(hsRecord(hello(nil, nil), []byte{wire.TypeFinished, 0}))},
+
+		// Resumption. RFC 8446 section 4.2.11.
+		{name: "PSK binder does not verify", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
+			ut: withTickets, peer: withCache, prepare: primeTicket,
+			edit: onFirst(isMsg(wire.TypeClientHello), rewrite(func(_ *mitm, d []byte) []byte { d[len(d)-1] ^= 1; return d }))},
+		{name: "ticket from another server: full handshake", role: asServer, vers: v13, want: wantNoAlert,
+			ut: withTickets, peer: withCache,
+			prepare: func(t *testing.T, cc, sc *Config) {
+				other := sc.Clone()
+				other.SetSessionTicketKeys([]TicketKey{{2}})
+				primeTicket(t, cc, other)
+			},
+			check: func(t *testing.T, ut *Conn, got []byte) {
+				gotPing(t, ut, got)
+				if ut.ConnectionState().DidResume {
+					t.Error("resumed with another server's ticket")
+				}
+			}},
+
+		// The client's encrypted flight, through the man in the middle.
+		// RFC 8446 section 4.4.4.
+		{name: "Finished does not match", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
+			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 8446 sections 4.4.3, 4.4.2.4 and 6.2.
+		{name: "client signature does not verify", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
+			ut: clientAuth, peer: withClientCert, peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
+		{name: "no client certificate", role: asServer, vers: v13, want: wantFatal(alert.CertificateRequired),
+			ut: func(c *Config) { c.ClientAuth = RequireAnyClientCert }},
+		{name: "client certificate from an unknown CA", role: asServer, vers: v13, want: wantFatal(alert.UnknownCA),
+			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{strangerClient} }},
+		// RFC 8446 section 4 (order) and 4.5.
+		{name: "Certificate not requested", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFinished(injectBefore(protHS((&wire.Certificate13{}).Marshal())))},
+		{name: "EndOfEarlyData without early data", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFinished(injectBefore(protHS(hsMessage(wire.TypeEndOfEarlyData))))},
+		// RFC 8446 sections 5, 5.1, 5.2 and 5.4.
+		{name: "application data before Finished", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFinished(injectBefore(protRec(record.ApplicationData, []byte("GET /"))))},
+		{name: "protected change_cipher_spec", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFinished(injectBefore(protRec(record.ChangeCipherSpec, []byte{1})))},
+		{name: "inner plaintext of only padding", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFinished(injectBefore(&rec{prot: true, pad: 100}))},
+		{name: "ciphertext of 2^14+257 bytes", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
+			edit: onFinished(injectBefore(rawRec(oversized(record.ApplicationData, 1<<14+257))))},
+		{name: "tampered Finished record", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
+			edit: onFinished(corrupted)},
+		{name: "Finished and part of a message span a key change", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFinished(appended(wire.TypeKeyUpdate, 0))},
+
+		// After the handshake: the client's ping is the cue.
+		// RFC 8446 section 4.1.2: no renegotiation in TLS 1.3.
+		{name: "second ClientHello after the handshake", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(hello(nil, nil)))},
+		{name: "KeyUpdate with request_update 2", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onPing(protHS(keyUpdate(2)))},
+		{name: "empty KeyUpdate", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: onPing(protHS(keyUpdate()))},
+		{name: "KeyUpdate and part of a message span a key change", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(keyUpdate(1), []byte{wire.TypeKeyUpdate}))},
+		{name: "HelloRequest after the handshake", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(helloRequest))},
+		{name: "NewSessionTicket from the client", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(nst))},
+		{name: "change_cipher_spec after the handshake", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(plainRec(record.ChangeCipherSpec, []byte{1}))},
+		{name: "application data inside a fragmented message", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(keyUpdate(0)[:2]))},
+		{name: "protected alert of 1 byte", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: onPing(protRec(record.Alert, []byte{2}))},
+		{name: "33 empty application data records", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), func(_ *mitm, r *rec) []*rec {
+				var out []*rec
+				for range maxEmptyRecords + 1 {
+					out = append(out, protRec(record.ApplicationData, nil))
+				}
+				return append(out, r)
+			})},
+		// RFC 8446 section 6.1.
+		{name: "records after close_notify", role: asServer, vers: v13, want: wantNoAlert, check: gotPingThenEOF,
+			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after")), protRec(0x19, nil)))},
+	}
+}
+
+// trailingByte appends a byte to a handshake message, fixing its length.
+func trailingByte(msg []byte) []byte {
+	msg = append(msg, 0)
+	n := len(msg) - 4
+	msg[1], msg[2], msg[3] = byte(n>>16), byte(n>>8), byte(n)
+	return msg
+}
+
+// clientRows12 are the rows of a TLS 1.2 client under test.
+func clientRows12(t *testing.T) []alertCase {
+	key := serverKey(t)
+	zero32 := make([]byte, 32)
+	editSKE := func(f func(*wire.ServerKeyExchange)) editFunc {
+		return onFirst(isMsg(wire.TypeServerKeyExchange), editMsg(f))
+	}
+	resign := func(group CurveID, point []byte) editFunc {
+		return onFirst(isMsg(wire.TypeServerKeyExchange), rewrite(func(m *mitm, d []byte) []byte {
+			return signSKE(m, d, group, point, key)
+		}))
+	}
+	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
+	return []alertCase{
+		// ServerHello checks. RFC 5246 section 7.4.1.3.
+		{name: "cipher suite not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			ut:     func(c *Config) { c.CipherSuites = []uint16{TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256} },
+			script: answer12(func(sh *wire.ServerHello) { sh.CipherSuite = TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 })},
+		{name: "compression method 1", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			script: answer12(func(sh *wire.ServerHello) { sh.CompressionMethod = 1 })},
+		// RFC 5746 section 3.4.
+		{name: "non-empty renegotiation_info", role: asClient, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			script: answer12(func(sh *wire.ServerHello) { sh.SecureRenegotiation = []byte("verify data") })},
+		// RFC 7627 section 5.2 ("abort" is handshake_failure there).
+		{name: "no extended_master_secret", role: asClient, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			script: answer12(func(sh *wire.ServerHello) { sh.ExtendedMasterSecret = false })},
+		// RFC 5246 section 7.4.1.4.
+		{name: "unknown extension in ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnsupportedExtension),
+			script: func(s *script) {
+				s.send(hsRecord(withExtensions(serverHello12(s.clientHello(), nil), rawExt(0x1234, nil))))
+			}},
+		// RFC 8446 appendix D.5.
+		{name: "legacy_version 0x0300", role: asClient, vers: v12, want: wantFatal(alert.ProtocolVersion),
+			script: answer12(func(sh *wire.ServerHello) { sh.Vers = VersionSSL30 })},
+		// RFC 8446 section 4.1.3.
+		{name: "downgrade sentinel", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter), ut: bothVersions,
+			script: answer12(func(sh *wire.ServerHello) { copy(sh.Random[24:], downgradeTLS12) })},
+		// Plaintext records. RFC 5246 sections 6, 6.2.1, 7.1 and 7.2.2.
+		{name: "record of unknown content type", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(0x19, []byte{1}))},
+		{name: "plaintext record of 2^14+1 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+			script: afterHello(oversized(record.Handshake, 1<<14+1))},
+		{name: "alert of 3 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			script: afterHello(plainRecord(record.Alert, []byte{2, 40, 0}))},
+		{name: "change_cipher_spec before ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(record.ChangeCipherSpec, []byte{1}))},
+		{name: "empty handshake record", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: afterHello(plainRecord(record.Handshake, nil))},
+
+		// The server's flight, through the man in the middle.
+		// RFC 5246 section 7.3 (message order).
+		{name: "ServerHello twice", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeServerHello), sendTwice)},
+		{name: "ServerKeyExchange missing", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeServerKeyExchange), dropIt)},
+		{name: "change_cipher_spec before ServerHelloDone", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeServerHelloDone), injectBefore(plainRec(record.ChangeCipherSpec, []byte{1})))},
+		// RFC 5246 section 7.4.1.1: ignored during the handshake.
+		{name: "HelloRequest during the handshake is ignored", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isMsg(wire.TypeServerHello), injectAfter(plainRec(record.Handshake, helloRequest)))},
+		{name: "HelloRequest before change_cipher_spec is ignored", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isType(record.ChangeCipherSpec), injectBefore(plainRec(record.Handshake, helloRequest)))},
+		// RFC 8446 section 4.4.2.4 by analogy: RFC 5246 names none.
+		{name: "ServerKeyExchange declaring 70000 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isMsg(wire.TypeServerKeyExchange), replaceWith(plainRec(record.Handshake, []byte{wire.TypeServerKeyExchange, 0x01, 0x11, 0x70})))},
+		{name: "empty server Certificate", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(plainRec(record.Handshake, (&wire.Certificate12{}).Marshal())))},
+		{name: "certificate chain of 11", role: asClient, vers: v12, want: wantFatal(alert.BadCertificate),
+			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate12) {
+				for len(c.Certificates) < 11 {
+					c.Certificates = append(c.Certificates, c.Certificates[0])
+				}
+			}))},
+		// RFC 5246 section 7.2.2.
+		{name: "unknown CA", role: asClient, vers: v12, want: wantFatal(alert.UnknownCA),
+			peer: func(c *Config) { c.Certificates = []Certificate{strangerCert} }},
+		{name: "expired certificate", role: asClient, vers: v12, want: wantFatal(alert.CertificateExpired),
+			peer: func(c *Config) { c.Certificates = []Certificate{expiredCert} }},
+		{name: "certificate for another host", role: asClient, vers: v12, want: wantFatal(alert.BadCertificate),
+			ut: func(c *Config) { c.ServerName = "padlock.invalid" }},
+		// RFC 5246 section 7.4.3 and RFC 8422 section 5.4.
+		{name: "ServerKeyExchange signature does not verify", role: asClient, vers: v12, want: wantFatal(alert.DecryptError),
+			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
+		{name: "ServerKeyExchange on a curve not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: editSKE(func(s *wire.ServerKeyExchange) { s.Group = uint16(CurveP384) })},
+		{name: "ServerKeyExchange signed with a scheme not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: editSKE(func(s *wire.ServerKeyExchange) { s.Scheme = 0x0201 })},
+		// RFC 8422 section 5.11 and RFC 7748 section 6: signed, but bad.
+		{name: "signed x25519 low-order point", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: resign(X25519, zero32)},
+		{name: "signed secp256r1 point off the curve", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			ut:   func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
+			edit: resign(CurveP256, offCurveP256)},
+		// RFC 5246 sections 7.1 and 7.4.9.
+		{name: "ServerHelloDone and part of a message before change_cipher_spec", role: asClient, vers: v12,
+			want: wantFatal(alert.UnexpectedMessage), edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(wire.TypeFinished, 0))},
+		{name: "Finished without change_cipher_spec", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ChangeCipherSpec), dropIt)},
+		{name: "Finished does not match", role: asClient, vers: v12, want: wantFatal(alert.DecryptError),
+			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 5246 sections 6.2.1 and 6.2.3.
+		{name: "ciphertext of 2^14+2049 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isProtected, replaceWith(rawRec(oversized(record.Handshake, 1<<14+2049))))},
+		{name: "record that opens to 2^14+1 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isProtected, replaceWith(protRec(record.Handshake, make([]byte, 1<<14+1))))},
+		{name: "tampered Finished record", role: asClient, vers: v12, want: wantFatal(alert.BadRecordMAC),
+			edit: onFirst(isProtected, corrupted)},
+
+		// After the handshake. RFC 5246 section 7.4.1.1, RFC 5746 section 4.2.
+		{name: "HelloRequest after the handshake", role: asClient, vers: v12, want: wantWarning(alert.NoRenegotiation), check: gotPing,
+			edit: onPing(protHS(helloRequest))},
+		// RFC 5246 section 7.2.2: a warning does not end the connection.
+		{name: "warning alert", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onPing(protRec(record.Alert, []byte{1, byte(alert.UnrecognizedName)}))},
+		{name: "protected alert of 3 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: onPing(protRec(record.Alert, []byte{2, 10, 0}))},
+		{name: "KeyUpdate in TLS 1.2", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(keyUpdate(0)))},
+		// RFC 8446 section 6.1.
+		{name: "records after close_notify", role: asClient, vers: v12, want: wantNoAlert, check: gotPingThenEOF,
+			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after"))))},
+	}
+}
+
+// serverRows12 are the rows of a TLS 1.2 server under test.
+func serverRows12(t *testing.T) []alertCase {
+	hello := func(cfg func(*Config), edit func(*wire.ClientHello)) []byte {
+		return newClientHello(t, v12, cfg, edit)
+	}
+	rsaCert, rsaPool := testCert(t, pki.RSA2048)
+	rsaKX := func(c *Config) { c.Certificates, c.EnableRSAKeyExchange = []Certificate{rsaCert}, true }
+	rsaClient := func(c *Config) { c.RootCAs, c.CipherSuites = rsaPool, []uint16{TLS_RSA_WITH_AES_128_GCM_SHA256} }
+	clientAuth := func(c *Config) {
+		_, pool := testCert(t, pki.Ed25519)
+		c.ClientAuth, c.ClientCAs = RequireAndVerifyClientCert, pool
+	}
+	onCKE := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeClientKeyExchange), act) }
+	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
+	cke := func(body ...byte) *rec {
+		return plainRec(record.Handshake, hsMessage(wire.TypeClientKeyExchange, body))
+	}
+	return []alertCase{
+		// ClientHello checks. RFC 7627 section 5.2, RFC 5746 section 3.6.
+		{name: "no extended_master_secret", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.ExtendedMasterSecret = false })))},
+		{name: "non-empty renegotiation_info", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.SecureRenegotiation = []byte("verify data") })))},
+		// RFC 5246 section 7.4.1.3.
+		{name: "only suites padlock refuses", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CipherSuites = []uint16{0x002F, 0x0035, 0x000A, 0xC013} })))},
+		{name: "no ECDHE group in common", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.SupportedGroups = []uint16{0x0019} })))},
+		// RFC 5246 section 7.4.1.2.
+		{name: "null compression not offered", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CompressionMethods = []uint8{1} })))},
+		{name: "data after the extensions", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			script: sendAll(hsRecord(trailingByte(hello(nil, nil))))},
+		// RFC 8446 appendix D.5 and RFC 5246 appendix E.1.
+		{name: "legacy_version 0x0300", role: asServer, vers: v12, want: wantFatal(alert.ProtocolVersion),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.Vers, h.SupportedVersions = VersionSSL30, nil })))},
+		// RFC 7507 section 3.
+		{name: "fallback SCSV to a TLS 1.3 server", role: asServer, vers: v12, want: wantFatal(alert.InappropriateFallback), ut: bothVersions,
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CipherSuites = append(h.CipherSuites, scsvFallback) })))},
+		// RFC 8422 section 5.1.2.
+		{name: "no uncompressed point format", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.ECPointFormats = []uint8{1} })))},
+		// Plaintext records. RFC 5246 sections 6, 6.2.1 and 7.2.2.
+		{name: "plaintext record of 2^14+1 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
+			script: sendAll(oversized(record.Handshake, 1<<14+1))},
+		{name: "record of unknown content type", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(plainRecord(0x19, []byte{1}))},
+		{name: "alert of 1 byte", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			script: sendAll(plainRecord(record.Alert, []byte{2}))},
+		{name: "application data before ClientHello", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(plainRecord(record.ApplicationData, []byte("GET /")))},
+
+		// The client's flight, through the man in the middle.
+		// RFC 5246 sections 7.1 and 7.3 (order).
+		{name: "change_cipher_spec before ClientKeyExchange", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onCKE(injectBefore(plainRec(record.ChangeCipherSpec, []byte{1})))},
+		{name: "ClientKeyExchange twice", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onCKE(sendTwice)},
+		{name: "application data before change_cipher_spec", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onCKE(injectAfter(plainRec(record.ApplicationData, []byte("GET /"))))},
+		// RFC 5246 names no alert for a malformed ChangeCipherSpec; RFC
+		// 8446 section 5 names unexpected_message for the same fault.
+		{name: "change_cipher_spec of 2 bytes", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.ChangeCipherSpec, []byte{1, 1})))},
+		{name: "change_cipher_spec of value 2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.ChangeCipherSpec, []byte{2})))},
+		{name: "Finished without change_cipher_spec", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ChangeCipherSpec), dropIt)},
+		{name: "ClientKeyExchange and part of a message before change_cipher_spec", role: asServer, vers: v12,
+			want: wantFatal(alert.UnexpectedMessage), edit: onCKE(appended(wire.TypeFinished, 0))},
+		// RFC 8422 section 5.11, RFC 7748 section 6.
+		{name: "x25519 low-order point", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: onCKE(replaceWith(cke(append([]byte{32}, make([]byte, 32)...)...)))},
+		{name: "x25519 share of 31 bytes", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: onCKE(replaceWith(cke(append([]byte{31}, x25519Public()[:31]...)...)))},
+		// RFC 5246 section 7.2.2 (decode_error).
+		{name: "ClientKeyExchange point length beyond the message", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: onCKE(replaceWith(cke(append([]byte{40}, x25519Public()...)...)))},
+		// RFC 5246 section 7.4.9.
+		{name: "Finished does not match", role: asServer, vers: v12, want: wantFatal(alert.DecryptError),
+			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 5246 section 6.2.3.
+		{name: "tampered Finished record", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
+			edit: onFirst(isProtected, corrupted)},
+		{name: "ciphertext of 2^14+2049 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
+			edit: onFirst(isProtected, replaceWith(rawRec(oversized(record.Handshake, 1<<14+2049))))},
+		// RFC 5246 section 7.4.7.1: a wrong premaster fails at Finished
+		// exactly like any other, so that the server is no oracle.
+		{name: "RSA premaster of 47 bytes", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
+			ut: rsaKX, peer: rsaClient,
+			peerHook: func(c *Conn) { c.testHooks.rsaPremaster = func(pm []byte) []byte { return pm[:47] } }},
+		{name: "RSA premaster with bad padding", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
+			ut: rsaKX, peer: rsaClient, peerHook: func(c *Conn) { c.testHooks.corruptKeyExchange = true }},
+		// RFC 5246 sections 7.4.6 and 7.4.8.
+		{name: "no client certificate", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			ut: func(c *Config) { c.ClientAuth = RequireAnyClientCert }},
+		{name: "client signature does not verify", role: asServer, vers: v12, want: wantFatal(alert.DecryptError),
+			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{testClientCert()} },
+			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
+
+		// After the handshake. RFC 5246 section 7.2.2: no_renegotiation
+		// is "always a warning".
+		{name: "second ClientHello after the handshake", role: asServer, vers: v12, want: wantWarning(alert.NoRenegotiation), check: gotPing,
+			edit: onPing(protHS(hello(nil, nil)))},
+		{name: "post-handshake message declaring 70000 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
+			edit: onPing(protHS([]byte{wire.TypeClientHello, 0x01, 0x11, 0x70}))},
+		{name: "KeyUpdate in TLS 1.2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(keyUpdate(0)))},
+		{name: "HelloRequest from the client", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(protHS(helloRequest))},
+		// RFC 8446 section 6.1.
+		{name: "records after close_notify", role: asServer, vers: v12, want: wantNoAlert, check: gotPingThenEOF,
+			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after"))))},
+	}
+}
