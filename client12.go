@@ -54,7 +54,7 @@ func (hs *clientHandshake12) handshake() error {
 	if hs.resumed {
 		return hs.resume()
 	}
-	steps := []func() error{
+	return runSteps(
 		hs.readServerCertificate,
 		hs.readServerKeyExchange,
 		hs.readServerHelloDone,
@@ -65,13 +65,7 @@ func (hs *clientHandshake12) handshake() error {
 		hs.readSessionTicket,
 		hs.readServerFinished,
 		hs.storeSession,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // processServerHello checks the server's choices (RFC 5246 section

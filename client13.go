@@ -34,7 +34,7 @@ func (hs *clientHandshake13) handshake() error {
 			return err
 		}
 	}
-	steps := []func() error{
+	return runSteps(
 		hs.processServerHello,
 		hs.deriveHandshakeSecrets,
 		hs.readEncryptedExtensions,
@@ -42,13 +42,7 @@ func (hs *clientHandshake13) handshake() error {
 		hs.readServerFinished,
 		hs.sendClientCertificate,
 		hs.sendFinished,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // checkServerHelloCommon applies the checks ServerHello and
@@ -301,17 +295,9 @@ func (hs *clientHandshake13) readServerCertificate() error {
 // 4.4.4) and derives the application secrets from the transcript up to it.
 func (hs *clientHandshake13) readServerFinished() error {
 	c := hs.c
-	want := keysched.FinishedVerifyData(hs.suite.Hash, hs.serverHS, c.hsTr.sum())
-	fin, err := readMessage[wire.Finished](c)
-	if err != nil {
+	if err := c.readFinished13(hs.suite.Hash, hs.serverHS); err != nil {
 		return err
 	}
-	if !keysched.Equal(fin.VerifyData, want) {
-		return alertf(alert.DecryptError, "server Finished does not match the handshake")
-	}
-	c.in.ccsOK = false
-	c.traceStep(trace.StepFinished, trace.KindVerified, "server Finished verified",
-		"The server's MAC over the handshake matches: nobody tampered with the messages, and the server holds the same keys.")
 	c.deriveApplicationSecrets13(hs.sched)
 	return c.installReadKeys13(hs.suite, c.tls13.serverApp, "server application")
 }

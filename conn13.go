@@ -244,3 +244,22 @@ func (c *Conn) clientCertificate(cas [][]byte, schemes []uint16, vers uint16) (*
 	}
 	return nil, nil
 }
+
+// readFinished13 reads the peer's Finished and checks it against the
+// transcript so far, in constant time (RFC 8446 section 4.4.4). After it
+// no compatibility ChangeCipherSpec may come.
+func (c *Conn) readFinished13(h crypto.Hash, peerTrafficSecret []byte) error {
+	want := keysched.FinishedVerifyData(h, peerTrafficSecret, c.hsTr.sum())
+	fin, err := readMessage[wire.Finished](c)
+	if err != nil {
+		return err
+	}
+	peer := c.peerName()
+	if !keysched.Equal(fin.VerifyData, want) {
+		return alertf(alert.DecryptError, "%s Finished does not match the handshake", peer)
+	}
+	c.in.ccsOK = false
+	c.traceStep(trace.StepFinished, trace.KindVerified, peer+" Finished verified",
+		"The "+peer+"'s MAC over the whole handshake matches: nobody changed a message on the way, and the "+peer+" holds the same keys.")
+	return nil
+}

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // The state machines are fuzzed by feeding one side a peer's whole flight

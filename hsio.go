@@ -148,3 +148,14 @@ func (c *Conn) setWriteCipher(ci *record.Cipher) {
 	c.out.w.SetCipher(ci)
 	c.out.cipher = ci
 }
+
+// runSteps runs the phases of a handshake in order and stops at the first
+// error, so each handshake reads as the list of its phases.
+func runSteps(steps ...func() error) error {
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -169,19 +169,13 @@ func (hs *serverHandshake12) resume(s *sessionState) error {
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
 		"The client offered a session from an earlier connection that the server can resume: no certificate and no key exchange this time, only new keys from the session's master secret and the new randoms.",
 		field("by", hs.resumedBy), field("cipher_suite", hs.suite.Name))
-	steps := []func() error{
+	return runSteps(
 		hs.sendServerHello,
 		hs.resumeKeys,
 		hs.sendSessionTicket12,
 		hs.sendFinished,
 		hs.readClientFinished,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // resumeKeys takes the master secret from the session and expands the

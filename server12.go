@@ -60,7 +60,7 @@ func (hs *serverHandshake12) handshake() error {
 	if s != nil {
 		return hs.resume(s)
 	}
-	steps := []func() error{
+	return runSteps(
 		hs.pickParameters,
 		hs.planSession,
 		hs.sendServerHello,
@@ -75,13 +75,7 @@ func (hs *serverHandshake12) handshake() error {
 		hs.sendSessionTicket12,
 		hs.sendFinished,
 		hs.cacheSession,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // checkClientHello applies the rules of the extensions and signals that

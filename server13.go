@@ -35,7 +35,7 @@ type serverHandshake13 struct {
 }
 
 func (hs *serverHandshake13) handshake() error {
-	steps := []func() error{
+	return runSteps(
 		hs.pickParameters,
 		hs.sendServerHello,
 		hs.sendEncryptedExtensions,
@@ -45,13 +45,7 @@ func (hs *serverHandshake13) handshake() error {
 		hs.readClientCertificate,
 		hs.readClientFinished,
 		hs.sendSessionTicket13,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // pickParameters checks the ClientHello and chooses the suite, the group,
@@ -348,17 +342,9 @@ func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) 
 // side to the application keys.
 func (hs *serverHandshake13) readClientFinished() error {
 	c := hs.c
-	want := keysched.FinishedVerifyData(hs.suite.Hash, hs.clientHS, c.hsTr.sum())
-	fin, err := readMessage[wire.Finished](c)
-	if err != nil {
+	if err := c.readFinished13(hs.suite.Hash, hs.clientHS); err != nil {
 		return err
 	}
-	if !keysched.Equal(fin.VerifyData, want) {
-		return alertf(alert.DecryptError, "client Finished does not match the handshake")
-	}
-	c.in.ccsOK = false
-	c.traceStep(trace.StepFinished, trace.KindVerified, "client Finished verified",
-		"The client's MAC over the handshake matches: the handshake is complete and authenticated.")
 	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
 	return c.installReadKeys13(hs.suite, c.tls13.clientApp, "client application")
 }
