@@ -1,0 +1,103 @@
+package padlock
+
+import (
+	"crypto/tls"
+	"testing"
+
+	"padlock/internal/pki"
+)
+
+// TestCertificateSelection checks the server picks its certificate by the
+// name the client asks for, by the signature schemes it accepts, and
+// through GetCertificate, for padlock and crypto/tls clients.
+func TestCertificateSelection(t *testing.T) {
+	ca, _ := pki.TestChain(pki.ECDSAP256)
+	issue := func(kt pki.KeyType, hosts ...string) Certificate {
+		is, err := ca.Issue(pki.IssueOptions{Hosts: hosts, KeyType: kt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Certificate{Certificate: is.DER, PrivateKey: is.Key, Leaf: is.Cert}
+	}
+	a := issue(pki.ECDSAP256, "a.example")
+	b := issue(pki.ECDSAP256, "b.example")
+	bRSA := issue(pki.RSA2048, "b.example")
+	server := &Config{Certificates: []Certificate{a, b, bRSA}}
+
+	leafName := func(st ConnectionState) string { return st.PeerCertificates[0].DNSNames[0] }
+	for _, tc := range []struct {
+		name    string
+		host    string
+		schemes []SignatureScheme
+		want    string
+		wantRSA bool
+	}{
+		{"first name", "a.example", nil, "a.example", false},
+		{"second name", "b.example", nil, "b.example", false},
+		{"by signature scheme", "b.example", []SignatureScheme{PSSWithSHA256}, "b.example", true},
+	} {
+		t.Run("padlock/"+tc.name, func(t *testing.T) {
+			cc := &Config{RootCAs: ca.Pool(), ServerName: tc.host, SignatureSchemes: tc.schemes}
+			client, _, cerr, serr := runPair(t, cc, server)
+			if cerr != nil || serr != nil {
+				t.Fatal(cerr, serr)
+			}
+			st := client.ConnectionState()
+			if leafName(st) != tc.want || (st.PeerCertificates[0].PublicKeyAlgorithm.String() == "RSA") != tc.wantRSA {
+				t.Errorf("got a certificate for %s (%v)", leafName(st), st.PeerCertificates[0].PublicKeyAlgorithm)
+			}
+		})
+		if tc.schemes != nil {
+			continue // a crypto/tls client cannot narrow its signature_algorithms
+		}
+		t.Run("crypto-tls/"+tc.name, func(t *testing.T) {
+			x, y := tcpPair(t)
+			client := tls.Client(x, &tls.Config{RootCAs: ca.Pool(), ServerName: tc.host})
+			done := make(chan error, 1)
+			go func() { done <- Server(y, server).Handshake() }()
+			if err := client.Handshake(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if got := client.ConnectionState().PeerCertificates[0].DNSNames[0]; got != tc.want {
+				t.Errorf("got a certificate for %s", got)
+			}
+		})
+	}
+
+	t.Run("GetCertificate", func(t *testing.T) {
+		var seen *ClientHelloInfo
+		sc := &Config{GetCertificate: func(info *ClientHelloInfo) (*Certificate, error) {
+			seen = info
+			if info.ServerName == "b.example" {
+				return &b, nil
+			}
+			return &a, nil
+		}}
+		client, _, cerr, serr := runPair(t, &Config{RootCAs: ca.Pool(), ServerName: "b.example", NextProtos: []string{"h2"}}, sc)
+		if cerr != nil || serr != nil {
+			t.Fatal(cerr, serr)
+		}
+		if leafName(client.ConnectionState()) != "b.example" {
+			t.Error("GetCertificate's choice was not used")
+		}
+		if seen == nil || seen.ServerName != "b.example" || len(seen.CipherSuites) == 0 || len(seen.SupportedProtos) != 1 || len(seen.Raw) == 0 {
+			t.Errorf("ClientHelloInfo: %+v", seen)
+		}
+	})
+
+	t.Run("ALPN", func(t *testing.T) {
+		sc := &Config{Certificates: []Certificate{a}, NextProtos: []string{"h2", "http/1.1"}}
+		client, server, cerr, serr := runPair(t, &Config{RootCAs: ca.Pool(), ServerName: "a.example", NextProtos: []string{"http/1.1", "h2"}}, sc)
+		if cerr != nil || serr != nil {
+			t.Fatal(cerr, serr)
+		}
+		if p := client.ConnectionState().NegotiatedProtocol; p != "h2" || server.ConnectionState().NegotiatedProtocol != "h2" {
+			t.Errorf("ALPN chose %q; the server's preference is h2", p)
+		}
+		_, _, cerr, serr = runPair(t, &Config{RootCAs: ca.Pool(), ServerName: "a.example", NextProtos: []string{"spdy/1"}}, sc)
+		wantAlerts(t, serr, cerr, AlertNoApplicationProtocol)
+	})
+}
