@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -94,6 +95,7 @@ type connReport struct {
 	Resumed          bool          `json:"resumed"`
 	PeerCertificates []certInfo    `json:"peer_certificates"`
 	Verified         bool          `json:"verified"`
+	OCSPResponse     string        `json:"ocsp_response,omitempty"` // base64, when the server stapled one
 	Steps            []trace.Event `json:"steps"`
 	Error            string        `json:"error,omitempty"`
 }
@@ -125,6 +127,9 @@ func newConnReport(st padlock.ConnectionState, events []trace.Event, err error) 
 	}
 	for _, c := range st.PeerCertificates {
 		r.PeerCertificates = append(r.PeerCertificates, newCertInfo(c))
+	}
+	if len(st.OCSPResponse) > 0 {
+		r.OCSPResponse = base64.StdEncoding.EncodeToString(st.OCSPResponse)
 	}
 	if err != nil {
 		r.Error = err.Error()
