@@ -338,11 +338,11 @@ func clientRows13(t *testing.T) []alertCase {
 		{name: "protected alert of 3 bytes", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{2, 10, 0})))},
 		// RFC 8446 allows empty application data; padlock bounds a run
-		// of them (maxEmptyRecords) with unexpected_message.
+		// of them (DefaultLimits.MaxEmptyRecords) with unexpected_message.
 		{name: "33 empty application data records", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ApplicationData), func(_ *mitm, r *rec) []*rec {
 				var out []*rec
-				for range maxEmptyRecords + 1 {
+				for range DefaultLimits.MaxEmptyRecords + 1 {
 					out = append(out, protRec(record.ApplicationData, nil))
 				}
 				return append(out, r)
@@ -570,7 +570,7 @@ func serverRows13(t *testing.T) []alertCase {
 		{name: "33 empty application data records", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ApplicationData), func(_ *mitm, r *rec) []*rec {
 				var out []*rec
-				for range maxEmptyRecords + 1 {
+				for range DefaultLimits.MaxEmptyRecords + 1 {
 					out = append(out, protRec(record.ApplicationData, nil))
 				}
 				return append(out, r)

@@ -121,6 +121,9 @@ type Config struct {
 
 	// MaxHandshakeMessage bounds one handshake message (default 64 KiB).
 	MaxHandshakeMessage int
+	// Limits bounds what a peer can make a connection hold or do without
+	// making progress; zero fields take the defaults of DefaultLimits.
+	Limits Limits
 	// HandshakeTimeout bounds a server's handshake when the caller set no
 	// deadline (default 30s; negative disables).
 	HandshakeTimeout time.Duration
@@ -266,6 +269,55 @@ func (c *Config) schemes(tls13 bool) []uint16 {
 		}
 	}
 	return ids
+}
+
+// Limits bounds what a peer may send. Every limit protects against a
+// peer that would make padlock hold memory or spin without progress.
+type Limits struct {
+	// MaxCertificates bounds the certificates in a peer's chain.
+	MaxCertificates int
+	// MaxCertificateBytes bounds the total size of a peer's chain.
+	MaxCertificateBytes int
+	// MaxEmptyRecords bounds consecutive empty application-data records.
+	MaxEmptyRecords int
+	// MaxWarningAlerts bounds the TLS 1.2 warning alerts a connection
+	// accepts.
+	MaxWarningAlerts int
+	// MaxCompatChangeCipherSpec bounds the TLS 1.3 compatibility
+	// ChangeCipherSpec records accepted during a handshake.
+	MaxCompatChangeCipherSpec int
+	// MaxKeyUpdates bounds the KeyUpdates accepted without application
+	// data in between.
+	MaxKeyUpdates int
+}
+
+// DefaultLimits are the limits a zero Limits field stands for.
+var DefaultLimits = Limits{
+	MaxCertificates:           10,
+	MaxCertificateBytes:       48 << 10,
+	MaxEmptyRecords:           32,
+	MaxWarningAlerts:          8,
+	MaxCompatChangeCipherSpec: 1,
+	MaxKeyUpdates:             32,
+}
+
+// limits returns the limits in force, defaults filled in.
+func (c *Config) limits() Limits {
+	l, d := c.Limits, DefaultLimits
+	pick := func(v, def int) int {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	return Limits{
+		MaxCertificates:           pick(l.MaxCertificates, d.MaxCertificates),
+		MaxCertificateBytes:       pick(l.MaxCertificateBytes, d.MaxCertificateBytes),
+		MaxEmptyRecords:           pick(l.MaxEmptyRecords, d.MaxEmptyRecords),
+		MaxWarningAlerts:          pick(l.MaxWarningAlerts, d.MaxWarningAlerts),
+		MaxCompatChangeCipherSpec: pick(l.MaxCompatChangeCipherSpec, d.MaxCompatChangeCipherSpec),
+		MaxKeyUpdates:             pick(l.MaxKeyUpdates, d.MaxKeyUpdates),
+	}
 }
 
 func (c *Config) maxHandshakeMessage() int {

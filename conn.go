@@ -91,14 +91,6 @@ type outHalf struct {
 	cipher *record.Cipher
 }
 
-// Limits on what a peer may send without making progress.
-const (
-	maxEmptyRecords = 32 // consecutive empty records
-	maxWarnings     = 8  // TLS 1.2 warning alerts during a handshake
-	maxCompatCCS    = 1  // TLS 1.3 compatibility ChangeCipherSpec records
-	maxKeyUpdates   = 32 // KeyUpdates without application data between
-)
-
 // Client returns a client-side TLS connection over conn. config must
 // name a ServerName or set InsecureSkipVerify.
 func Client(conn net.Conn, config *Config) *Conn {
@@ -282,7 +274,7 @@ func (c *Conn) handleAlert(data []byte) error {
 		// RFC 5246 section 7.2: a warning does not end the connection,
 		// but a peer sending nothing else must not keep us busy.
 		c.in.warns++
-		if c.in.warns > maxWarnings {
+		if c.in.warns > c.config.limits().MaxWarningAlerts {
 			return alertf(alert.UnexpectedMessage, "too many warning alerts")
 		}
 		return nil
@@ -343,7 +335,7 @@ func (c *Conn) readApplicationRecord() error {
 		}
 		if len(data) == 0 {
 			c.in.empty++
-			if c.in.empty > maxEmptyRecords {
+			if c.in.empty > c.config.limits().MaxEmptyRecords {
 				return alertf(alert.UnexpectedMessage, "too many empty records")
 			}
 			return nil

@@ -107,7 +107,7 @@ func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) {
 // verifyServerChain parses and verifies the server's chain for
 // ServerName, unless verification is switched off.
 func (c *Conn) verifyServerChain(ders [][]byte) error {
-	certs, err := parseChain(ders)
+	certs, err := c.parseChain(ders)
 	if err != nil {
 		return err
 	}

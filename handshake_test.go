@@ -263,3 +263,18 @@ func TestEventBytesReparse(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsConfigurable checks a lowered limit is the one enforced.
+func TestLimitsConfigurable(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256) // a chain of two: leaf and CA
+	for _, lim := range []Limits{{MaxCertificates: 1}, {MaxCertificateBytes: 100}} {
+		_, _, cerr, serr := runPair(t, &Config{RootCAs: pool, ServerName: "localhost", Limits: lim},
+			&Config{Certificates: []Certificate{cert}})
+		wantAlerts(t, cerr, serr, AlertBadCertificate)
+	}
+	_, _, cerr, serr := runPair(t, &Config{RootCAs: pool, ServerName: "localhost", Limits: Limits{MaxCertificates: 2}},
+		&Config{Certificates: []Certificate{cert}})
+	if cerr != nil || serr != nil {
+		t.Fatalf("a chain within the limit: %v, %v", cerr, serr)
+	}
+}

@@ -46,7 +46,7 @@ func (c *Conn) nextHandshake() (int, error) {
 				return 0, alertf(alert.UnexpectedMessage, "malformed change_cipher_spec")
 			}
 			c.in.ccsSeen++
-			if c.in.ccsSeen > maxCompatCCS {
+			if c.in.ccsSeen > c.config.limits().MaxCompatChangeCipherSpec {
 				return 0, alertf(alert.UnexpectedMessage, "repeated change_cipher_spec")
 			}
 		default:

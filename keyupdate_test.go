@@ -67,7 +67,7 @@ func TestKeyUpdateFlood(t *testing.T) {
 		t.Fatal(cerr, serr)
 	}
 	go func() {
-		for i := 0; i < maxKeyUpdates+5; i++ {
+		for i := 0; i < DefaultLimits.MaxKeyUpdates+5; i++ {
 			if server.UpdateKeys(false) != nil {
 				return
 			}

@@ -80,7 +80,7 @@ func (c *Conn) sendWarning(d alert.Description) {
 // 4.6.3).
 func (c *Conn) handleKeyUpdate(m *wire.KeyUpdate) error {
 	c.in.keyUpd++
-	if c.in.keyUpd > maxKeyUpdates {
+	if c.in.keyUpd > c.config.limits().MaxKeyUpdates {
 		return alertf(alert.UnexpectedMessage, "too many KeyUpdates without application data")
 	}
 	next := keysched.NextTrafficSecret(c.suite.Hash, c.tls13.inSecret)

@@ -128,7 +128,7 @@ func (hs *serverHandshake12) resumeClientCertificate(s *sessionState) bool {
 	if len(s.certs) == 0 {
 		return c.config.ClientAuth != RequireAnyClientCert && c.config.ClientAuth != RequireAndVerifyClientCert
 	}
-	certs, err := parseChain(s.certs)
+	certs, err := c.parseChain(s.certs)
 	if err != nil {
 		return false
 	}

@@ -94,7 +94,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 			return alertf(alert.DecryptError, "PSK binder does not verify")
 		}
 		hs.psk, hs.pskIndex = s, uint16(i)
-		certs, err := parseChain(s.certs)
+		certs, err := c.parseChain(s.certs)
 		if err != nil {
 			return err
 		}

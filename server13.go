@@ -323,7 +323,7 @@ func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) 
 		}
 		return nil
 	}
-	certs, err := parseChain(ders)
+	certs, err := c.parseChain(ders)
 	if err != nil {
 		return err
 	}

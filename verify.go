@@ -11,13 +11,19 @@ import (
 	"padlock/trace"
 )
 
-// maxChainLength bounds the certificates a peer may send.
-const maxChainLength = 10
-
-// parseChain parses a peer's certificate chain, leaf first.
-func parseChain(ders [][]byte) ([]*x509.Certificate, error) {
-	if len(ders) > maxChainLength {
-		return nil, alertf(alert.BadCertificate, "chain of %d certificates exceeds the limit of %d", len(ders), maxChainLength)
+// parseChain parses a peer's certificate chain, leaf first, within the
+// limits on its length and size.
+func (c *Conn) parseChain(ders [][]byte) ([]*x509.Certificate, error) {
+	lim := c.config.limits()
+	if len(ders) > lim.MaxCertificates {
+		return nil, alertf(alert.BadCertificate, "chain of %d certificates exceeds the limit of %d", len(ders), lim.MaxCertificates)
+	}
+	size := 0
+	for _, der := range ders {
+		size += len(der)
+	}
+	if size > lim.MaxCertificateBytes {
+		return nil, alertf(alert.BadCertificate, "chain of %d bytes exceeds the limit of %d", size, lim.MaxCertificateBytes)
 	}
 	certs := make([]*x509.Certificate, len(ders))
 	for i, der := range ders {
