@@ -131,7 +131,10 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 	if cfg.supportsVersion(VersionTLS13) {
 		h.SupportedVersions = append(h.SupportedVersions, VersionTLS13)
 		h.CipherSuites = append(h.CipherSuites, cfg.suites13()...)
-		h.PSKModes = []uint8{1} // psk_dhe_ke
+		h.PSKModes = []uint8{pskModeDHE}
+		if cfg.PSKWithoutKeyExchange {
+			h.PSKModes = append(h.PSKModes, pskModeKE)
+		}
 		// Middlebox compatibility mode (RFC 8446 appendix D.4): a
 		// non-empty session ID makes the handshake look like resumption.
 		h.SessionID = make([]byte, 32)

@@ -157,13 +157,61 @@ func (hs *clientHandshake13) processServerHello() error {
 	if sh.SelectedGroup != 0 || sh.Cookie != nil {
 		return alertf(alert.UnsupportedExtension, "HelloRetryRequest extension in a ServerHello")
 	}
+	psk, err := hs.acceptResumption()
+	if err != nil {
+		return err
+	}
+	secret, err := hs.sharedSecret()
+	if err != nil {
+		return err
+	}
+	c.suite = hs.suite
+	c.state.Version = VersionTLS13
+	c.state.CipherSuite = hs.suite.ID
+	c.state.ServerName = hs.hello.ServerName
+	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
+	hs.sched.SetSharedSecret(secret)
+	return nil
+}
+
+// acceptResumption checks the server's choice of PSK, if it made one, and
+// returns the PSK (RFC 8446 section 4.2.11).
+func (hs *clientHandshake13) acceptResumption() ([]byte, error) {
+	c, sh := hs.c, hs.sh
+	if !sh.HasSelectedIdentity {
+		return nil, nil
+	}
+	if hs.session == nil || sh.SelectedIdentity != 0 {
+		return nil, alertf(alert.IllegalParameter, "server selected PSK identity %d, which was not offered", sh.SelectedIdentity)
+	}
+	if suites.SuiteByID(hs.session.suite).Hash != hs.suite.Hash {
+		return nil, alertf(alert.IllegalParameter, "server resumed with a suite whose hash differs from the session's")
+	}
+	hs.resumed = true
+	c.state.DidResume = true
+	c.state.PeerCertificates = hs.session.peerCertificates
+	c.state.VerifiedChains = hs.session.verifiedChains
+	c.state.OCSPResponse = hs.session.ocsp
+	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
+		"The server accepted the ticket from an earlier connection: the server proves itself with the shared key, so no certificate comes this time.")
+	return hs.session.secret, nil
+}
+
+// sharedSecret completes the key exchange with the server's key share;
+// in psk_ke mode there is none, and the PSK alone keys the connection.
+func (hs *clientHandshake13) sharedSecret() ([]byte, error) {
+	c, sh := hs.c, hs.sh
 	if sh.KeyShare.Group == 0 {
-		if sh.HasSelectedIdentity {
-			// RFC 8446 section 4.2.11: psk_dhe_ke, the only mode
-			// padlock offers, needs the server's key share.
-			return alertf(alert.IllegalParameter, "PSK ServerHello without the key_share psk_dhe_ke requires")
+		switch {
+		case hs.resumed && slices.Contains(hs.hello.PSKModes, pskModeKE):
+			c.traceStep(trace.StepKeyExchange, trace.KindWarning, "no key exchange (psk_ke)",
+				"The server resumed with the ticket's key alone: quicker, but this connection has no forward secrecy of its own.")
+			return nil, nil
+		case sh.HasSelectedIdentity:
+			// RFC 8446 section 4.2.11: psk_dhe_ke needs the key share.
+			return nil, alertf(alert.IllegalParameter, "PSK ServerHello without the key_share psk_dhe_ke requires")
 		}
-		return alertf(alert.MissingExtension, "ServerHello without key_share")
+		return nil, alertf(alert.MissingExtension, "ServerHello without key_share")
 	}
 	var share *suites.PrivateKeyShare
 	for _, s := range hs.shares {
@@ -172,39 +220,17 @@ func (hs *clientHandshake13) processServerHello() error {
 		}
 	}
 	if share == nil {
-		return alertf(alert.IllegalParameter, "server key share for %s, which the client did not send", suites.GroupName(sh.KeyShare.Group))
+		return nil, alertf(alert.IllegalParameter, "server key share for %s, which the client did not send", suites.GroupName(sh.KeyShare.Group))
 	}
 	secret, err := share.SharedSecret(sh.KeyShare.Data)
 	if err != nil {
-		return alert.Wrap(alert.IllegalParameter, err)
+		return nil, alert.Wrap(alert.IllegalParameter, err)
 	}
-	c.suite = hs.suite
-	c.state.Version = VersionTLS13
-	c.state.CipherSuite = hs.suite.ID
 	c.state.CurveID = CurveID(share.Group().ID)
-	c.state.ServerName = hs.hello.ServerName
 	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
 		"The client combines its private key with the server's key share: both sides now hold the same secret, which never crossed the wire.",
 		field("group", share.Group().Name), field("cipher_suite", hs.suite.Name))
-	var psk []byte
-	if sh.HasSelectedIdentity {
-		if hs.session == nil || sh.SelectedIdentity != 0 {
-			return alertf(alert.IllegalParameter, "server selected PSK identity %d, which was not offered", sh.SelectedIdentity)
-		}
-		if suites.SuiteByID(hs.session.suite).Hash != hs.suite.Hash {
-			return alertf(alert.IllegalParameter, "server resumed with a suite whose hash differs from the session's")
-		}
-		hs.resumed, psk = true, hs.session.secret
-		c.state.DidResume = true
-		c.state.PeerCertificates = hs.session.peerCertificates
-		c.state.VerifiedChains = hs.session.verifiedChains
-		c.state.OCSPResponse = hs.session.ocsp
-		c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
-			"The server accepted the ticket from an earlier connection: the server proves itself with the shared key, so no certificate comes this time.")
-	}
-	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
-	hs.sched.SetSharedSecret(secret)
-	return nil
+	return secret, nil
 }
 
 // deriveHandshakeSecrets derives the handshake traffic secrets and

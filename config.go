@@ -113,6 +113,12 @@ type Config struct {
 	// ClientSessionCache, when set, keeps a client's sessions so later
 	// connections to the same server can resume them.
 	ClientSessionCache ClientSessionCache
+	// PSKWithoutKeyExchange allows TLS 1.3 resumption in psk_ke mode
+	// (RFC 8446 section 4.2.9): the ticket's key alone keys the
+	// connection, with no new (EC)DHE exchange, so the resumed connection
+	// has no forward secrecy of its own. A client offers it beside
+	// psk_dhe_ke; a server that allows it uses it when offered.
+	PSKWithoutKeyExchange bool
 	// ServerSessionCacheSize bounds the TLS 1.2 sessions a server keeps
 	// for resumption by session ID, for clients that do not use tickets
 	// (RFC 5246 section 7.4.1.2): 0 means 1024, a negative value turns

@@ -19,6 +19,12 @@ import (
 // ticket as a pre-shared key, proven by a binder; a server that accepts
 // it skips the certificate and its signature.
 
+// The PSK key exchange modes of RFC 8446 section 4.2.9.
+const (
+	pskModeKE  uint8 = 0 // psk_ke: the PSK alone
+	pskModeDHE uint8 = 1 // psk_dhe_ke: the PSK and a fresh (EC)DHE exchange
+)
+
 // maxPSKIdentities bounds the identities a server tries to open.
 const maxPSKIdentities = 8
 
@@ -80,8 +86,10 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		// RFC 8446 section 4.2.9: pre_shared_key requires it.
 		return alertf(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
 	}
-	if !slices.Contains(ch.PSKModes, 1) {
-		return nil // psk_ke alone: padlock wants forward secrecy
+	dhe := slices.Contains(ch.PSKModes, pskModeDHE)
+	ke := c.config.PSKWithoutKeyExchange && slices.Contains(ch.PSKModes, pskModeKE)
+	if !dhe && !ke {
+		return nil // psk_ke alone, which this server does not allow
 	}
 	for i, id := range ch.PSKIdentities[:min(len(ch.PSKIdentities), maxPSKIdentities)] {
 		s := hs.openSession(id)
@@ -93,7 +101,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		if !keysched.Equal(ch.PSKBinders[i], want) {
 			return alertf(alert.DecryptError, "PSK binder does not verify")
 		}
-		hs.psk, hs.pskIndex = s, uint16(i)
+		hs.psk, hs.pskIndex, hs.pskKE = s, uint16(i), ke
 		certs, err := c.parseChain(s.certs)
 		if err != nil {
 			return err

@@ -104,6 +104,21 @@ func TestResumption13(t *testing.T) {
 		_, _, cerr, serr := runPair(t, cc, sc)
 		wantAlerts(t, serr, cerr, AlertDecryptError)
 	})
+	t.Run("psk_ke", func(t *testing.T) {
+		cc, sc := newConfigs()
+		cc.PSKWithoutKeyExchange, sc.PSKWithoutKeyExchange = true, true
+		connectAndRead(t, cc, sc)
+		c, s := connectAndRead(t, cc, sc)
+		if !c.ConnectionState().DidResume || c.ConnectionState().CurveID != 0 || s.ConnectionState().CurveID != 0 {
+			t.Fatalf("want a psk_ke resumption without a group: %+v", c.ConnectionState())
+		}
+		// A server that does not allow it keeps psk_dhe_ke.
+		sc.PSKWithoutKeyExchange = false
+		c, _ = connectAndRead(t, cc, sc)
+		if !c.ConnectionState().DidResume || c.ConnectionState().CurveID == 0 {
+			t.Fatal("want a psk_dhe_ke resumption")
+		}
+	})
 	t.Run("after HelloRetryRequest", func(t *testing.T) {
 		cc, sc := newConfigs()
 		connectAndRead(t, cc, sc)

@@ -29,6 +29,7 @@ type serverHandshake13 struct {
 	retried  bool
 	priorTr  *transcript   // before the second ClientHello, for its binders
 	psk      *sessionState // the session resumed; nil for a full handshake
+	pskKE    bool          // resumed in psk_ke mode: no key exchange
 	pskIndex uint16
 	clientHS []byte
 	serverHS []byte
@@ -193,17 +194,22 @@ func (hs *serverHandshake13) sendCompatCCS() error {
 // derives the handshake secrets from the shared secret.
 func (hs *serverHandshake13) sendServerHello() error {
 	c := hs.c
-	pub, secret, err := hs.group.Respond(c.config.rand(), hs.share)
-	if err != nil {
-		return alert.Wrap(alert.IllegalParameter, err)
-	}
 	sh := &wire.ServerHello{
 		Vers:             VersionTLS12,
 		Random:           make([]byte, 32),
 		SessionID:        hs.ch.SessionID,
 		CipherSuite:      hs.suite.ID,
 		SupportedVersion: VersionTLS13,
-		KeyShare:         wire.KeyShare{Group: hs.group.ID, Data: pub},
+	}
+	var secret []byte // stays nil in psk_ke mode: the PSK alone keys it
+	if !hs.pskKE {
+		pub, shared, err := hs.group.Respond(c.config.rand(), hs.share)
+		if err != nil {
+			return alert.Wrap(alert.IllegalParameter, err)
+		}
+		sh.KeyShare, secret = wire.KeyShare{Group: hs.group.ID, Data: pub}, shared
+	} else {
+		c.state.CurveID = 0
 	}
 	var psk []byte
 	if hs.psk != nil {
@@ -222,9 +228,14 @@ func (hs *serverHandshake13) sendServerHello() error {
 	if err := hs.sendCompatCCS(); err != nil {
 		return err
 	}
-	c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
-		"The server combines the client's key share with its own private key: both sides now hold the same secret, which never crossed the wire.",
-		field("group", hs.group.Name))
+	if hs.pskKE {
+		c.traceStep(trace.StepKeyExchange, trace.KindWarning, "no key exchange (psk_ke)",
+			"The server resumes with the ticket's key alone: quicker, but this connection has no forward secrecy of its own.")
+	} else {
+		c.traceStep(trace.StepKeyExchange, trace.KindNegotiated, "shared secret computed",
+			"The server combines the client's key share with its own private key: both sides now hold the same secret, which never crossed the wire.",
+			field("group", hs.group.Name))
+	}
 	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
 	hs.sched.SetSharedSecret(secret)
 	th := c.hsTr.sum()
