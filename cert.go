@@ -29,15 +29,15 @@ type Certificate struct {
 // LoadX509KeyPair reads a PEM certificate chain and its PEM private key
 // from two files.
 func LoadX509KeyPair(certFile, keyFile string) (Certificate, error) {
-	certPEM, err := os.ReadFile(certFile)
-	if err != nil {
-		return Certificate{}, err
+	var pems [2][]byte // the chain, then the key
+	for i, name := range [2]string{certFile, keyFile} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return Certificate{}, err
+		}
+		pems[i] = data
 	}
-	keyPEM, err := os.ReadFile(keyFile)
-	if err != nil {
-		return Certificate{}, err
-	}
-	return X509KeyPair(certPEM, keyPEM)
+	return X509KeyPair(pems[0], pems[1])
 }
 
 // X509KeyPair parses a PEM certificate chain (leaf first) and the PEM

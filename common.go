@@ -27,17 +27,12 @@ const (
 
 // VersionName returns "TLS 1.3", "TLS 1.2", ... for a protocol version.
 func VersionName(v uint16) string {
-	switch v {
-	case VersionSSL30:
+	switch {
+	case v == VersionSSL30:
 		return "SSL 3.0"
-	case VersionTLS10:
-		return "TLS 1.0"
-	case VersionTLS11:
-		return "TLS 1.1"
-	case VersionTLS12:
-		return "TLS 1.2"
-	case VersionTLS13:
-		return "TLS 1.3"
+	case v > VersionSSL30 && v <= VersionTLS13:
+		// TLS 1.x is wire version 3.(x+1) (RFC 8446 appendix D).
+		return fmt.Sprintf("TLS 1.%d", v-VersionTLS10)
 	}
 	return fmt.Sprintf("0x%04X", v)
 }

@@ -80,26 +80,33 @@ func dial(ctx context.Context, nd *net.Dialer, network, addr string, config *Con
 	return c, nil
 }
 
-// listener accepts TLS connections over an inner listener.
-type listener struct {
-	net.Listener
+// tlsListener hands out server-side Conns for the connections an inner
+// listener accepts.
+type tlsListener struct {
+	inner  net.Listener
 	config *Config
 }
 
 // Accept waits for the next connection and returns it as a server-side
 // *Conn; its handshake runs on first Read or Write (or Handshake).
-func (l *listener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
+func (l tlsListener) Accept() (net.Conn, error) {
+	raw, err := l.inner.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return Server(c, l.config), nil
+	return Server(raw, l.config), nil
 }
+
+// Close closes the inner listener.
+func (l tlsListener) Close() error { return l.inner.Close() }
+
+// Addr returns the inner listener's address.
+func (l tlsListener) Addr() net.Addr { return l.inner.Addr() }
 
 // NewListener returns a listener whose Accept wraps each connection of
 // inner in a server-side *Conn using config.
 func NewListener(inner net.Listener, config *Config) net.Listener {
-	return &listener{Listener: inner, config: config}
+	return tlsListener{inner: inner, config: config}
 }
 
 // Listen listens on the address and returns a listener of TLS

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Description is the one-byte AlertDescription of RFC 8446 section 6.
@@ -47,35 +48,36 @@ const (
 	NoApplicationProtocol        Description = 120
 )
 
-var names = map[Description]string{
-	CloseNotify:                  "close_notify",
-	UnexpectedMessage:            "unexpected_message",
-	BadRecordMAC:                 "bad_record_mac",
-	RecordOverflow:               "record_overflow",
-	HandshakeFailure:             "handshake_failure",
-	BadCertificate:               "bad_certificate",
-	UnsupportedCertificate:       "unsupported_certificate",
-	CertificateRevoked:           "certificate_revoked",
-	CertificateExpired:           "certificate_expired",
-	CertificateUnknown:           "certificate_unknown",
-	IllegalParameter:             "illegal_parameter",
-	UnknownCA:                    "unknown_ca",
-	AccessDenied:                 "access_denied",
-	DecodeError:                  "decode_error",
-	DecryptError:                 "decrypt_error",
-	ProtocolVersion:              "protocol_version",
-	InsufficientSecurity:         "insufficient_security",
-	InternalError:                "internal_error",
-	InappropriateFallback:        "inappropriate_fallback",
-	UserCanceled:                 "user_canceled",
-	NoRenegotiation:              "no_renegotiation",
-	MissingExtension:             "missing_extension",
-	UnsupportedExtension:         "unsupported_extension",
-	UnrecognizedName:             "unrecognized_name",
-	BadCertificateStatusResponse: "bad_certificate_status_response",
-	UnknownPSKIdentity:           "unknown_psk_identity",
-	CertificateRequired:          "certificate_required",
-	NoApplicationProtocol:        "no_application_protocol",
+// rfcEnum is the AlertDescription enum as RFC 8446 section 6 writes it,
+// with no_renegotiation from RFC 5246 section 7.2; names is built from it,
+// so the names are spelled exactly as in the RFCs.
+const rfcEnum = `
+	close_notify(0) unexpected_message(10) bad_record_mac(20)
+	record_overflow(22) handshake_failure(40) bad_certificate(42)
+	unsupported_certificate(43) certificate_revoked(44)
+	certificate_expired(45) certificate_unknown(46) illegal_parameter(47)
+	unknown_ca(48) access_denied(49) decode_error(50) decrypt_error(51)
+	protocol_version(70) insufficient_security(71) internal_error(80)
+	inappropriate_fallback(86) user_canceled(90) no_renegotiation(100)
+	missing_extension(109) unsupported_extension(110)
+	unrecognized_name(112) bad_certificate_status_response(113)
+	unknown_psk_identity(115) certificate_required(116)
+	no_application_protocol(120)`
+
+var names = parseEnum(rfcEnum)
+
+// parseEnum reads "name(code)" entries separated by white space.
+func parseEnum(enum string) map[Description]string {
+	m := map[Description]string{}
+	for _, entry := range strings.Fields(enum) {
+		name, code, _ := strings.Cut(strings.TrimSuffix(entry, ")"), "(")
+		n, err := strconv.Atoi(code)
+		if err != nil {
+			panic("alert: bad enum entry " + entry)
+		}
+		m[Description(n)] = name
+	}
+	return m
 }
 
 // String returns the RFC name of the alert, such as "decode_error".

@@ -3,6 +3,8 @@ package wire
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
 
@@ -33,28 +35,31 @@ const (
 	ExtRenegotiationInfo       uint16 = 0xff01
 )
 
-var extensionNames = map[uint16]string{
-	ExtServerName:              "server_name",
-	ExtStatusRequest:           "status_request",
-	ExtSupportedGroups:         "supported_groups",
-	ExtECPointFormats:          "ec_point_formats",
-	ExtSignatureAlgorithms:     "signature_algorithms",
-	ExtALPN:                    "application_layer_protocol_negotiation",
-	ExtSCT:                     "signed_certificate_timestamp",
-	ExtPadding:                 "padding",
-	ExtExtendedMasterSecret:    "extended_master_secret",
-	ExtRecordSizeLimit:         "record_size_limit",
-	ExtSessionTicket:           "session_ticket",
-	ExtPreSharedKey:            "pre_shared_key",
-	ExtEarlyData:               "early_data",
-	ExtSupportedVersions:       "supported_versions",
-	ExtCookie:                  "cookie",
-	ExtPSKKeyExchangeModes:     "psk_key_exchange_modes",
-	ExtCertificateAuthorities:  "certificate_authorities",
-	ExtSignatureAlgorithmsCert: "signature_algorithms_cert",
-	ExtKeyShare:                "key_share",
-	ExtRenegotiationInfo:       "renegotiation_info",
-}
+// extensionEnum names the extension types padlock knows as the RFCs'
+// ExtensionType enums do, "name(code)"; extensionNames is built from it.
+const extensionEnum = `
+	server_name(0) status_request(5) supported_groups(10)
+	ec_point_formats(11) signature_algorithms(13)
+	application_layer_protocol_negotiation(16)
+	signed_certificate_timestamp(18) padding(21)
+	extended_master_secret(23) record_size_limit(28) session_ticket(35)
+	pre_shared_key(41) early_data(42) supported_versions(43) cookie(44)
+	psk_key_exchange_modes(45) certificate_authorities(47)
+	signature_algorithms_cert(50) key_share(51)
+	renegotiation_info(65281)`
+
+var extensionNames = func() map[uint16]string {
+	m := map[uint16]string{}
+	for _, entry := range strings.Fields(extensionEnum) {
+		name, code, _ := strings.Cut(strings.TrimSuffix(entry, ")"), "(")
+		n, err := strconv.ParseUint(code, 10, 16)
+		if err != nil {
+			panic("wire: bad extension entry " + entry)
+		}
+		m[uint16(n)] = name
+	}
+	return m
+}()
 
 // ExtensionName returns the RFC name of an extension type, such as
 // "key_share", "GREASE(0x0a0a)" for a GREASE value, or "unknown(N)".
