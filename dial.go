@@ -3,6 +3,7 @@ package padlock
 import (
 	"context"
 	"net"
+	"time"
 )
 
 // Dialer dials TLS connections: a net.Dialer for the transport and a
@@ -24,17 +25,25 @@ func Dial(network, addr string, config *Config) (*Conn, error) {
 // Deadline covering the handshake too.
 func DialWithDialer(dialer *net.Dialer, network, addr string, config *Config) (*Conn, error) {
 	ctx := context.Background()
-	if dialer.Timeout != 0 {
+	if deadline := handshakeDeadline(dialer); !deadline.IsZero() {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, dialer.Timeout)
-		defer cancel()
-	}
-	if !dialer.Deadline.IsZero() {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, dialer.Deadline)
+		ctx, cancel = context.WithDeadline(ctx, deadline)
 		defer cancel()
 	}
 	return dial(ctx, dialer, network, addr, config)
+}
+
+// handshakeDeadline is the earlier of the dialer's Deadline and its
+// Timeout from now: both bound the TCP connect and the handshake
+// together. Zero means no bound.
+func handshakeDeadline(d *net.Dialer) time.Time {
+	deadline := d.Deadline
+	if d.Timeout != 0 {
+		if t := time.Now().Add(d.Timeout); deadline.IsZero() || t.Before(deadline) {
+			deadline = t
+		}
+	}
+	return deadline
 }
 
 // Dial connects to addr and runs the handshake.
