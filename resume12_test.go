@@ -513,7 +513,8 @@ func TestResumption12CryptoTLS(t *testing.T) {
 				if !slices.Equal(resumed, []bool{false, false, false}) {
 					t.Fatalf("resumed %v", resumed)
 				}
-				t.Skip("crypto/tls servers resume only by ticket, never by session ID")
+				t.Log("as expected, nothing resumed: crypto/tls servers resume only by ticket, never by session ID")
+				return
 			}
 			if !slices.Equal(resumed, []bool{false, true, true}) {
 				t.Fatalf("resumed %v, want [false true true]", resumed)
@@ -545,7 +546,8 @@ func TestResumption12CryptoTLS(t *testing.T) {
 				if !slices.Equal(resumed, []bool{false, false, false}) {
 					t.Fatalf("resumed %v", resumed)
 				}
-				t.Skip("crypto/tls clients resume only by ticket, never by session ID")
+				t.Log("as expected, nothing resumed: crypto/tls clients resume only by ticket, never by session ID")
+				return
 			}
 			if !slices.Equal(resumed, []bool{false, true, true}) {
 				t.Fatalf("resumed %v, want [false true true]", resumed)

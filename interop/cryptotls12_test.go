@@ -122,7 +122,6 @@ func padlockClient12(t *testing.T, p params12) {
 	a, b := tcpPair(t)
 	client, server := padlock.Client(a, pc), tls.Server(b, tc)
 	if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
-		skipIfNoTLS12(t, cerr)
 		t.Fatalf("handshake: padlock client: %v; crypto/tls server: %v", cerr, serr)
 	}
 	ps, ts := client.ConnectionState(), server.ConnectionState()
@@ -143,7 +142,6 @@ func padlockServer12(t *testing.T, p params12) {
 	a, b := tcpPair(t)
 	client, server := tls.Client(a, tc), padlock.Server(b, pc)
 	if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
-		skipIfNoTLS12(t, serr)
 		t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
 	}
 	ps, ts := server.ConnectionState(), client.ConnectionState()
@@ -195,7 +193,6 @@ func TestCryptoTLS12VersionNegotiation(t *testing.T) {
 			client := padlock.Client(a, &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost", MaxVersion: pMax})
 			server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{tcert}, MaxVersion: tMax})
 			if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
-				skipIfNoTLS12(t, cerr)
 				t.Fatalf("handshake: padlock client: %v; crypto/tls server: %v", cerr, serr)
 			}
 			if v := client.ConnectionState().Version; v != padlock.VersionTLS12 {
@@ -208,7 +205,6 @@ func TestCryptoTLS12VersionNegotiation(t *testing.T) {
 			client := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", MaxVersion: tMax})
 			server := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert}, MaxVersion: pMax})
 			if cerr, serr := handshakeBoth(client, server, a, b); cerr != nil || serr != nil {
-				skipIfNoTLS12(t, serr)
 				t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
 			}
 			if v := server.ConnectionState().Version; v != padlock.VersionTLS12 {
@@ -235,7 +231,6 @@ func TestCryptoTLS12RSAKeyExchangeOptIn(t *testing.T) {
 			server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{tcert}, CipherSuites: rsaOnly,
 				MaxVersion: tls.VersionTLS12})
 			perr, terr := handshakeBoth(client, server, a, b)
-			skipIfNoTLS12(t, perr)
 			if !enable {
 				wantPadlockAlert(t, "padlock client", perr, padlock.AlertHandshakeFailure, true)
 				return
@@ -255,7 +250,6 @@ func TestCryptoTLS12RSAKeyExchangeOptIn(t *testing.T) {
 			server := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert},
 				EnableRSAKeyExchange: enable})
 			terr, perr := handshakeBoth(client, server, a, b)
-			skipIfNoTLS12(t, perr)
 			if !enable {
 				wantPadlockAlert(t, "padlock server", perr, padlock.AlertHandshakeFailure, false)
 				wantTLSRemoteAlert(t, "crypto/tls client", terr, padlock.AlertHandshakeFailure)

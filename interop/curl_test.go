@@ -89,9 +89,6 @@ func TestCurl(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.tls12 {
-				requireTLS12(t)
-			}
 			addr := startHTTPS(t, tt.kt)
 			f := writePEM(t, tt.kt)
 			url := "https://" + addr + "/"

@@ -75,7 +75,6 @@ func TestCertificateFailures(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(v.name+"/"+tt.name, func(t *testing.T) {
 				perr, terr := runPadlockClient(t, &tt.client, &tls.Config{Certificates: []tls.Certificate{tt.cert}, MaxVersion: v.max})
-				skipIfNoTLS12(t, perr)
 				wantPadlockAlert(t, "padlock client", perr, tt.want, false)
 				wantTLSRemoteAlert(t, "crypto/tls server", terr, tt.want)
 			})
@@ -103,7 +102,6 @@ func TestPeerRejectsCertificate(t *testing.T) {
 			t.Run(v.name+"/"+tt.name, func(t *testing.T) {
 				terr, perr := runPadlockServer(t, &tls.Config{RootCAs: tt.pool, ServerName: "localhost", MaxVersion: v.max},
 					&padlock.Config{Certificates: []padlock.Certificate{tt.cert}})
-				skipIfNoTLS12(t, perr)
 				var cve *tls.CertificateVerificationError
 				if !errors.As(terr, &cve) {
 					t.Errorf("crypto/tls client: got %v, want a certificate verification error", terr)
@@ -435,7 +433,6 @@ func TestTamperedApplicationData(t *testing.T) {
 			pc := padlock.Client(a, &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost"})
 			tc := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{tcert}, MaxVersion: vers})
 			cerr, serr := handshakeBoth(pc, tc, a, b)
-			skipIfNoTLS12(t, cerr)
 			if cerr != nil || serr != nil {
 				t.Fatalf("handshake: padlock client: %v; crypto/tls server: %v", cerr, serr)
 			}
@@ -445,7 +442,6 @@ func TestTamperedApplicationData(t *testing.T) {
 		tc := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", MaxVersion: vers})
 		pc := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
 		cerr, serr := handshakeBoth(tc, pc, a, b)
-		skipIfNoTLS12(t, serr)
 		if cerr != nil || serr != nil {
 			t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
 		}
@@ -524,7 +520,6 @@ func TestTamperedHandshake12(t *testing.T) {
 			pconn := padlock.Client(a, &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost"})
 			tconn := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{tcert}, MaxVersion: tls.VersionTLS12})
 			perr, terr := handshakeBoth(pconn, tconn, a, b)
-			skipIfNoTLS12(t, perr)
 			p.requireActed(t)
 			if tt.clientErr {
 				wantPadlockAlert(t, "padlock client", perr, tt.want, false)
@@ -542,7 +537,6 @@ func TestTamperedHandshake12(t *testing.T) {
 			tconn := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", MaxVersion: tls.VersionTLS12})
 			pconn := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
 			terr, perr := handshakeBoth(tconn, pconn, a, b)
-			skipIfNoTLS12(t, perr)
 			p.requireActed(t)
 			if !tt.clientErr {
 				wantPadlockAlert(t, "padlock server", perr, tt.want, false)

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,18 +204,6 @@ func readErr(c io.Reader) error {
 	}
 }
 
-// skipIfNoTLS12 skips the test while padlock's TLS 1.2 is a stub: err is
-// padlock's own error from a handshake that negotiated TLS 1.2. The
-// tests light up by themselves once TLS 1.2 lands.
-func skipIfNoTLS12(t *testing.T, err error) {
-	t.Helper()
-	if ae, ok := padlockAlert(err); ok && !ae.Remote &&
-		ae.Description == padlock.AlertProtocolVersion &&
-		strings.Contains(ae.Error(), "not implemented") {
-		t.Skip("TLS 1.2 not implemented yet")
-	}
-}
-
 // expectedSchemes are the signature schemes a TLS 1.3 CertificateVerify
 // may use with a key of type kt.
 func expectedSchemes(kt pki.KeyType) []padlock.SignatureScheme {
@@ -293,19 +280,4 @@ func echoUntilEOF(c tlsConn) error {
 			return fmt.Errorf("read: %w; want io.EOF from the client's close_notify", err)
 		}
 	}
-}
-
-// requireTLS12 skips the test while padlock's TLS 1.2 is a stub, for
-// tests whose peer (an external program) cannot say why it failed: it
-// probes a padlock server with a crypto/tls client limited to TLS 1.2.
-func requireTLS12(t *testing.T) {
-	t.Helper()
-	pcert, _, ca := chain(pki.ECDSAP256)
-	a, b := tcpPair(t)
-	client := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", MaxVersion: tls.VersionTLS12})
-	server := padlock.Server(b, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
-	_, serr := handshakeBoth(client, server, a, b)
-	skipIfNoTLS12(t, serr)
-	a.Close()
-	b.Close()
 }

@@ -230,9 +230,6 @@ func padlockToSServer(t *testing.T, openssl string, oc opensslCase) {
 	p, addr := startSServer(t, openssl, f, flags...)
 	c, err := dialPadlock(t, addr, pc)
 	if err != nil {
-		if oc.vers == padlock.VersionTLS12 {
-			skipIfNoTLS12(t, err)
-		}
 		t.Fatalf("padlock client handshake: %v", err)
 	}
 	oc.check(t, c.ConnectionState())
@@ -374,9 +371,6 @@ func sClientToPadlock(t *testing.T, openssl string, oc opensslCase) {
 	p := start(t, strings.NewReader("hello from openssl\nbye\n"), openssl,
 		append(sClientArgs(s.addr, f, flags...), "-ign_eof")...)
 	serr := s.result(t)
-	if oc.vers == padlock.VersionTLS12 {
-		skipIfNoTLS12(t, serr)
-	}
 	if serr != nil {
 		t.Fatalf("padlock server: %v", serr)
 	}
