@@ -899,7 +899,7 @@ func (c recordingConn) Write(b []byte) (int, error) {
 
 // utStream is the decoder of what padlock under test wrote.
 func utStream(ut *Conn, r role, vers uint16, log *keyLog) *stream {
-	info := &helloInfo{cr: ut.random[0], sr: ut.random[1]}
+	info := &helloInfo{cr: ut.random[0][:], sr: ut.random[1][:]}
 	if ut.suite != nil {
 		info.suite = ut.suite.ID
 	}

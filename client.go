@@ -38,7 +38,7 @@ func (c *Conn) clientHandshake() error {
 		c.offerPSK13(hello, session, nil)
 	}
 	c.hsTr = &transcript{keepAll: true}
-	c.random[0] = hello.Random
+	copy(c.random[0][:], hello.Random)
 	c.in.ccsOK = slices.Contains(hello.SupportedVersions, VersionTLS13)
 	// RFC 8446 section 5.1: an initial ClientHello may carry 0x0301 in the
 	// record header, for middleboxes that expect it.
@@ -59,9 +59,11 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 	c.vers = vers
-	c.random[1] = sh.Random
-	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "version negotiated",
-		"Both sides will speak "+VersionName(vers)+".", field("version", VersionName(vers)))
+	copy(c.random[1][:], sh.Random)
+	if c.tracing() {
+		c.traceStep(trace.StepServerHello, trace.KindNegotiated, "version negotiated",
+			"Both sides will speak "+VersionName(vers)+".", field("version", VersionName(vers)))
+	}
 	if vers == VersionTLS13 {
 		c.hsTr.keepAll = false
 		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session}

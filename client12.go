@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"padlock/internal/alert"
-	"padlock/internal/keysched"
 	"padlock/internal/record"
 	"padlock/internal/suites"
 	"padlock/internal/wire"
@@ -292,7 +291,7 @@ func (hs *clientHandshake12) sendClientKeyExchange() error {
 		return err
 	}
 	hs.master = c.deriveMaster12(hs.suite, premaster, hs.ems)
-	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite, hs.master)
+	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite)
 	return err
 }
 
@@ -329,9 +328,11 @@ func (hs *clientHandshake12) rsaKeyExchange() ([]byte, *wire.ClientKeyExchange, 
 		return nil, nil, alert.Wrap(alert.InternalError, err)
 	}
 	corrupt(c.testHooks.corruptKeyExchange, enc)
-	c.traceStep(trace.StepKeyExchange, trace.KindSecret, "premaster secret encrypted",
-		"The client makes a random 48-byte premaster secret and encrypts it to the server's RSA public key; only the holder of the private key can read it. (No forward secrecy: whoever gets that key later can read this connection.)",
-		field("rsa_bits", strconv.Itoa(pub.N.BitLen())))
+	if c.tracing() {
+		c.traceStep(trace.StepKeyExchange, trace.KindSecret, "premaster secret encrypted",
+			"The client makes a random 48-byte premaster secret and encrypts it to the server's RSA public key; only the holder of the private key can read it. (No forward secrecy: whoever gets that key later can read this connection.)",
+			field("rsa_bits", strconv.Itoa(pub.N.BitLen())))
+	}
 	return pm, wire.NewClientKeyExchangeRSA(enc), nil
 }
 
@@ -361,7 +362,7 @@ func (hs *clientHandshake12) sendFinished() error {
 		return err
 	}
 	c.installWriteKeys12(hs.clientCipher, "client write")
-	vd := keysched.VerifyData12(hs.suite.Hash, hs.master, clientFinishedLabel, c.hsTr.sum())
+	vd := c.prf12.VerifyData(clientFinishedLabel, c.hsTr.sum())
 	if err := c.writeMessage(&wire.Finished{VerifyData: corrupt(c.testHooks.corruptFinished, vd)}); err != nil {
 		return err
 	}
@@ -378,7 +379,7 @@ func (hs *clientHandshake12) readServerFinished() error {
 	if err := c.installReadKeys12(hs.serverCipher, "server write"); err != nil {
 		return err
 	}
-	want := keysched.VerifyData12(hs.suite.Hash, hs.master, serverFinishedLabel, c.hsTr.sum())
+	want := c.prf12.VerifyData(serverFinishedLabel, c.hsTr.sum())
 	fin, err := readMessage[wire.Finished](c)
 	if err != nil {
 		return err

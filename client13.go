@@ -21,7 +21,7 @@ type clientHandshake13 struct {
 	suite  *suites.Suite
 	sched  *keysched.Schedule13
 
-	clientHS, serverHS []byte // handshake traffic secrets
+	clientHS, serverHS *keysched.TrafficSecret // handshake traffic secrets
 	certReq            *wire.CertificateRequest13
 	retried            bool                // a HelloRetryRequest was answered
 	session            *ClientSessionState // offered for resumption; nil if none
@@ -238,10 +238,10 @@ func (hs *clientHandshake13) sharedSecret() ([]byte, error) {
 func (hs *clientHandshake13) deriveHandshakeSecrets() error {
 	c := hs.c
 	th := c.hsTr.sum()
-	hs.clientHS = hs.sched.ClientHandshakeTrafficSecret(th)
-	hs.serverHS = hs.sched.ServerHandshakeTrafficSecret(th)
-	c.logKey(keyLogClientHandshake, hs.clientHS)
-	c.logKey(keyLogServerHandshake, hs.serverHS)
+	hs.clientHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ClientHandshakeTrafficSecret(th))
+	hs.serverHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ServerHandshakeTrafficSecret(th))
+	c.logKey(keyLogClientHandshake, hs.clientHS.Bytes())
+	c.logKey(keyLogServerHandshake, hs.serverHS.Bytes())
 	c.traceSecrets13("handshake", "client_handshake_traffic_secret", "server_handshake_traffic_secret")
 	if err := c.installReadKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
 		return err
@@ -321,11 +321,11 @@ func (hs *clientHandshake13) readServerCertificate() error {
 // 4.4.4) and derives the application secrets from the transcript up to it.
 func (hs *clientHandshake13) readServerFinished() error {
 	c := hs.c
-	if err := c.readFinished13(hs.suite.Hash, hs.serverHS); err != nil {
+	if err := c.readFinished13(hs.serverHS); err != nil {
 		return err
 	}
 	c.deriveApplicationSecrets13(hs.sched)
-	return c.installReadKeys13(hs.suite, c.tls13.serverApp, "server application")
+	return c.installReadKeys13(hs.suite, c.traffic(c.tls13.serverApp), "server application")
 }
 
 // sendClientCertificate answers a CertificateRequest.
@@ -341,7 +341,7 @@ func (hs *clientHandshake13) sendClientCertificate() error {
 // application keys.
 func (hs *clientHandshake13) sendFinished() error {
 	c := hs.c
-	fin := &wire.Finished{VerifyData: keysched.FinishedVerifyData(hs.suite.Hash, hs.clientHS, c.hsTr.sum())}
+	fin := &wire.Finished{VerifyData: hs.clientHS.FinishedVerifyData(c.hsTr.sum())}
 	corrupt(c.testHooks.corruptFinished, fin.VerifyData)
 	if err := c.writeMessage(fin); err != nil {
 		return err
@@ -350,7 +350,7 @@ func (hs *clientHandshake13) sendFinished() error {
 		return err
 	}
 	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
-	return c.installWriteKeys13(hs.suite, c.tls13.clientApp, "client application")
+	return c.installWriteKeys13(hs.suite, c.traffic(c.tls13.clientApp), "client application")
 }
 
 // writeCompatCCSOnce sends the client's compatibility ChangeCipherSpec

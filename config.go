@@ -103,6 +103,14 @@ type Config struct {
 	KeyLogWriter io.Writer
 	// Trace, when set, receives every step of every handshake.
 	Trace trace.Tracer
+	// TraceAfterFlight hands Trace the events of each flight only once
+	// the flight is on the wire, and the events of a handshake's last
+	// steps when it ends, rather than as they happen: describing every
+	// message for the trace then no longer delays the peer. Events keep
+	// their order and their times. A tracer that shows both sides of a
+	// connection live, and so relies on one side's events coming before
+	// the other side's answer, should leave it off.
+	TraceAfterFlight bool
 
 	// SessionTicketsDisabled stops a server from issuing tickets and a
 	// client from offering them.
@@ -135,6 +143,8 @@ type Config struct {
 	HandshakeTimeout time.Duration
 
 	autoTickets    *RotatingTicketKeys // see ticketKeys
+	chains         *chainCache         // see chainCache
+	ticketCiphers  *ticketCiphers      // see ticketCipher
 	serverSessions *serverSessionCache // see sessionCache12
 }
 
@@ -169,6 +179,8 @@ func (c *Config) Clone() *Config {
 	}
 	c.ticketKeys() // so that the clone resumes the original's sessions
 	c.sessionCache12()
+	c.chainCache()
+	c.ticketCipherCache()
 	n := *c
 	return &n
 }

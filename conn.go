@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"padlock/internal/alert"
+	"padlock/internal/keysched"
 	"padlock/internal/record"
 	"padlock/internal/suites"
 	"padlock/internal/wire"
@@ -33,17 +34,24 @@ type Conn struct {
 	closed        atomic.Bool
 
 	// Set by the handshake, read-only afterwards.
-	vers   uint16
-	suite  *suites.Suite
-	state  ConnectionState
-	hsTr   *transcript // the running handshake's transcript, nil after
-	tls13  tls13Secrets
-	random [2][]byte // client and server random, for the key log
+	vers  uint16
+	suite *suites.Suite
+	state ConnectionState
+	hsTr  *transcript // the running handshake's transcript, nil after
+	tls13 tls13Secrets
+	// The client and server random, for the key log and TLS 1.2 keys:
+	// copies, so that the hello messages they came in are not kept.
+	random [2][32]byte
 
 	in  inHalf
 	out outHalf
+	enc wire.Encoder // builds the handshake messages written
+
+	prf12 *keysched.PRF // TLS 1.2: the PRF of the master secret, during the handshake
 
 	keyUpdateAfter uint64 // records per write key before a KeyUpdate
+
+	traceQueue *traceQueue // during a handshake with Config.TraceAfterFlight
 
 	testHooks testHooks
 }
@@ -71,7 +79,7 @@ func corrupt(on bool, b []byte) []byte {
 // handshake.
 type inHalf struct {
 	sync.Mutex
-	r       *record.Reader
+	r       record.Reader
 	hsBuf   []byte // handshake bytes not yet assembled into a message
 	pending []byte // application data opened but not yet read
 	err     error  // latched: every later Read returns it
@@ -86,7 +94,7 @@ type inHalf struct {
 // handshake, and by whoever sends an alert.
 type outHalf struct {
 	sync.Mutex
-	w      *record.Writer
+	w      record.Writer
 	err    error // latched
 	cipher *record.Cipher
 }
@@ -108,8 +116,8 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 		config = &Config{}
 	}
 	c := &Conn{conn: conn, config: config, isClient: isClient, keyUpdateAfter: defaultKeyUpdateAfter}
-	c.in.r = record.NewReader(conn)
-	c.out.w = record.NewWriter(conn)
+	c.in.r.Init(conn)
+	c.out.w.Init(conn)
 	return c
 }
 
@@ -160,6 +168,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	c.in.Lock()
 	c.out.Lock()
 	c.start = c.config.now()
+	c.startTraceQueue()
 	// Each flight leaves in one write: records queue until flush.
 	c.out.w.SetBuffering(true)
 	var err error
@@ -168,8 +177,10 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	} else {
 		err = c.serverHandshake()
 	}
+	c.drainTrace(true)
 	c.hsTr = nil
 	c.out.w.SetBuffering(false)
+	c.releaseHandshakeBuffers()
 	c.out.Unlock()
 	c.in.Unlock()
 	if err != nil {
@@ -185,6 +196,19 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	c.state.HandshakeComplete = true
 	c.handshakeDone.Store(true)
 	return nil
+}
+
+// releaseHandshakeBuffers lets go of what only the handshake needed, so
+// that an established connection holds as little as it can: the
+// handshake message buffer, once empty, and the read buffer, unless
+// bytes of the next records are in it. Both halves are locked.
+func (c *Conn) releaseHandshakeBuffers() {
+	if len(c.in.hsBuf) == 0 {
+		c.in.hsBuf = nil
+	}
+	c.in.r.Release()
+	c.enc.Release()
+	c.prf12 = nil
 }
 
 // fail ends the connection after err: it sends the alert err names, if
@@ -235,8 +259,14 @@ func (c *Conn) writeAlertLocked(d alert.Description) {
 // readRecord reads the next record and handles alerts, which end the
 // read side, so callers see only the other content types.
 func (c *Conn) readRecord() (record.ContentType, []byte, error) {
+	return c.readRecordInto(nil)
+}
+
+// readRecordInto is readRecord, opening a protected record into dst when
+// it fits there (see record.Reader.ReadRecordInto).
+func (c *Conn) readRecordInto(dst []byte) (record.ContentType, []byte, error) {
 	for {
-		ct, data, err := c.in.r.ReadRecord()
+		ct, data, err := c.in.r.ReadRecordInto(dst)
 		if err == io.EOF {
 			// The socket ended without close_notify: a truncation
 			// (RFC 8446 section 6.1), never a clean end of data.
@@ -298,7 +328,14 @@ func (c *Conn) Read(b []byte) (int, error) {
 		if c.in.err != nil {
 			return 0, c.in.err
 		}
-		if err := c.readApplicationRecord(); err != nil {
+		n, err := c.readApplicationRecord(b)
+		if n > 0 {
+			// Opened straight into b, the usual case for a reader
+			// whose buffer holds a whole record: no copy.
+			c.in.r.Release()
+			return n, nil
+		}
+		if err != nil {
 			if isTimeout(err) {
 				return 0, err
 			}
@@ -316,38 +353,51 @@ func (c *Conn) Read(b []byte) (int, error) {
 	}
 	n := copy(b, c.in.pending)
 	c.in.pending = c.in.pending[n:]
+	if len(c.in.pending) == 0 {
+		// Caught up: unless the next record is partly read already,
+		// the read buffer goes back to the pool until data comes.
+		c.in.r.Release()
+	}
 	return n, nil
 }
 
 // readApplicationRecord reads one record after the handshake: application
 // data goes to pending, post-handshake messages are handled.
-func (c *Conn) readApplicationRecord() error {
-	ct, data, err := c.readRecord()
+//
+// A record whose plaintext fits in dst is opened there (record.Reader's
+// ReadRecordInto), and n is then the length of its application data;
+// otherwise the data goes to pending, and n is 0. dst may be used as
+// scratch space either way, as io.Reader allows.
+func (c *Conn) readApplicationRecord(dst []byte) (n int, err error) {
+	ct, data, err := c.readRecordInto(dst)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	switch ct {
 	case record.ApplicationData:
 		if len(c.in.hsBuf) > 0 {
 			// RFC 8446 section 5.1: handshake messages must not be
 			// interleaved with other record types.
-			return alertf(alert.UnexpectedMessage, "application data inside a handshake message")
+			return 0, alertf(alert.UnexpectedMessage, "application data inside a handshake message")
 		}
 		if len(data) == 0 {
 			c.in.empty++
 			if c.in.empty > c.config.limits().MaxEmptyRecords {
-				return alertf(alert.UnexpectedMessage, "too many empty records")
+				return 0, alertf(alert.UnexpectedMessage, "too many empty records")
 			}
-			return nil
+			return 0, nil
 		}
 		c.in.empty, c.in.keyUpd = 0, 0
+		if len(dst) > 0 && &data[0] == &dst[0] {
+			return len(data), nil
+		}
 		c.in.pending = data
-		return nil
+		return 0, nil
 	case record.Handshake:
 		c.in.hsBuf = append(c.in.hsBuf, data...)
-		return c.handlePostHandshake()
+		return 0, c.handlePostHandshake()
 	}
-	return alertf(alert.UnexpectedMessage, "%v record after the handshake", ct)
+	return 0, alertf(alert.UnexpectedMessage, "%v record after the handshake", ct)
 }
 
 // Write writes application data, running the handshake first if needed.
@@ -444,7 +494,9 @@ func isTimeout(err error) bool {
 }
 
 // ConnectionState describes a connection: what was negotiated and who the
-// peer is.
+// peer is. PeerCertificates and VerifiedChains may be shared with other
+// connections of the same Config, which remembers the chains it verified:
+// they must not be modified.
 type ConnectionState struct {
 	Version              uint16
 	HandshakeComplete    bool

@@ -87,9 +87,9 @@ func certificateType(pub crypto.PublicKey) uint8 {
 // being replayed in another handshake.
 func (c *Conn) serverKeyExchangeSigned(ske *wire.ServerKeyExchange) []byte {
 	params := ske.Params()
-	out := make([]byte, 0, len(c.random[0])+len(c.random[1])+len(params))
-	out = append(out, c.random[0]...)
-	out = append(out, c.random[1]...)
+	out := make([]byte, 0, len(c.random[0][:])+len(c.random[1][:])+len(params))
+	out = append(out, c.random[0][:]...)
+	out = append(out, c.random[1][:]...)
 	return append(out, params...)
 }
 
@@ -109,15 +109,18 @@ func (c *Conn) deriveMaster12(s *suites.Suite, premaster []byte, ems bool) []byt
 		master = keysched.ExtendedMasterSecret12(s.Hash, premaster, c.hsTr.sum())
 		name, how = "extended", "PRF(premaster, \"extended master secret\", hash of the handshake through ClientKeyExchange) (RFC 7627)"
 	} else {
-		master = keysched.MasterSecret12(s.Hash, premaster, c.random[0], c.random[1])
+		master = keysched.MasterSecret12(s.Hash, premaster, c.random[0][:], c.random[1][:])
 	}
 	clear(premaster)
+	c.prf12 = keysched.NewPRF(s.Hash, master)
 	c.logKey(keyLogTLS12, master)
-	c.traceStep(trace.StepKeyDerivation, trace.KindSecret, name+" master secret derived",
-		"Both sides compute the 48-byte master secret as "+how+"; every key of the connection comes from it.",
-		field("derivation", name))
+	if c.tracing() {
+		c.traceStep(trace.StepKeyDerivation, trace.KindSecret, name+" master secret derived",
+			"Both sides compute the 48-byte master secret as "+how+"; every key of the connection comes from it.",
+			field("derivation", name))
+	}
 	c.state.ExtendedMasterSecret = ems
-	h, cr, sr := s.Hash, c.random[0], c.random[1]
+	h, cr, sr := s.Hash, c.random[0][:], c.random[1][:]
 	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
 		if !ems {
 			return nil, errNoEKM
@@ -129,8 +132,8 @@ func (c *Conn) deriveMaster12(s *suites.Suite, premaster []byte, ems bool) []byt
 
 // newCiphers12 expands the master secret into the key block (RFC 5246
 // section 6.3) and returns the record protection of each direction.
-func (c *Conn) newCiphers12(s *suites.Suite, master []byte) (client, server *record.Cipher, err error) {
-	ck, sk, civ, siv := keysched.KeyBlock12(s.Hash, master, c.random[0], c.random[1], s.KeyLen, s.FixedIVLen)
+func (c *Conn) newCiphers12(s *suites.Suite) (client, server *record.Cipher, err error) {
+	ck, sk, civ, siv := c.prf12.KeyBlock(c.random[0][:], c.random[1][:], s.KeyLen, s.FixedIVLen)
 	ca, err := s.NewAEAD(ck)
 	if err != nil {
 		return nil, nil, alert.Wrap(alert.InternalError, err)
@@ -139,7 +142,12 @@ func (c *Conn) newCiphers12(s *suites.Suite, master []byte) (client, server *rec
 	if err != nil {
 		return nil, nil, alert.Wrap(alert.InternalError, err)
 	}
-	return record.NewCipher12(ca, civ, s.ExplicitNonceLen), record.NewCipher12(sa, siv, s.ExplicitNonceLen), nil
+	client = record.NewCipher12(ca, civ, s.ExplicitNonceLen)
+	server = record.NewCipher12(sa, siv, s.ExplicitNonceLen)
+	// So that an idle connection can drop the AEADs.
+	client.KeepKey(ck, s.NewAEAD)
+	server.KeepKey(sk, s.NewAEAD)
+	return client, server, nil
 }
 
 // installWriteKeys12 protects the records this side sends from now on;
@@ -162,6 +170,9 @@ func (c *Conn) installReadKeys12(ci *record.Cipher, name string) error {
 }
 
 func (c *Conn) traceKeys12(name, dir string) {
+	if !c.tracing() {
+		return
+	}
 	c.traceStep(trace.StepKeyDerivation, trace.KindKeys, name+" keys installed for "+dir,
 		"From here on, records "+map[string]string{"reading": "received", "writing": "sent"}[dir]+
 			" are protected with the "+name+" key and IV, cut from the key block the PRF expands from the master secret.",
@@ -230,7 +241,9 @@ func (c *Conn) checkFinished12(fin *wire.Finished, want []byte) error {
 	if !keysched.Equal(fin.VerifyData, want) {
 		return alertf(alert.DecryptError, "%s Finished does not match the handshake", c.peerName())
 	}
-	c.traceStep(trace.StepFinished, trace.KindVerified, c.peerName()+" Finished verified",
-		"The "+c.peerName()+"'s PRF over the whole handshake matches: nobody tampered with the messages, and both sides hold the same master secret.")
+	if c.tracing() {
+		c.traceStep(trace.StepFinished, trace.KindVerified, c.peerName()+" Finished verified",
+			"The "+c.peerName()+"'s PRF over the whole handshake matches: nobody tampered with the messages, and both sides hold the same master secret.")
+	}
 	return nil
 }

@@ -30,17 +30,24 @@ const defaultKeyUpdateAfter = 1 << 23
 
 // newCipher13 makes the record protection for one traffic secret
 // (RFC 8446 section 7.3).
-func newCipher13(s *suites.Suite, secret []byte) (*record.Cipher, error) {
-	key, iv := keysched.TrafficKeys(s.Hash, secret, s.KeyLen, s.FixedIVLen)
+func newCipher13(s *suites.Suite, secret *keysched.TrafficSecret) (*record.Cipher, error) {
+	key, iv := secret.Keys(s.KeyLen, s.FixedIVLen)
 	aead, err := s.NewAEAD(key)
 	if err != nil {
 		return nil, alert.Wrap(alert.InternalError, err)
 	}
-	return record.NewCipher13(aead, iv), nil
+	ci := record.NewCipher13(aead, iv)
+	ci.KeepKey(key, s.NewAEAD) // so that an idle connection can drop the AEAD
+	return ci, nil
+}
+
+// traffic wraps a traffic secret of the connection's suite.
+func (c *Conn) traffic(secret []byte) *keysched.TrafficSecret {
+	return keysched.NewTrafficSecret(c.suite.Hash, secret)
 }
 
 // installReadKeys13 switches the read side to the keys of secret.
-func (c *Conn) installReadKeys13(s *suites.Suite, secret []byte, name string) error {
+func (c *Conn) installReadKeys13(s *suites.Suite, secret *keysched.TrafficSecret, name string) error {
 	ci, err := newCipher13(s, secret)
 	if err != nil {
 		return err
@@ -49,25 +56,28 @@ func (c *Conn) installReadKeys13(s *suites.Suite, secret []byte, name string) er
 		return err
 	}
 	c.in.r.SetVersion(VersionTLS13)
-	c.tls13.inSecret = secret
+	c.tls13.inSecret = secret.Bytes()
 	c.traceKeys(name, "reading")
 	return nil
 }
 
 // installWriteKeys13 switches the write side to the keys of secret.
-func (c *Conn) installWriteKeys13(s *suites.Suite, secret []byte, name string) error {
+func (c *Conn) installWriteKeys13(s *suites.Suite, secret *keysched.TrafficSecret, name string) error {
 	ci, err := newCipher13(s, secret)
 	if err != nil {
 		return err
 	}
 	c.out.w.SetVersion(VersionTLS13)
 	c.setWriteCipher(ci)
-	c.tls13.outSecret = secret
+	c.tls13.outSecret = secret.Bytes()
 	c.traceKeys(name, "writing")
 	return nil
 }
 
 func (c *Conn) traceKeys(name, dir string) {
+	if !c.tracing() {
+		return
+	}
 	c.traceStep(trace.StepKeyDerivation, trace.KindKeys, name+" keys installed for "+dir,
 		"From here on, records "+map[string]string{"reading": "received", "writing": "sent"}[dir]+
 			" are protected with the "+name+" traffic key and IV, derived from the secret with HKDF-Expand-Label.",
@@ -107,22 +117,19 @@ func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) {
 // verifyServerChain parses and verifies the server's chain for
 // ServerName, unless verification is switched off.
 func (c *Conn) verifyServerChain(ders [][]byte) error {
-	certs, err := c.parseChain(ders)
-	if err != nil {
-		return err
-	}
-	c.state.PeerCertificates = certs
 	if c.config.InsecureSkipVerify {
+		certs, err := c.parseChain(ders)
+		if err != nil {
+			return err
+		}
+		c.state.PeerCertificates = certs
 		c.traceStep(trace.StepCertificate, trace.KindWarning, "certificate verification skipped",
 			"InsecureSkipVerify is set: the server's identity is NOT checked, so an attacker in the middle would go unnoticed.")
 		return nil
 	}
-	chains, err := c.verifyChain(certs, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
-	if err != nil {
-		return err
-	}
-	c.state.VerifiedChains = chains
-	return nil
+	certs, chains, err := c.verifiedChain(ders, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
+	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
+	return err
 }
 
 // verifyHandshakeSignature13 checks a CertificateVerify against the peer's
@@ -144,9 +151,11 @@ func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte,
 	if !fromClient {
 		c.state.SignatureScheme = SignatureScheme(cv.Scheme)
 	}
-	c.traceStep(trace.StepCertificate, trace.KindVerified, who+" signature verified",
-		"The "+who+"'s CertificateVerify signature over the handshake checks out with the certificate's public key: it holds the private key.",
-		field("signature_scheme", suites.SchemeName(cv.Scheme)))
+	if c.tracing() {
+		c.traceStep(trace.StepCertificate, trace.KindVerified, who+" signature verified",
+			"The "+who+"'s CertificateVerify signature over the handshake checks out with the certificate's public key: it holds the private key.",
+			field("signature_scheme", suites.SchemeName(cv.Scheme)))
+	}
 	return nil
 }
 
@@ -248,8 +257,8 @@ func (c *Conn) clientCertificate(cas [][]byte, schemes []uint16, vers uint16) (*
 // readFinished13 reads the peer's Finished and checks it against the
 // transcript so far, in constant time (RFC 8446 section 4.4.4). After it
 // no compatibility ChangeCipherSpec may come.
-func (c *Conn) readFinished13(h crypto.Hash, peerTrafficSecret []byte) error {
-	want := keysched.FinishedVerifyData(h, peerTrafficSecret, c.hsTr.sum())
+func (c *Conn) readFinished13(peerTrafficSecret *keysched.TrafficSecret) error {
+	want := peerTrafficSecret.FinishedVerifyData(c.hsTr.sum())
 	fin, err := readMessage[wire.Finished](c)
 	if err != nil {
 		return err
@@ -259,7 +268,9 @@ func (c *Conn) readFinished13(h crypto.Hash, peerTrafficSecret []byte) error {
 		return alertf(alert.DecryptError, "%s Finished does not match the handshake", peer)
 	}
 	c.in.ccsOK = false
-	c.traceStep(trace.StepFinished, trace.KindVerified, peer+" Finished verified",
-		"The "+peer+"'s MAC over the whole handshake matches: nobody changed a message on the way, and the "+peer+" holds the same keys.")
+	if c.tracing() {
+		c.traceStep(trace.StepFinished, trace.KindVerified, peer+" Finished verified",
+			"The "+peer+"'s MAC over the whole handshake matches: nobody changed a message on the way, and the "+peer+" holds the same keys.")
+	}
 	return nil
 }

@@ -468,7 +468,7 @@ func TestHandshake12KeyLogAndTrace(t *testing.T) {
 	if line != kls.String() {
 		t.Errorf("client logged %q, server %q", line, kls.String())
 	}
-	if !strings.HasPrefix(line, "CLIENT_RANDOM "+hex.EncodeToString(client.random[0])+" ") {
+	if !strings.HasPrefix(line, "CLIENT_RANDOM "+hex.EncodeToString(client.random[0][:])+" ") {
 		t.Errorf("key log %q does not name the client random", line)
 	}
 	master := strings.TrimSpace(line[len(line)-97:])

@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"bytes"
 	"io"
 
 	"padlock/internal/alert"
@@ -63,7 +64,7 @@ func (c *Conn) skipHelloRequest(n int) bool {
 	if !c.isClient || c.vers != VersionTLS12 || c.hsTr == nil || n != 4 || c.in.hsBuf[0] != wire.TypeHelloRequest {
 		return false
 	}
-	c.in.hsBuf = c.in.hsBuf[:copy(c.in.hsBuf, c.in.hsBuf[4:])]
+	c.in.hsBuf = c.in.hsBuf[4:] // never copied forward: see readHandshakeRaw
 	return true
 }
 
@@ -76,16 +77,20 @@ func (c *Conn) peekHandshakeType() (uint8, error) {
 	return c.in.hsBuf[0], nil
 }
 
-// readHandshakeRaw consumes the next handshake message and returns a copy
-// of it, so the parsed message may alias it safely.
+// readHandshakeRaw consumes the next handshake message and returns it.
+//
+// The message is not copied: it stays where it is in hsBuf's array, and
+// hsBuf moves past it. Nothing ever writes before the start of hsBuf
+// (records are appended after its end), so the message, and the parsed
+// message that aliases it, stay intact for as long as anyone holds them;
+// the array is freed when nobody does.
 func (c *Conn) readHandshakeRaw() ([]byte, error) {
 	n, err := c.nextHandshake()
 	if err != nil {
 		return nil, err
 	}
-	raw := append([]byte(nil), c.in.hsBuf[:n]...)
-	rest := copy(c.in.hsBuf, c.in.hsBuf[n:])
-	c.in.hsBuf = c.in.hsBuf[:rest]
+	raw := c.in.hsBuf[:n:n]
+	c.in.hsBuf = c.in.hsBuf[n:]
 	return raw, nil
 }
 
@@ -120,18 +125,30 @@ func readMessage[M any, P message[M]](c *Conn) (P, error) {
 
 // writeMessage encodes m, adds it to the transcript, traces it and queues
 // it in the current flight.
+//
+// The message is built in the Conn's Encoder, whose buffer serves every
+// message of the handshake: the transcript and the record layer copy
+// what they keep, and a tracer, which may keep the bytes, gets a copy.
 func (c *Conn) writeMessage(m wire.Message) error {
-	raw := m.Marshal()
+	raw := c.enc.Marshal(m)
 	if c.hsTr != nil {
 		c.hsTr.write(raw)
+	}
+	if c.tracing() {
+		raw = bytes.Clone(raw)
 	}
 	c.traceMessage(trace.Sent, raw, m)
 	_, err := c.out.w.WriteRecord(record.Handshake, raw)
 	return err
 }
 
-// flush sends the queued flight.
-func (c *Conn) flush() error { return c.out.w.Flush() }
+// flush sends the queued flight, then hands its trace events to the
+// tracer when they waited for it (Config.TraceAfterFlight).
+func (c *Conn) flush() error {
+	err := c.out.w.Flush()
+	c.drainTrace(false)
+	return err
+}
 
 // setReadCipher installs new keys for reading. A key change must fall on a
 // message boundary at the end of a record (RFC 8446 section 5.1).

@@ -28,7 +28,7 @@ func (c *Conn) logKey(label string, secret []byte) {
 	line := make([]byte, 0, len(label)+2+2*32+2*len(secret)+1)
 	line = append(line, label...)
 	line = append(line, ' ')
-	line = hex.AppendEncode(line, c.random[0])
+	line = hex.AppendEncode(line, c.random[0][:])
 	line = append(line, ' ')
 	line = hex.AppendEncode(line, secret)
 	line = append(line, '\n')

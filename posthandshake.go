@@ -17,6 +17,9 @@ func (c *Conn) handlePostHandshake() error {
 			return alertf(alert.RecordOverflow, "post-handshake message of %d bytes", n-4)
 		}
 		if !ok || len(c.in.hsBuf) < n {
+			if len(c.in.hsBuf) == 0 {
+				c.in.hsBuf = nil // keep no buffer while idle
+			}
 			return nil // wait for the rest
 		}
 		raw, err := c.readHandshakeRaw()
@@ -84,7 +87,7 @@ func (c *Conn) handleKeyUpdate(m *wire.KeyUpdate) error {
 		return alertf(alert.UnexpectedMessage, "too many KeyUpdates without application data")
 	}
 	next := keysched.NextTrafficSecret(c.suite.Hash, c.tls13.inSecret)
-	if err := c.installReadKeys13(c.suite, next, c.peerName()+" application (updated)"); err != nil {
+	if err := c.installReadKeys13(c.suite, c.traffic(next), c.peerName()+" application (updated)"); err != nil {
 		return err
 	}
 	if !m.RequestUpdate {
@@ -132,7 +135,7 @@ func (c *Conn) updateWriteKeysLocked(request bool) error {
 	if !c.isClient {
 		name = "server application (updated)"
 	}
-	return c.installWriteKeys13(c.suite, next, name)
+	return c.installWriteKeys13(c.suite, c.traffic(next), name)
 }
 
 // maybeUpdateKeysLocked updates the write keys before they reach their

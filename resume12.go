@@ -183,7 +183,7 @@ func (hs *serverHandshake12) resume(s *sessionState) error {
 func (hs *serverHandshake12) resumeKeys() error {
 	var err error
 	hs.master = hs.c.resumeMaster12(hs.suite, hs.session.secret, hs.session.ems)
-	hs.clientCipher, hs.serverCipher, err = hs.c.newCiphers12(hs.suite, hs.master)
+	hs.clientCipher, hs.serverCipher, err = hs.c.newCiphers12(hs.suite)
 	return err
 }
 
@@ -191,11 +191,12 @@ func (hs *serverHandshake12) resumeKeys() error {
 // exporter come from it and this handshake's randoms (RFC 5246 section
 // 6.3, RFC 5705 section 4).
 func (c *Conn) resumeMaster12(s *suites.Suite, master []byte, ems bool) []byte {
+	c.prf12 = keysched.NewPRF(s.Hash, master)
 	c.logKey(keyLogTLS12, master)
 	c.traceStep(trace.StepKeyDerivation, trace.KindSecret, "master secret resumed",
 		"A resumed session keeps its master secret: both sides expand it with the two new randoms into fresh keys.")
 	c.state.ExtendedMasterSecret = ems
-	h, cr, sr := s.Hash, c.random[0], c.random[1]
+	h, cr, sr := s.Hash, c.random[0][:], c.random[1][:]
 	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
 		if !ems {
 			return nil, errNoEKM
@@ -278,9 +279,11 @@ func (hs *serverHandshake12) sendSessionTicket12() error {
 		return err
 	}
 	if ticket != nil {
-		c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket issued",
-			"The server seals the session's state, master secret included, under its ticket key and hands it to the client, so it needs to keep nothing itself.",
-			field("lifetime", (time.Duration(m.Lifetime)*time.Second).String()))
+		if c.tracing() {
+			c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket issued",
+				"The server seals the session's state, master secret included, under its ticket key and hands it to the client, so it needs to keep nothing itself.",
+				field("lifetime", (time.Duration(m.Lifetime)*time.Second).String()))
+		}
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func (hs *clientHandshake12) resume() error {
 		field("cipher_suite", hs.suite.Name))
 	hs.master = c.resumeMaster12(hs.suite, s.secret, s.ems)
 	var err error
-	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite, hs.master)
+	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite)
 	for _, step := range []func() error{hs.readSessionTicket, hs.readServerFinished, hs.sendFinished, hs.storeSession} {
 		if err != nil {
 			break
@@ -142,9 +142,11 @@ func (hs *clientHandshake12) storeSession() error {
 		renewed.ticket, renewed.sessionID = slices.Clone(hs.ticket.Ticket), nil
 		renewed.received, renewed.lifetime = c.config.now(), lifetime
 		cache.Put(key, &renewed)
-		c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket stored",
-			"The client keeps the ticket with the session's master secret, to resume the session on a later connection.",
-			field("lifetime", lifetime.String()))
+		if c.tracing() {
+			c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket stored",
+				"The client keeps the ticket with the session's master secret, to resume the session on a later connection.",
+				field("lifetime", lifetime.String()))
+		}
 	case hs.resumed:
 		// The session goes on as it was.
 	case len(hs.sh.SessionID) > 0:

@@ -108,9 +108,11 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		}
 		c.state.PeerCertificates = certs
 		c.state.DidResume = true
-		c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
-			"The client offered a ticket from an earlier connection and proved with the binder that it holds its key: no certificate is needed this time.",
-			field("ticket", "identity "+strconv.Itoa(i)))
+		if c.tracing() {
+			c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
+				"The client offered a ticket from an earlier connection and proved with the binder that it holds its key: no certificate is needed this time.",
+				field("ticket", "identity "+strconv.Itoa(i)))
+		}
 		return nil
 	}
 	c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
@@ -205,8 +207,10 @@ func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
 		verifiedChains:   c.state.VerifiedChains,
 		ocsp:             c.state.OCSPResponse,
 	})
-	c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket stored",
-		"The client keeps the ticket and the key derived from this session, to resume it on a later connection.",
-		field("lifetime", lifetime.String()))
+	if c.tracing() {
+		c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket stored",
+			"The client keeps the ticket and the key derived from this session, to resume it on a later connection.",
+			field("lifetime", lifetime.String()))
+	}
 	return nil
 }

@@ -28,11 +28,13 @@ func (c *Conn) serverHandshake() error {
 		return err
 	}
 	c.vers = vers
-	c.random[0] = ch.Random
+	copy(c.random[0][:], ch.Random)
 	c.state.ServerName = ch.ServerName
-	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "version negotiated",
-		"The server picks the highest version both sides support: "+VersionName(vers)+".",
-		field("version", VersionName(vers)))
+	if c.tracing() {
+		c.traceStep(trace.StepServerHello, trace.KindNegotiated, "version negotiated",
+			"The server picks the highest version both sides support: "+VersionName(vers)+".",
+			field("version", VersionName(vers)))
+	}
 	if vers == VersionTLS13 {
 		c.in.ccsOK = true
 		hs := &serverHandshake13{c: c, ch: ch}

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"padlock/internal/alert"
-	"padlock/internal/keysched"
 	"padlock/internal/record"
 	"padlock/internal/suites"
 	"padlock/internal/wire"
@@ -348,7 +347,7 @@ func (hs *serverHandshake12) sendServerHello() error {
 		// change it without breaking the signature or the Finished.
 		copy(sh.Random[24:], downgradeTLS12)
 	}
-	c.random[1] = sh.Random
+	copy(c.random[1][:], sh.Random)
 	return c.writeMessage(sh)
 }
 
@@ -453,7 +452,7 @@ func (hs *serverHandshake12) readClientKeyExchange() error {
 		return err
 	}
 	hs.master = c.deriveMaster12(hs.suite, premaster, hs.ems)
-	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite, hs.master)
+	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite)
 	return err
 }
 
@@ -493,7 +492,7 @@ func (hs *serverHandshake12) readClientFinished() error {
 	if err := c.installReadKeys12(hs.clientCipher, "client write"); err != nil {
 		return err
 	}
-	want := keysched.VerifyData12(hs.suite.Hash, hs.master, clientFinishedLabel, c.hsTr.sum())
+	want := c.prf12.VerifyData(clientFinishedLabel, c.hsTr.sum())
 	fin, err := readMessage[wire.Finished](c)
 	if err != nil {
 		return err
@@ -509,7 +508,7 @@ func (hs *serverHandshake12) sendFinished() error {
 		return err
 	}
 	c.installWriteKeys12(hs.serverCipher, "server write")
-	vd := keysched.VerifyData12(hs.suite.Hash, hs.master, serverFinishedLabel, c.hsTr.sum())
+	vd := c.prf12.VerifyData(serverFinishedLabel, c.hsTr.sum())
 	if err := c.writeMessage(&wire.Finished{VerifyData: corrupt(c.testHooks.corruptFinished, vd)}); err != nil {
 		return err
 	}

@@ -31,8 +31,8 @@ type serverHandshake13 struct {
 	psk      *sessionState // the session resumed; nil for a full handshake
 	pskKE    bool          // resumed in psk_ke mode: no key exchange
 	pskIndex uint16
-	clientHS []byte
-	serverHS []byte
+	clientHS *keysched.TrafficSecret
+	serverHS *keysched.TrafficSecret
 }
 
 func (hs *serverHandshake13) handshake() error {
@@ -218,7 +218,7 @@ func (hs *serverHandshake13) sendServerHello() error {
 	if _, err := io.ReadFull(c.config.rand(), sh.Random); err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
-	c.random[1] = sh.Random
+	copy(c.random[1][:], sh.Random)
 	if f := c.testHooks.editServerHello; f != nil {
 		f(sh)
 	}
@@ -239,10 +239,10 @@ func (hs *serverHandshake13) sendServerHello() error {
 	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
 	hs.sched.SetSharedSecret(secret)
 	th := c.hsTr.sum()
-	hs.clientHS = hs.sched.ClientHandshakeTrafficSecret(th)
-	hs.serverHS = hs.sched.ServerHandshakeTrafficSecret(th)
-	c.logKey(keyLogClientHandshake, hs.clientHS)
-	c.logKey(keyLogServerHandshake, hs.serverHS)
+	hs.clientHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ClientHandshakeTrafficSecret(th))
+	hs.serverHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ServerHandshakeTrafficSecret(th))
+	c.logKey(keyLogClientHandshake, hs.clientHS.Bytes())
+	c.logKey(keyLogServerHandshake, hs.serverHS.Bytes())
 	c.traceSecrets13("handshake", "client_handshake_traffic_secret", "server_handshake_traffic_secret")
 	if err := c.installWriteKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
 		return err
@@ -284,7 +284,7 @@ func (hs *serverHandshake13) sendCertificate() error {
 // derives the application secrets.
 func (hs *serverHandshake13) sendFinished() error {
 	c := hs.c
-	fin := &wire.Finished{VerifyData: keysched.FinishedVerifyData(hs.suite.Hash, hs.serverHS, c.hsTr.sum())}
+	fin := &wire.Finished{VerifyData: hs.serverHS.FinishedVerifyData(c.hsTr.sum())}
 	corrupt(c.testHooks.corruptFinished, fin.VerifyData)
 	if err := c.writeMessage(fin); err != nil {
 		return err
@@ -293,7 +293,7 @@ func (hs *serverHandshake13) sendFinished() error {
 		return err
 	}
 	c.deriveApplicationSecrets13(hs.sched)
-	return c.installWriteKeys13(hs.suite, c.tls13.serverApp, "server application")
+	return c.installWriteKeys13(hs.suite, c.traffic(c.tls13.serverApp), "server application")
 }
 
 // readClientCertificate reads the client's Certificate and
@@ -334,28 +334,23 @@ func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) 
 		}
 		return nil
 	}
-	certs, err := c.parseChain(ders)
-	if err != nil {
+	if c.config.ClientAuth >= VerifyClientCertIfGiven {
+		certs, chains, err := c.verifiedChain(ders, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
+		c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
 		return err
 	}
+	certs, err := c.parseChain(ders)
 	c.state.PeerCertificates = certs
-	if c.config.ClientAuth >= VerifyClientCertIfGiven {
-		chains, err := c.verifyChain(certs, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
-		if err != nil {
-			return err
-		}
-		c.state.VerifiedChains = chains
-	}
-	return nil
+	return err
 }
 
 // readClientFinished checks the client's Finished and switches the read
 // side to the application keys.
 func (hs *serverHandshake13) readClientFinished() error {
 	c := hs.c
-	if err := c.readFinished13(hs.suite.Hash, hs.clientHS); err != nil {
+	if err := c.readFinished13(hs.clientHS); err != nil {
 		return err
 	}
 	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
-	return c.installReadKeys13(hs.suite, c.tls13.clientApp, "client application")
+	return c.installReadKeys13(hs.suite, c.traffic(c.tls13.clientApp), "client application")
 }

@@ -135,13 +135,58 @@ func newTicketCipher(k TicketKey) (*ticketCipher, error) {
 	return tc, nil
 }
 
+// maxTicketCiphers bounds the expanded ticket keys a Config keeps.
+const maxTicketCiphers = 16
+
+// ticketCiphers keeps the ticketCiphers of the keys in use, so that a
+// ticket is sealed or opened without deriving its key's name and AEAD
+// again: two HKDF expansions and an AES-GCM key setup, some twenty
+// allocations per ticket. The cache belongs to a Config and its clones.
+type ticketCiphers struct {
+	mu sync.Mutex
+	m  map[TicketKey]*ticketCipher
+}
+
+// ticketCipherCacheMu guards the creation of Config.ticketCiphers.
+var ticketCipherCacheMu sync.Mutex
+
+// ticketCipherCache returns the Config's cache of ticketCiphers, made on
+// first use and shared with its clones.
+func (c *Config) ticketCipherCache() *ticketCiphers {
+	ticketCipherCacheMu.Lock()
+	defer ticketCipherCacheMu.Unlock()
+	if c.ticketCiphers == nil {
+		c.ticketCiphers = &ticketCiphers{m: map[TicketKey]*ticketCipher{}}
+	}
+	return c.ticketCiphers
+}
+
+// ticketCipher returns the expanded form of k, from the Config's cache.
+func (c *Config) ticketCipher(k TicketKey) (*ticketCipher, error) {
+	cache := c.ticketCipherCache()
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if tc := cache.m[k]; tc != nil {
+		return tc, nil
+	}
+	tc, err := newTicketCipher(k)
+	if err != nil {
+		return nil, err
+	}
+	if len(cache.m) >= maxTicketCiphers {
+		clear(cache.m) // keys retired long ago go; the current ones come back
+	}
+	cache.m[k] = tc
+	return tc, nil
+}
+
 // sealTicket encrypts a session state under the newest ticket key.
 func (c *Config) sealTicket(state []byte) ([]byte, error) {
 	keys, err := c.ticketKeys().TicketKeys(c.now())
 	if err != nil {
 		return nil, err
 	}
-	tc, err := newTicketCipher(keys[0])
+	tc, err := c.ticketCipher(keys[0])
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +210,7 @@ func (c *Config) openTicket(ticket []byte) []byte {
 		return nil
 	}
 	for _, k := range keys {
-		tc, err := newTicketCipher(k)
+		tc, err := c.ticketCipher(k)
 		if err != nil || string(tc.name[:]) != string(ticket[:16]) {
 			continue
 		}

@@ -1,6 +1,8 @@
 package padlock
 
 import (
+	"slices"
+
 	"padlock/internal/alert"
 	"padlock/internal/wire"
 	"padlock/trace"
@@ -16,36 +18,95 @@ func (c *Conn) side() trace.Side {
 	return trace.Server
 }
 
-// emit stamps e with the time and side and hands it to the tracer.
+// emit stamps e with the time and side and hands it to the tracer, or
+// queues it until the flight is written (Config.TraceAfterFlight).
 func (c *Conn) emit(e trace.Event) {
 	e.Time = c.config.now().Sub(c.start)
 	e.Side = c.side()
+	if c.traceQueue != nil {
+		c.traceQueue.events = append(c.traceQueue.events, queuedEvent{e: e})
+		return
+	}
 	c.config.Trace(e)
 }
 
-// traceMessage reports a handshake message sent or received.
+// traceMessage reports a handshake message sent or received. With
+// Config.TraceAfterFlight only the time is taken now: the description,
+// the costly part, is built when the queue is drained.
 func (c *Conn) traceMessage(dir trace.Direction, raw []byte, m wire.Message) {
 	if !c.tracing() {
 		return
 	}
+	tls13 := c.vers != VersionTLS12
+	if q := c.traceQueue; q != nil {
+		e := trace.Event{Dir: dir, Time: c.config.now().Sub(c.start), Side: c.side()}
+		q.events = append(q.events, queuedEvent{e: e, raw: raw, msg: m, tls13: tls13})
+		return
+	}
+	c.config.Trace(c.messageEvent(trace.Event{Dir: dir, Time: c.config.now().Sub(c.start), Side: c.side()}, raw, m, tls13))
+}
+
+// messageEvent completes e, stamped with direction, time and side, with
+// the description of the message raw, parsed as m, of TLS 1.3 or not.
+func (c *Conn) messageEvent(e trace.Event, raw []byte, m wire.Message, tls13 bool) trace.Event {
+	dir := e.Dir
 	if dir == trace.Sent {
 		// Describe what went on the wire, extensions included, not the
 		// struct it was built from.
-		if parsed, err := wire.Parse(raw, c.vers != VersionTLS12); err == nil {
+		if parsed, err := wire.Parse(raw, tls13); err == nil {
 			m = parsed
 		}
 	}
-	name, step, explain := describeMessage(m, c.isClient == (dir == trace.Sent))
-	c.emit(trace.Event{
-		Dir:     dir,
-		Step:    step,
-		Kind:    trace.KindMessage,
-		Name:    name,
-		Explain: explain,
-		Fields:  messageFields(m),
-		Raw:     raw,
-		Layout:  messageLayout(raw, c.vers != VersionTLS12),
-	})
+	e.Name, e.Step, e.Explain = describeMessage(m, c.isClient == (dir == trace.Sent))
+	e.Kind = trace.KindMessage
+	e.Fields = messageFields(m)
+	e.Raw = raw
+	e.Layout = messageLayout(raw, tls13)
+	return e
+}
+
+// traceQueue holds the events of a flight until it is on the wire
+// (Config.TraceAfterFlight).
+type traceQueue struct {
+	events []queuedEvent
+}
+
+// queuedEvent is an event, stamped; for a message, its description is
+// built when the queue is drained, from raw and msg.
+type queuedEvent struct {
+	e     trace.Event
+	raw   []byte
+	msg   wire.Message
+	tls13 bool
+}
+
+// startTraceQueue makes the handshake queue its events, when the Config
+// asks for it.
+func (c *Conn) startTraceQueue() {
+	if c.tracing() && c.config.TraceAfterFlight {
+		c.traceQueue = &traceQueue{}
+	}
+}
+
+// drainTrace hands the queued events to the tracer, in order; called
+// once each flight is written and when the handshake ends. stop ends the
+// queueing: later events go to the tracer at once.
+func (c *Conn) drainTrace(stop bool) {
+	q := c.traceQueue
+	if q == nil {
+		return
+	}
+	if stop {
+		c.traceQueue = nil
+	}
+	for i := 0; i < len(q.events); i++ { // building an event may queue none, but be safe
+		qe := q.events[i]
+		if qe.msg != nil {
+			qe.e = c.messageEvent(qe.e, qe.raw, qe.msg, qe.tls13)
+		}
+		c.config.Trace(qe.e)
+	}
+	q.events = q.events[:0]
 }
 
 // messageLayout maps every byte of a message to the field it belongs to,
@@ -62,11 +123,17 @@ func messageLayout(raw []byte, tls13 bool) []trace.Field {
 
 // traceStep reports a local step: a check passed, a secret derived, keys
 // installed, a parameter chosen.
+//
+// The fields are copied, so that they do not escape: the compiler then
+// builds the variadic slice on the caller's stack, and a handshake with
+// no tracer allocates nothing for its trace. Callers whose arguments cost
+// something to compute (concatenations, names looked up) check
+// c.tracing() first.
 func (c *Conn) traceStep(step trace.Step, kind trace.Kind, name, explain string, fields ...trace.Field) {
 	if !c.tracing() {
 		return
 	}
-	c.emit(trace.Event{Dir: trace.Local, Step: step, Kind: kind, Name: name, Explain: explain, Fields: fields})
+	c.emit(trace.Event{Dir: trace.Local, Step: step, Kind: kind, Name: name, Explain: explain, Fields: slices.Clone(fields)})
 }
 
 func (c *Conn) traceAlert(dir trace.Direction, d alert.Description) {

@@ -5,25 +5,34 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"padlock/internal/alert"
 	"padlock/trace"
 )
 
-// parseChain parses a peer's certificate chain, leaf first, within the
-// limits on its length and size.
-func (c *Conn) parseChain(ders [][]byte) ([]*x509.Certificate, error) {
+// checkChainLimits applies the limits on a peer chain's length and size.
+func (c *Conn) checkChainLimits(ders [][]byte) error {
 	lim := c.config.limits()
 	if len(ders) > lim.MaxCertificates {
-		return nil, alertf(alert.BadCertificate, "chain of %d certificates exceeds the limit of %d", len(ders), lim.MaxCertificates)
+		return alertf(alert.BadCertificate, "chain of %d certificates exceeds the limit of %d", len(ders), lim.MaxCertificates)
 	}
 	size := 0
 	for _, der := range ders {
 		size += len(der)
 	}
 	if size > lim.MaxCertificateBytes {
-		return nil, alertf(alert.BadCertificate, "chain of %d bytes exceeds the limit of %d", size, lim.MaxCertificateBytes)
+		return alertf(alert.BadCertificate, "chain of %d bytes exceeds the limit of %d", size, lim.MaxCertificateBytes)
+	}
+	return nil
+}
+
+// parseChain parses a peer's certificate chain, leaf first, within the
+// limits on its length and size.
+func (c *Conn) parseChain(ders [][]byte) ([]*x509.Certificate, error) {
+	if err := c.checkChainLimits(ders); err != nil {
+		return nil, err
 	}
 	certs := make([]*x509.Certificate, len(ders))
 	for i, der := range ders {
@@ -34,6 +43,35 @@ func (c *Conn) parseChain(ders [][]byte) ([]*x509.Certificate, error) {
 		certs[i] = c
 	}
 	return certs, nil
+}
+
+// verifiedChain parses a peer's chain, leaf first, and verifies it
+// against roots for the usage and, when it is not empty, the name; or
+// finds the result of an earlier handshake of the Config in its
+// chainCache. The parsed certificates come back even when verification
+// fails; both results may be shared with other connections and must not
+// be modified.
+func (c *Conn) verifiedChain(ders [][]byte, roots *x509.CertPool, name string, usage x509.ExtKeyUsage) ([]*x509.Certificate, [][]*x509.Certificate, error) {
+	if err := c.checkChainLimits(ders); err != nil {
+		return nil, nil, err
+	}
+	cache := c.config.chainCache()
+	if certs, chains, ok := cache.lookup(ders, roots, name, usage, c.config.now()); ok {
+		c.traceChainVerified(name, chains)
+		return certs, chains, nil
+	}
+	certs, err := c.parseChain(ders)
+	if err != nil {
+		return nil, nil, err
+	}
+	chains, err := c.verifyChain(certs, roots, name, usage)
+	if err != nil {
+		return certs, nil, err
+	}
+	if cacheable(roots) {
+		cache.store(certs, roots, name, usage, chains)
+	}
+	return certs, chains, nil
 }
 
 // verifyChain checks certs against roots for the usage, and for the name
@@ -54,11 +92,18 @@ func (c *Conn) verifyChain(certs []*x509.Certificate, roots *x509.CertPool, name
 	if err != nil {
 		return nil, certificateAlert(err, certs[0])
 	}
+	c.traceChainVerified(name, chains)
+	return chains, nil
+}
+
+func (c *Conn) traceChainVerified(name string, chains [][]*x509.Certificate) {
+	if !c.tracing() {
+		return
+	}
 	c.traceStep(trace.StepCertificate, trace.KindVerified, "certificate chain verified",
 		"The chain leads to a trusted CA, every certificate is within its validity period"+
 			map[bool]string{true: ", and the leaf names " + name + ".", false: "."}[name != ""],
 		field("chain", chainSummary(chains[0])))
-	return chains, nil
 }
 
 // certificateAlert maps an x509 verification error to its alert.
@@ -94,8 +139,36 @@ func certNames(c *x509.Certificate) string {
 	return strings.Join(n, ", ")
 }
 
+// certSummaries remembers the summaries certSummary made, by DER: a
+// traced server sends the same chain in every handshake, and parsing it
+// again for each trace would cost more than the rest of the trace.
+var certSummaries = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// maxCertSummaries bounds certSummaries; it starts over when full.
+const maxCertSummaries = 256
+
 // certSummary describes a DER certificate in one line for the trace.
 func certSummary(der []byte) string {
+	certSummaries.Lock()
+	s, ok := certSummaries.m[string(der)]
+	certSummaries.Unlock()
+	if ok {
+		return s
+	}
+	s = summarizeCert(der)
+	certSummaries.Lock()
+	if len(certSummaries.m) >= maxCertSummaries {
+		clear(certSummaries.m)
+	}
+	certSummaries.m[string(der)] = s
+	certSummaries.Unlock()
+	return s
+}
+
+func summarizeCert(der []byte) string {
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
 		return fmt.Sprintf("%d bytes (unparsable)", len(der))

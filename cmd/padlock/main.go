@@ -5,6 +5,7 @@
 //	padlock serve                an HTTPS server that shows visitors their handshake
 //	padlock connect HOST:PORT    a client, like openssl s_client
 //	padlock cert                 a local CA and certificates
+//	padlock bench                padlock against crypto/tls and the primitives' floor
 //
 // The names, flags and exit statuses are a contract (docs: cli.md): 0 on
 // success, 1 when the TLS work failed, 2 on a usage error.
@@ -74,6 +75,7 @@ func init() {
 		{"serve", "an HTTPS server that shows each visitor its own handshake", (*cli).serve},
 		{"connect", "connect to a TLS server and show the handshake (like openssl s_client)", (*cli).connect},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
+		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
 		{"help", "show this help, or a command's flags: padlock help COMMAND", (*cli).help},
 	}
 }

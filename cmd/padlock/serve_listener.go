@@ -80,6 +80,9 @@ func (l *handshakeListener) handshake(raw net.Conn) {
 	rec := new(trace.Recorder)
 	cfg := l.config.Clone()
 	cfg.Trace = rec.Trace
+	// The page is built from the recording later: describing each
+	// message need not delay the client.
+	cfg.TraceAfterFlight = true
 	conn := padlock.Server(raw, cfg)
 	err := conn.HandshakeContext(l.ctx)
 	l.logf(raw.RemoteAddr(), conn.ConnectionState(), err)

@@ -5,7 +5,6 @@ import (
 	"crypto/hkdf"
 	"crypto/sha256"
 	"crypto/sha512"
-	"strings"
 )
 
 // labelPrefix starts every HkdfLabel.label (RFC 8446 section 7.1).
@@ -40,30 +39,7 @@ func emptyHash(h crypto.Hash) []byte {
 // bytes, or if length is out of range for the hash: no caller derives
 // such values from network input.
 func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
-	if len(labelPrefix)+len(label) > 255 || len(context) > 255 || length < 0 || length > 0xffff {
-		panic("keysched: HKDF-Expand-Label argument out of range")
-	}
-	// struct {
-	//     uint16 length = Length;
-	//     opaque label<7..255> = "tls13 " + Label;
-	//     opaque context<0..255> = Context;
-	// } HkdfLabel;
-	// Built in a strings.Builder because hkdf.Expand takes info as a
-	// string: one allocation, no copy.
-	var info strings.Builder
-	info.Grow(2 + 1 + len(labelPrefix) + len(label) + 1 + len(context))
-	info.WriteByte(byte(length >> 8))
-	info.WriteByte(byte(length))
-	info.WriteByte(byte(len(labelPrefix) + len(label)))
-	info.WriteString(labelPrefix)
-	info.WriteString(label)
-	info.WriteByte(byte(len(context)))
-	info.Write(context)
-	out, err := hkdf.Expand(h.New, secret, info.String(), length)
-	if err != nil {
-		panic("keysched: HKDF-Expand: " + err.Error())
-	}
-	return out
+	return newExpander(h, secret).expandNew(label, context, length)
 }
 
 // DeriveSecret is Derive-Secret(Secret, Label, Messages) of RFC 8446

@@ -3,6 +3,7 @@ package keysched
 import (
 	"crypto"
 	"crypto/hmac"
+	"hash"
 )
 
 // Lengths fixed by TLS 1.2.
@@ -15,38 +16,79 @@ const (
 // P_hash(secret, label + seed), with h the cipher suite's PRF hash
 // (SHA-256, or SHA-384 for the _SHA384 suites).
 func PRF12(h crypto.Hash, secret []byte, label string, seed []byte, n int) []byte {
-	labelSeed := make([]byte, 0, len(label)+len(seed))
-	labelSeed = append(append(labelSeed, label...), seed...)
-	out := make([]byte, n)
-	pHash(h, secret, labelSeed, out)
-	return out
+	return NewPRF(h, secret).Expand(make([]byte, 0, n), n, label, seed)
 }
 
-// pHash fills out with P_hash(secret, seed):
+// PRF is the TLS 1.2 PRF keyed with one secret. One HMAC keyed with the
+// secret serves every output derived from it, Reset between uses: the
+// key block and both Finished messages all come from the master secret,
+// where PRF12 would key a new HMAC each time. A PRF is not safe for
+// concurrent use.
+type PRF struct {
+	mac          hash.Hash
+	a, block     [64]byte // A(i) and the current output block
+	labelScratch [64]byte // the label as bytes, without an allocation
+}
+
+// NewPRF returns the PRF of hash h keyed with secret.
+func NewPRF(h crypto.Hash, secret []byte) *PRF {
+	return &PRF{mac: hmac.New(h.New, secret)}
+}
+
+// Expand appends n bytes of PRF(secret, label, seed) to out, where the
+// seed is the concatenation of seeds:
 //
-//	A(0) = seed
+//	A(0) = label + seed
 //	A(i) = HMAC_hash(secret, A(i-1))
-//	P_hash = HMAC_hash(secret, A(1) + seed) + HMAC_hash(secret, A(2) + seed) + ...
+//	P_hash = HMAC_hash(secret, A(1) + label + seed) + HMAC_hash(secret, A(2) + label + seed) + ...
 //
-// truncated to len(out).
-func pHash(h crypto.Hash, secret, seed, out []byte) {
-	mac := hmac.New(h.New, secret)
-	mac.Write(seed)
-	a := mac.Sum(nil)
-	block := make([]byte, 0, len(a))
-	for {
-		mac.Reset()
-		mac.Write(a)
-		mac.Write(seed)
-		block = mac.Sum(block[:0])
-		out = out[copy(out, block):]
-		if len(out) == 0 {
-			return
-		}
-		mac.Reset()
-		mac.Write(a)
-		a = mac.Sum(a[:0])
+// truncated to n bytes.
+func (p *PRF) Expand(out []byte, n int, label string, seeds ...[]byte) []byte {
+	lab := p.labelScratch[:0]
+	if len(label) > len(p.labelScratch) {
+		lab = make([]byte, 0, len(label))
 	}
+	lab = append(lab, label...)
+	labelSeed := func() {
+		p.mac.Write(lab)
+		for _, s := range seeds {
+			p.mac.Write(s)
+		}
+	}
+	p.mac.Reset()
+	labelSeed()
+	a := p.mac.Sum(p.a[:0])
+	for {
+		p.mac.Reset()
+		p.mac.Write(a)
+		labelSeed()
+		block := p.mac.Sum(p.block[:0])
+		k := min(n, len(block))
+		out = append(out, block[:k]...)
+		if n -= k; n == 0 {
+			return out
+		}
+		p.mac.Reset()
+		p.mac.Write(a)
+		a = p.mac.Sum(p.a[:0])
+	}
+}
+
+// KeyBlock is KeyBlock12 with the master secret the PRF is keyed with.
+func (p *PRF) KeyBlock(clientRandom, serverRandom []byte, keyLen, ivLen int) (clientKey, serverKey, clientIV, serverIV []byte) {
+	n := 2*keyLen + 2*ivLen
+	kb := p.Expand(make([]byte, 0, n), n, "key expansion", serverRandom, clientRandom)
+	clientKey, kb = kb[:keyLen:keyLen], kb[keyLen:]
+	serverKey, kb = kb[:keyLen:keyLen], kb[keyLen:]
+	clientIV, kb = kb[:ivLen:ivLen], kb[ivLen:]
+	serverIV = kb[:ivLen:ivLen]
+	return clientKey, serverKey, clientIV, serverIV
+}
+
+// VerifyData is VerifyData12 with the master secret the PRF is keyed
+// with.
+func (p *PRF) VerifyData(label string, handshakeHash []byte) []byte {
+	return p.Expand(make([]byte, 0, verifyDataLen12), verifyDataLen12, label, handshakeHash)
 }
 
 // MasterSecret12 returns the 48-byte master_secret of RFC 5246 section
@@ -54,9 +96,8 @@ func pHash(h crypto.Hash, secret, seed, out []byte) {
 // ServerHello.random). Used only when the extended master secret was not
 // negotiated.
 func MasterSecret12(h crypto.Hash, premaster, clientRandom, serverRandom []byte) []byte {
-	seed := make([]byte, 0, len(clientRandom)+len(serverRandom))
-	seed = append(append(seed, clientRandom...), serverRandom...)
-	return PRF12(h, premaster, "master secret", seed, masterSecretLen12)
+	return NewPRF(h, premaster).Expand(make([]byte, 0, masterSecretLen12), masterSecretLen12,
+		"master secret", clientRandom, serverRandom)
 }
 
 // ExtendedMasterSecret12 returns the 48-byte master_secret of RFC 7627
@@ -77,14 +118,7 @@ func ExtendedMasterSecret12(h crypto.Hash, premaster, sessionHash []byte) []byte
 // The four slices share one array but are capped, so appending to one
 // cannot overwrite the next.
 func KeyBlock12(h crypto.Hash, master, clientRandom, serverRandom []byte, keyLen, ivLen int) (clientKey, serverKey, clientIV, serverIV []byte) {
-	seed := make([]byte, 0, len(serverRandom)+len(clientRandom))
-	seed = append(append(seed, serverRandom...), clientRandom...)
-	kb := PRF12(h, master, "key expansion", seed, 2*keyLen+2*ivLen)
-	clientKey, kb = kb[:keyLen:keyLen], kb[keyLen:]
-	serverKey, kb = kb[:keyLen:keyLen], kb[keyLen:]
-	clientIV, kb = kb[:ivLen:ivLen], kb[ivLen:]
-	serverIV = kb[:ivLen:ivLen]
-	return clientKey, serverKey, clientIV, serverIV
+	return NewPRF(h, master).KeyBlock(clientRandom, serverRandom, keyLen, ivLen)
 }
 
 // VerifyData12 returns the 12-byte verify_data of a TLS 1.2 Finished
@@ -92,7 +126,7 @@ func KeyBlock12(h crypto.Hash, master, clientRandom, serverRandom []byte, keyLen
 // Hash(handshake_messages)), where label is "client finished" or "server
 // finished".
 func VerifyData12(h crypto.Hash, master []byte, label string, handshakeHash []byte) []byte {
-	return PRF12(h, master, label, handshakeHash, verifyDataLen12)
+	return NewPRF(h, master).VerifyData(label, handshakeHash)
 }
 
 // Exporter12 is the TLS 1.2 keying material exporter of RFC 5705 section

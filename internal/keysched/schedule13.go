@@ -1,6 +1,9 @@
 package keysched
 
-import "crypto"
+import (
+	"crypto"
+	"sync"
+)
 
 // stage is the secret a Schedule13 currently holds.
 type stage uint8
@@ -31,18 +34,54 @@ var stageNames = [...]string{
 type Schedule13 struct {
 	hash   crypto.Hash
 	stage  stage
-	secret []byte // the secret of the current stage
+	secret []byte    // the secret of the current stage
+	exp    *expander // derives from secret
+	noPSK  bool      // the Early Secret is the constant of a full handshake
 }
 
 // NewSchedule13 starts a key schedule for hash h and computes the Early
 // Secret, HKDF-Extract(0, PSK). A nil or empty psk stands for the zero
 // PSK (Hash.length zero bytes) used when no PSK is negotiated.
 func NewSchedule13(h crypto.Hash, psk []byte) *Schedule13 {
-	zero := zeros[:h.Size()]
 	if len(psk) == 0 {
-		psk = zero
+		if c := noPSKConstants(h); c != nil {
+			s := &Schedule13{hash: h, stage: stageEarly, noPSK: true, secret: append([]byte(nil), c.early...)}
+			s.exp = newExpander(h, s.secret)
+			return s
+		}
+		psk = zeros[:h.Size()]
 	}
-	return &Schedule13{hash: h, stage: stageEarly, secret: extract(h, zero, psk)}
+	s := &Schedule13{hash: h, stage: stageEarly, secret: extract(h, zeros[:h.Size()], psk)}
+	s.exp = newExpander(h, s.secret)
+	return s
+}
+
+// noPSK are the first two secrets of a handshake without a PSK, which
+// depend only on the hash: the Early Secret, HKDF-Extract(0, 0), and
+// Derive-Secret(Early Secret, "derived", ""). Every full handshake needs
+// them; they are computed once per hash.
+type noPSK struct{ early, derived []byte }
+
+var (
+	noPSK256, noPSK384 = sync.OnceValue(func() *noPSK { return makeNoPSK(crypto.SHA256) }),
+		sync.OnceValue(func() *noPSK { return makeNoPSK(crypto.SHA384) })
+)
+
+func makeNoPSK(h crypto.Hash) *noPSK {
+	early := extract(h, zeros[:h.Size()], zeros[:h.Size()])
+	return &noPSK{early, DeriveSecret(h, early, "derived", emptyHash(h))}
+}
+
+// noPSKConstants returns the constants of hash h, nil for a hash no
+// cipher suite uses.
+func noPSKConstants(h crypto.Hash) *noPSK {
+	switch h {
+	case crypto.SHA256:
+		return noPSK256()
+	case crypto.SHA384:
+		return noPSK384()
+	}
+	return nil
 }
 
 // Hash returns the cipher suite hash the schedule was made with.
@@ -60,7 +99,12 @@ func (s *Schedule13) need(want stage, name string) {
 // "derived", ""), ikm) and erases the old one. A nil or empty ikm stands
 // for the 0-value.
 func (s *Schedule13) advance(ikm []byte) {
-	derived := DeriveSecret(s.hash, s.secret, "derived", emptyHash(s.hash))
+	var derived []byte
+	if s.stage == stageEarly && s.noPSK {
+		derived = append([]byte(nil), noPSKConstants(s.hash).derived...)
+	} else {
+		derived = s.derive("derived", emptyHash(s.hash))
+	}
 	if len(ikm) == 0 {
 		ikm = zeros[:s.hash.Size()]
 	}
@@ -68,7 +112,14 @@ func (s *Schedule13) advance(ikm []byte) {
 	clear(derived)
 	clear(s.secret)
 	s.secret = next
+	s.exp = newExpander(s.hash, next)
 	s.stage++
+}
+
+// derive is Derive-Secret(current secret, label, Messages), given the
+// transcript hash of the Messages.
+func (s *Schedule13) derive(label string, transcriptHash []byte) []byte {
+	return s.exp.expandNew(label, transcriptHash, s.hash.Size())
 }
 
 // BinderKey returns binder_key, the base key of the PSK binders (RFC 8446
@@ -81,7 +132,7 @@ func (s *Schedule13) BinderKey(external bool) []byte {
 	if external {
 		label = "ext binder"
 	}
-	return DeriveSecret(s.hash, s.secret, label, emptyHash(s.hash))
+	return s.derive(label, emptyHash(s.hash))
 }
 
 // ClientEarlyTrafficSecret returns client_early_traffic_secret, which
@@ -89,14 +140,14 @@ func (s *Schedule13) BinderKey(external bool) []byte {
 // Secret.
 func (s *Schedule13) ClientEarlyTrafficSecret(th []byte) []byte {
 	s.need(stageEarly, "ClientEarlyTrafficSecret")
-	return DeriveSecret(s.hash, s.secret, "c e traffic", th)
+	return s.derive("c e traffic", th)
 }
 
 // EarlyExporterMasterSecret returns early_exporter_master_secret; th is
 // the hash of the ClientHello. Needs the Early Secret.
 func (s *Schedule13) EarlyExporterMasterSecret(th []byte) []byte {
 	s.need(stageEarly, "EarlyExporterMasterSecret")
-	return DeriveSecret(s.hash, s.secret, "e exp master", th)
+	return s.derive("e exp master", th)
 }
 
 // SetSharedSecret mixes in the (EC)DHE shared secret and moves the
@@ -111,14 +162,14 @@ func (s *Schedule13) SetSharedSecret(ecdhe []byte) {
 // is the hash of ClientHello...ServerHello. Needs the Handshake Secret.
 func (s *Schedule13) ClientHandshakeTrafficSecret(th []byte) []byte {
 	s.need(stageHandshake, "ClientHandshakeTrafficSecret")
-	return DeriveSecret(s.hash, s.secret, "c hs traffic", th)
+	return s.derive("c hs traffic", th)
 }
 
 // ServerHandshakeTrafficSecret returns server_handshake_traffic_secret; th
 // is the hash of ClientHello...ServerHello. Needs the Handshake Secret.
 func (s *Schedule13) ServerHandshakeTrafficSecret(th []byte) []byte {
 	s.need(stageHandshake, "ServerHandshakeTrafficSecret")
-	return DeriveSecret(s.hash, s.secret, "s hs traffic", th)
+	return s.derive("s hs traffic", th)
 }
 
 // DeriveMaster moves the schedule from the Handshake to the Master Secret,
@@ -133,7 +184,7 @@ func (s *Schedule13) DeriveMaster() {
 // ClientHello...server Finished. Needs the Master Secret.
 func (s *Schedule13) ClientApplicationTrafficSecret(th []byte) []byte {
 	s.need(stageMaster, "ClientApplicationTrafficSecret")
-	return DeriveSecret(s.hash, s.secret, "c ap traffic", th)
+	return s.derive("c ap traffic", th)
 }
 
 // ServerApplicationTrafficSecret returns
@@ -141,14 +192,14 @@ func (s *Schedule13) ClientApplicationTrafficSecret(th []byte) []byte {
 // ClientHello...server Finished. Needs the Master Secret.
 func (s *Schedule13) ServerApplicationTrafficSecret(th []byte) []byte {
 	s.need(stageMaster, "ServerApplicationTrafficSecret")
-	return DeriveSecret(s.hash, s.secret, "s ap traffic", th)
+	return s.derive("s ap traffic", th)
 }
 
 // ExporterMasterSecret returns exporter_master_secret; th is the hash of
 // ClientHello...server Finished. Needs the Master Secret.
 func (s *Schedule13) ExporterMasterSecret(th []byte) []byte {
 	s.need(stageMaster, "ExporterMasterSecret")
-	return DeriveSecret(s.hash, s.secret, "exp master", th)
+	return s.derive("exp master", th)
 }
 
 // ResumptionMasterSecret returns resumption_master_secret; th is the hash
@@ -156,5 +207,5 @@ func (s *Schedule13) ExporterMasterSecret(th []byte) []byte {
 // Certificate/CertificateVerify in between). Needs the Master Secret.
 func (s *Schedule13) ResumptionMasterSecret(th []byte) []byte {
 	s.need(stageMaster, "ResumptionMasterSecret")
-	return DeriveSecret(s.hash, s.secret, "res master", th)
+	return s.derive("res master", th)
 }

@@ -6,11 +6,45 @@ import (
 	"crypto/subtle"
 )
 
+// TrafficSecret is a TLS 1.3 traffic secret with the HMAC that derives
+// from it, so that its key, its IV and, for a handshake traffic secret,
+// its finished_key take a single HMAC key setup.
+type TrafficSecret struct {
+	e *expander
+}
+
+// NewTrafficSecret wraps a traffic secret of hash h. The secret is not
+// copied.
+func NewTrafficSecret(h crypto.Hash, secret []byte) *TrafficSecret {
+	return &TrafficSecret{newExpander(h, secret)}
+}
+
+// Bytes returns the secret, for the key log and for KeyUpdate.
+func (t *TrafficSecret) Bytes() []byte { return t.e.secret }
+
+// Keys returns the record protection key and IV (RFC 8446 section 7.3),
+// in one array, capped so that appending to one cannot overwrite the
+// other.
+func (t *TrafficSecret) Keys(keyLen, ivLen int) (key, iv []byte) {
+	out := make([]byte, 0, keyLen+ivLen+t.e.h.Size())
+	out = t.e.expand(out, "key", nil, keyLen)
+	out = t.e.expand(out, "iv", nil, ivLen)
+	return out[:keyLen:keyLen], out[keyLen : keyLen+ivLen : keyLen+ivLen]
+}
+
+// FinishedVerifyData returns the verify_data of the Finished message
+// whose base key is this handshake traffic secret (RFC 8446 section
+// 4.4.4): HMAC(finished_key, transcriptHash).
+func (t *TrafficSecret) FinishedVerifyData(transcriptHash []byte) []byte {
+	return finishedMAC(t.e, transcriptHash)
+}
+
 // TrafficKeys returns the record protection key and IV derived from a
 // traffic secret (RFC 8446 section 7.3): labels "key" and "iv".
+// The two share one array, capped so that appending to one cannot
+// overwrite the other.
 func TrafficKeys(h crypto.Hash, trafficSecret []byte, keyLen, ivLen int) (key, iv []byte) {
-	return ExpandLabel(h, trafficSecret, "key", nil, keyLen),
-		ExpandLabel(h, trafficSecret, "iv", nil, ivLen)
+	return NewTrafficSecret(h, trafficSecret).Keys(keyLen, ivLen)
 }
 
 // FinishedKey returns finished_key = HKDF-Expand-Label(BaseKey,
@@ -25,11 +59,20 @@ func FinishedKey(h crypto.Hash, baseKey []byte) []byte {
 // 4.2.11.2), the binder_key with transcriptHash the hash of the truncated
 // ClientHello.
 func FinishedVerifyData(h crypto.Hash, baseKey, transcriptHash []byte) []byte {
-	key := FinishedKey(h, baseKey)
+	return finishedMAC(newExpander(h, baseKey), transcriptHash)
+}
+
+// finishedMAC computes HMAC(finished_key, transcriptHash), finished_key
+// coming from e's secret.
+func finishedMAC(e *expander, transcriptHash []byte) []byte {
+	h := e.h
+	out := make([]byte, 0, 2*h.Size())
+	key := e.expand(out, "finished", nil, h.Size()) // in out's second half's room
 	mac := hmac.New(h.New, key)
 	mac.Write(transcriptHash)
+	sum := mac.Sum(out[len(key):len(key)])
 	clear(key)
-	return mac.Sum(nil)
+	return sum[:h.Size():h.Size()]
 }
 
 // NextTrafficSecret returns application_traffic_secret_N+1 from

@@ -4,6 +4,7 @@ import (
 	"crypto/cipher"
 	"encoding/binary"
 	"math"
+	"weak"
 
 	"padlock/internal/alert"
 )
@@ -15,20 +16,36 @@ import (
 // RFC 5288 and RFC 7905 add 24 and 16 bytes.
 const maxExpansion = 255
 
+// maxNonce is the longest AEAD nonce a Cipher holds: XChaCha20-Poly1305's.
+// Every suite of TLS uses 12.
+const maxNonce = 24
+
 // Cipher protects the records of one direction under one traffic key: it
 // holds the AEAD, the static IV and the sequence number that RFC 8446
 // section 5.3 and RFC 5246 section 6.1 keep per key. A Cipher belongs to
 // exactly one Reader or Writer; give each direction its own.
 type Cipher struct {
-	aead     cipher.AEAD
+	aead     cipher.AEAD // nil while idle: see Idle
 	version  uint16
-	overhead int      // aead.Overhead(), cached off the hot path
-	explicit int      // TLS 1.2 nonce_explicit length on the wire: 0 or 8
-	ivLow    uint64   // last 8 IV bytes, XORed with seq; 0 with an explicit nonce
-	nonce    []byte   // per-record nonce; all but the last 8 bytes are fixed
+	overhead int            // aead.Overhead(), cached off the hot path
+	explicit int            // TLS 1.2 nonce_explicit length on the wire: 0 or 8
+	ivLow    uint64         // last 8 IV bytes, XORed with seq; 0 with an explicit nonce
+	nonce    [maxNonce]byte // per-record nonce; all but the last 8 bytes are fixed
+	nonceLen int
 	aad      [13]byte // TLS 1.2 additional_data scratch space
 	seq      uint64
+
+	// With KeepKey, the AEAD can be dropped while the connection is idle
+	// and made again from the key; see Idle.
+	remake func(key []byte) (cipher.AEAD, error)
+	key    [32]byte
+	keyLen int
+	state  *aeadState              // the AEAD, held while active
+	weak   weak.Pointer[aeadState] // finds it again, if no GC freed it
 }
+
+// aeadState boxes an AEAD, so that a weak pointer can refer to it.
+type aeadState struct{ aead cipher.AEAD }
 
 // NewCipher13 returns a TLS 1.3 Cipher. The per-record nonce is the IV
 // XORed with the sequence number (RFC 8446 section 5.3) and the additional
@@ -66,18 +83,68 @@ func newCipher(aead cipher.AEAD, version uint16, iv []byte, explicit int) *Ciphe
 	if aead.Overhead()+explicit > maxExpansion {
 		panic("record: AEAD expansion exceeds 255 bytes")
 	}
+	if aead.NonceSize() > maxNonce {
+		panic("record: AEAD nonce longer than 24 bytes")
+	}
 	c := &Cipher{
 		aead:     aead,
 		version:  version,
 		overhead: aead.Overhead(),
 		explicit: explicit,
-		nonce:    make([]byte, aead.NonceSize()),
+		nonceLen: aead.NonceSize(),
 	}
-	copy(c.nonce, iv)
+	copy(c.nonce[:], iv)
 	if explicit == 0 {
 		c.ivLow = binary.BigEndian.Uint64(iv[len(iv)-8:])
 	}
 	return c
+}
+
+// KeepKey lets the Cipher drop its AEAD while the connection is idle
+// (see Idle) and make it again, when it is next needed, with remake(key).
+// key is copied; it is at most 32 bytes.
+func (c *Cipher) KeepKey(key []byte, remake func(key []byte) (cipher.AEAD, error)) {
+	if len(key) > len(c.key) {
+		panic("record: key longer than 32 bytes")
+	}
+	c.keyLen = copy(c.key[:], key)
+	c.remake = remake
+	c.state = &aeadState{c.aead}
+	c.weak = weak.Make(c.state)
+}
+
+// Idle tells a Cipher made with KeepKey that its connection has nothing
+// to protect or open for now. It drops its reference to the AEAD's state
+// (for AES-GCM the key schedule and the GHASH table, some 750 bytes, most
+// of what an idle connection would hold) and keeps only a weak one: used
+// again before the next garbage collection, the Cipher finds the same
+// AEAD at no cost; after it, the Cipher makes a new one from the key, a
+// key setup of a microsecond or so. A busy connection therefore pays
+// nothing, and one idle across a collection holds 32 bytes of key per
+// direction instead.
+func (c *Cipher) Idle() {
+	if c.remake != nil {
+		c.aead, c.state = nil, nil
+	}
+}
+
+// active returns the AEAD, taking it back, or making it again, when the
+// Cipher was idle.
+func (c *Cipher) active() (cipher.AEAD, error) {
+	if c.aead != nil {
+		return c.aead, nil
+	}
+	if s := c.weak.Value(); s != nil {
+		c.aead, c.state = s.aead, s
+		return c.aead, nil
+	}
+	aead, err := c.remake(c.key[:c.keyLen])
+	if err != nil {
+		return nil, alert.New(alert.InternalError, "record: remaking the AEAD: %v", err)
+	}
+	c.aead, c.state = aead, &aeadState{aead}
+	c.weak = weak.Make(c.state)
+	return aead, nil
 }
 
 // Seq returns how many records this Cipher has protected or opened, which
@@ -101,8 +168,9 @@ func (c *Cipher) nextNonce() ([]byte, error) {
 	if c.seq == math.MaxUint64 {
 		return nil, alert.New(alert.InternalError, "record: sequence number exhausted")
 	}
-	binary.BigEndian.PutUint64(c.nonce[len(c.nonce)-8:], c.ivLow^c.seq)
-	return c.nonce, nil
+	nonce := c.nonce[:c.nonceLen]
+	binary.BigEndian.PutUint64(nonce[len(nonce)-8:], c.ivLow^c.seq)
+	return nonce, nil
 }
 
 // checkVersion reports an error when the connection's negotiated version

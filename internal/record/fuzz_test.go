@@ -41,10 +41,13 @@ func FuzzReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, s := range []suite{suites[0], suites[1], suites[4]} {
 			r := s.reader(t, bytes.NewReader(data))
-			buf := &r.buf[:1][0]
+			var buf *[bufferSize]byte
 			for {
 				ct, p, err := r.ReadRecord()
-				if &r.buf[:1][0] != buf || len(r.buf) != readBufferSize {
+				if buf == nil {
+					buf = r.arr
+				}
+				if r.arr != buf || len(r.buf) != readBufferSize {
 					t.Fatal("reader replaced its buffer")
 				}
 				if err != nil {

@@ -29,6 +29,10 @@ func (c *Cipher) setAAD(t ContentType, vmajor, vminor byte, n int) []byte {
 // bytes long. The AEAD reads frag where the caller keeps it
 // and writes straight into rec, so the plaintext is never copied.
 func (c *Cipher) seal12(rec []byte, t ContentType, frag []byte) error {
+	aead, err := c.active()
+	if err != nil {
+		return err
+	}
 	nonce, err := c.nextNonce()
 	if err != nil {
 		return err
@@ -40,20 +44,25 @@ func (c *Cipher) seal12(rec []byte, t ContentType, frag []byte) error {
 	// number, sent as nonce_explicit (RFC 5288 section 3).
 	copy(body[:c.explicit], nonce[len(nonce)-c.explicit:])
 	aad := c.setAAD(t, rec[1], rec[2], len(frag))
-	c.aead.Seal(body[c.explicit:c.explicit], nonce, frag, aad)
+	aead.Seal(body[c.explicit:c.explicit], nonce, frag, aad)
 	c.seq++
 	return nil
 }
 
-// open12 decrypts the fragment frag of a TLS 1.2 AEAD record in place, hdr
-// being the record header as received, and returns the plaintext.
-func (c *Cipher) open12(hdr, frag []byte) ([]byte, error) {
+// open12 decrypts the fragment frag of a TLS 1.2 AEAD record, hdr being
+// the record header as received, into dst if the plaintext fits there
+// and in place otherwise, and returns the plaintext.
+func (c *Cipher) open12(hdr, frag, dst []byte) ([]byte, error) {
 	if len(frag) < c.explicit+c.overhead {
 		return nil, alert.New(alert.BadRecordMAC, "record: %d-byte TLS 1.2 record is shorter than the AEAD expansion", len(frag))
 	}
 	n := len(frag) - c.explicit - c.overhead
 	if n > MaxPlaintext {
 		return nil, alert.New(alert.RecordOverflow, "record: %d-byte TLS 1.2 plaintext", n)
+	}
+	aead, err := c.active()
+	if err != nil {
+		return nil, err
 	}
 	nonce, err := c.nextNonce()
 	if err != nil {
@@ -63,7 +72,11 @@ func (c *Cipher) open12(hdr, frag []byte) ([]byte, error) {
 	copy(nonce[len(nonce)-c.explicit:], frag[:c.explicit])
 	ct := frag[c.explicit:]
 	aad := c.setAAD(ContentType(hdr[0]), hdr[1], hdr[2], n)
-	pt, err := c.aead.Open(ct[:0], nonce, ct, aad)
+	out := ct[:0]
+	if len(dst) >= n {
+		out = dst[:0]
+	}
+	pt, err := aead.Open(out, nonce, ct, aad)
 	if err != nil {
 		return nil, alert.Wrap(alert.BadRecordMAC, err)
 	}

@@ -13,6 +13,10 @@ func (c *Cipher) sealedLen13(n, pad int) int {
 // which must be exactly sealedLen13(len(frag), pad) bytes long. The TLSInnerPlaintext is assembled in place after the header and
 // encrypted where it lies.
 func (c *Cipher) seal13(rec []byte, t ContentType, frag []byte, pad int) error {
+	aead, err := c.active()
+	if err != nil {
+		return err
+	}
 	nonce, err := c.nextNonce()
 	if err != nil {
 		return err
@@ -27,15 +31,16 @@ func (c *Cipher) seal13(rec []byte, t ContentType, frag []byte, pad int) error {
 	// The outer type is always application_data and legacy_record_version
 	// always 0x0303; the header is the additional data.
 	putHeader(hdr, ApplicationData, Version12, length)
-	c.aead.Seal(inner[:0], nonce, inner, hdr)
+	aead.Seal(inner[:0], nonce, inner, hdr)
 	c.seq++
 	return nil
 }
 
-// open13 decrypts the encrypted_record frag of a TLS 1.3 record in place,
-// hdr being the record header as received, and returns the real content
-// type and content.
-func (c *Cipher) open13(hdr, frag []byte) (ContentType, []byte, error) {
+// open13 decrypts the encrypted_record frag of a TLS 1.3 record, hdr
+// being the record header as received, into dst if the plaintext fits
+// there and in place otherwise, and returns the real content type and
+// content.
+func (c *Cipher) open13(hdr, frag, dst []byte) (ContentType, []byte, error) {
 	if len(frag) < c.overhead {
 		// Too short to carry a tag: it cannot authenticate (section 5.2).
 		return 0, nil, alert.New(alert.BadRecordMAC, "record: %d-byte TLS 1.3 record is shorter than the AEAD expansion", len(frag))
@@ -46,11 +51,19 @@ func (c *Cipher) open13(hdr, frag []byte) (ContentType, []byte, error) {
 	if len(frag)-c.overhead > MaxPlaintext+1 {
 		return 0, nil, alert.New(alert.RecordOverflow, "record: TLSInnerPlaintext of %d bytes", len(frag)-c.overhead)
 	}
+	aead, err := c.active()
+	if err != nil {
+		return 0, nil, err
+	}
 	nonce, err := c.nextNonce()
 	if err != nil {
 		return 0, nil, err
 	}
-	inner, err := c.aead.Open(frag[:0], nonce, frag, hdr)
+	out := frag[:0]
+	if len(dst) >= len(frag)-c.overhead {
+		out = dst[:0]
+	}
+	inner, err := aead.Open(out, nonce, frag, hdr)
 	if err != nil {
 		return 0, nil, alert.Wrap(alert.BadRecordMAC, err)
 	}

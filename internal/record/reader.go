@@ -17,21 +17,49 @@ const maxEmptyReads = 100
 
 // Reader reads records from a byte stream, usually a net.Conn, through one
 // buffer that it fills with as much as each read returns and reuses for
-// every record. It is not safe for concurrent use.
+// every record. The buffer comes from a pool shared by all Readers and
+// Writers when a record is to be read, and goes back to it on Release.
+// It is not safe for concurrent use.
 type Reader struct {
 	conn    io.Reader
-	buf     []byte
-	start   int // first byte not yet returned
-	end     int // end of the bytes read
+	arr     *[bufferSize]byte // from the pool; nil when released
+	buf     []byte            // arr[:readBufferSize]
+	start   int               // first byte not yet returned
+	end     int               // end of the bytes read
 	cipher  *Cipher
 	version uint16
 	started bool  // a record has been returned: SSL 2.0 detection is over
 	pending error // a read error that came with bytes still unused
 }
 
-// NewReader returns a Reader of plaintext records from r.
+// NewReader returns a Reader of plaintext records from r. It holds no
+// buffer until the first record is read.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{conn: r, buf: make([]byte, readBufferSize)}
+	rd := new(Reader)
+	rd.Init(r)
+	return rd
+}
+
+// Init makes the zero Reader rd a Reader of plaintext records from r, as
+// NewReader does, for a caller that holds its Reader by value.
+func (rd *Reader) Init(r io.Reader) { rd.conn = r }
+
+// Release gives the Reader's buffer back to the pool when it holds no
+// bytes of the stream, and lets its Cipher go idle (see Cipher.Idle); the
+// next ReadRecord takes a buffer again. The
+// plaintext that ReadRecord returned must no longer be in use. A
+// connection calls it when its reader has caught up with the stream, so
+// that an idle connection holds no buffer.
+func (r *Reader) Release() {
+	if r.arr == nil || r.start != r.end {
+		return
+	}
+	putBuffer(r.arr)
+	r.arr, r.buf = nil, nil
+	r.start, r.end = 0, 0
+	if r.cipher != nil {
+		r.cipher.Idle()
+	}
 }
 
 // SetCipher sets the protection of the records that follow; nil means
@@ -69,6 +97,16 @@ func (r *Reader) Buffered() int { return r.end - r.start }
 // record. io.EOF is returned only at a record boundary, and
 // io.ErrUnexpectedEOF inside a record.
 func (r *Reader) ReadRecord() (ContentType, []byte, error) {
+	return r.ReadRecordInto(nil)
+}
+
+// ReadRecordInto is ReadRecord, except that a protected record whose
+// plaintext fits in dst is opened into dst instead of in place, and the
+// plaintext returned then aliases dst: a caller that wants the plaintext
+// in dst, as a connection's Read does, saves copying it there. dst must
+// not overlap the Reader's buffer; its contents may be overwritten even
+// when the record turns out not to fit, or not to authenticate.
+func (r *Reader) ReadRecordInto(dst []byte) (ContentType, []byte, error) {
 	if err := r.fill(HeaderLen); err != nil {
 		if err == io.EOF && r.Buffered() > 0 {
 			err = io.ErrUnexpectedEOF
@@ -92,9 +130,9 @@ func (r *Reader) ReadRecord() (ContentType, []byte, error) {
 		return t, rec[HeaderLen:], nil
 	}
 	if r.cipher.version == Version13 {
-		return r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:])
+		return r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:], dst)
 	}
-	pt, err := r.cipher.open12(rec[:HeaderLen], rec[HeaderLen:])
+	pt, err := r.cipher.open12(rec[:HeaderLen], rec[HeaderLen:], dst)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -156,6 +194,10 @@ func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
 // as much as the stream offers each time and moving the unreturned bytes
 // to the front when the record would not fit behind them.
 func (r *Reader) fill(need int) error {
+	if r.arr == nil {
+		r.arr = getBuffer()
+		r.buf = r.arr[:readBufferSize]
+	}
 	if r.start == r.end {
 		r.start, r.end = 0, 0
 	}

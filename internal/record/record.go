@@ -8,11 +8,13 @@
 // authentication, sequence numbers); which content types are acceptable
 // at a given point, and when keys change, is decided by the connection.
 //
-// Each direction owns exactly one buffer, allocated once. Records are
-// opened in place in the read buffer; TLS 1.3 records are assembled and
-// sealed in place in the write buffer, and TLS 1.2 ones are sealed from the
-// caller's bytes straight into it. Reading or writing application data
-// allocates nothing once a connection is running.
+// Each direction works in one buffer, which it takes from a pool shared
+// by all connections when there is a record to read or write, and gives
+// back when it holds no bytes, so that an idle connection holds none.
+// Records are opened in place in the read buffer; TLS 1.3 records are
+// assembled and sealed in place in the write buffer, and TLS 1.2 ones are
+// sealed from the caller's bytes straight into it. Reading or writing
+// application data allocates nothing once a connection is running.
 package record
 
 import (

@@ -16,15 +16,18 @@ const writeBufferSize = HeaderLen + MaxPlaintext + 1 + maxExpansion
 var ccsRecord = [...]byte{byte(ChangeCipherSpec), 3, 3, 0, 1, 1}
 
 // Writer fragments, protects and writes records to a byte stream, usually
-// a net.Conn, through one buffer reused for every record. It is not safe
-// for concurrent use.
+// a net.Conn, through one buffer reused for every record. The buffer
+// comes from a pool shared by all Readers and Writers when a record is to
+// be built, and goes back to it when every queued record has been
+// written. It is not safe for concurrent use.
 //
 // Once a write to the stream fails, the stream may end inside a record, so
 // the Writer keeps that error and returns it from every later call.
 type Writer struct {
 	conn          io.Writer
-	buf           []byte
-	end           int // bytes of sealed records waiting to be written
+	arr           *[bufferSize]byte // from the pool; nil when nothing is queued
+	buf           []byte            // arr[:writeBufferSize]
+	end           int               // bytes of sealed records waiting to be written
 	cipher        *Cipher
 	version       uint16
 	recordVersion uint16
@@ -37,12 +40,17 @@ type Writer struct {
 // NewWriter returns a Writer of plaintext records to w, with
 // legacy_record_version 0x0303 and fragments of up to MaxPlaintext bytes.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{
-		conn:          w,
-		buf:           make([]byte, writeBufferSize),
-		recordVersion: Version12,
-		maxFragment:   MaxPlaintext,
-	}
+	wr := new(Writer)
+	wr.Init(w)
+	return wr
+}
+
+// Init makes the zero Writer wr a Writer to w, as NewWriter does, for a
+// caller that holds its Writer by value.
+func (wr *Writer) Init(w io.Writer) {
+	wr.conn = w
+	wr.recordVersion = Version12
+	wr.maxFragment = MaxPlaintext
 }
 
 // SetCipher sets the protection of the records that follow; nil means
@@ -129,31 +137,47 @@ func (w *Writer) WriteChangeCipherSpec() error {
 	if err := w.makeRoom(len(ccsRecord)); err != nil {
 		return err
 	}
-	w.end += copy(w.buf[w.end:], ccsRecord[:])
+	w.end += copy(w.buffer()[w.end:], ccsRecord[:])
 	if w.buffering {
 		return nil
 	}
 	return w.Flush()
 }
 
-// Flush writes the queued records to the stream.
+// Flush writes the queued records to the stream, gives the buffer back
+// to the pool and lets the Cipher go idle (see Cipher.Idle).
 func (w *Writer) Flush() error {
 	if w.err != nil {
 		return w.err
 	}
-	if w.end == 0 {
-		return nil
+	if w.end > 0 {
+		n, err := w.conn.Write(w.buf[:w.end])
+		if err == nil && n < w.end {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			w.err = err
+			return err
+		}
+		w.end = 0
 	}
-	n, err := w.conn.Write(w.buf[:w.end])
-	if err == nil && n < w.end {
-		err = io.ErrShortWrite
+	if w.arr != nil {
+		putBuffer(w.arr)
+		w.arr, w.buf = nil, nil
 	}
-	if err != nil {
-		w.err = err
-		return err
+	if w.cipher != nil {
+		w.cipher.Idle()
 	}
-	w.end = 0
 	return nil
+}
+
+// buffer returns the buffer, taking one from the pool if need be.
+func (w *Writer) buffer() []byte {
+	if w.arr == nil {
+		w.arr = getBuffer()
+		w.buf = w.arr[:writeBufferSize]
+	}
+	return w.buf
 }
 
 // checkType refuses what the connection must never ask for.
@@ -190,7 +214,7 @@ func (w *Writer) queue(t ContentType, frag []byte) error {
 	if err := w.makeRoom(size); err != nil {
 		return err
 	}
-	rec := w.buf[w.end : w.end+size]
+	rec := w.buffer()[w.end : w.end+size]
 	var err error
 	switch {
 	case c == nil:
@@ -219,7 +243,7 @@ func (w *Writer) paddingFor(n int) int {
 
 // makeRoom writes out the queued records if size more bytes do not fit.
 func (w *Writer) makeRoom(size int) error {
-	if w.end+size <= len(w.buf) {
+	if w.end+size <= writeBufferSize {
 		return nil
 	}
 	return w.Flush()

@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"strconv"
+	"sync"
 )
 
 // This file turns field values into the words Annotate shows for them.
@@ -80,9 +81,37 @@ func serverRandomName(r []byte) string {
 	return nBytes(r)
 }
 
+// certNames remembers the names certName gave, by DER: a traced server
+// sends the same chain in every handshake, and parsing it again each time
+// would cost more than the rest of the annotation.
+var certNames = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// maxCertNames bounds certNames; it starts over when full.
+const maxCertNames = 256
+
 // certName names a DER certificate by its subject's common name, or its
 // whole subject, or else by its size.
 func certName(der []byte) string {
+	certNames.Lock()
+	n, ok := certNames.m[string(der)]
+	certNames.Unlock()
+	if ok {
+		return n
+	}
+	n = parseCertName(der)
+	certNames.Lock()
+	if len(certNames.m) >= maxCertNames {
+		clear(certNames.m)
+	}
+	certNames.m[string(der)] = n
+	certNames.Unlock()
+	return n
+}
+
+func parseCertName(der []byte) string {
 	cert, err := x509.ParseCertificate(der)
 	switch {
 	case err != nil:

@@ -25,10 +25,13 @@ type CertificateEntry struct {
 func (m *Certificate13) Type() uint8 { return TypeCertificate }
 
 // Marshal returns the complete Certificate message.
-func (m *Certificate13) Marshal() []byte {
-	return marshalMessage(TypeCertificate, m.sizeHint(), func(b *cryptobyte.Builder) {
+func (m *Certificate13) Marshal() []byte { return marshalWith(m.sizeHint(), m.build) }
+
+// build writes the complete message.
+func (m *Certificate13) build(b *builder) {
+	b.message(TypeCertificate, func(b *builder) {
 		addOpaque8(b, m.RequestContext)
-		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint24LengthPrefixed(func(b *builder) {
 			for i := range m.Entries {
 				m.Entries[i].add(b)
 			}
@@ -49,18 +52,18 @@ func (m *Certificate13) sizeHint() int {
 }
 
 // add writes one CertificateEntry.
-func (e *CertificateEntry) add(b *cryptobyte.Builder) {
+func (e *CertificateEntry) add(b *builder) {
 	addOpaque24(b, e.Data)
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		if len(e.OCSPStaple) > 0 {
-			addExtension(b, ExtStatusRequest, func(b *cryptobyte.Builder) {
+			addExtension(b, ExtStatusRequest, func(b *builder) {
 				b.AddUint8(statusTypeOCSP)
 				addOpaque24(b, e.OCSPStaple)
 			})
 		}
 		if len(e.SCTs) > 0 {
-			addExtension(b, ExtSCT, func(b *cryptobyte.Builder) {
-				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+			addExtension(b, ExtSCT, func(b *builder) {
+				b.AddUint16LengthPrefixed(func(b *builder) {
 					for _, sct := range e.SCTs {
 						addOpaque16(b, sct)
 					}

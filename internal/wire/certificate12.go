@@ -17,8 +17,13 @@ func (m *Certificate12) Marshal() []byte {
 	for _, c := range m.Certificates {
 		n += 3 + len(c)
 	}
-	return marshalMessage(TypeCertificate, n, func(b *cryptobyte.Builder) {
-		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+	return marshalWith(n, m.build)
+}
+
+// build writes the complete message.
+func (m *Certificate12) build(b *builder) {
+	b.message(TypeCertificate, func(b *builder) {
+		b.AddUint24LengthPrefixed(func(b *builder) {
 			for _, c := range m.Certificates {
 				addOpaque24(b, c)
 			}
@@ -61,8 +66,11 @@ type CertificateStatus struct {
 func (m *CertificateStatus) Type() uint8 { return TypeCertificateStatus }
 
 // Marshal returns the complete CertificateStatus message.
-func (m *CertificateStatus) Marshal() []byte {
-	return marshalMessage(TypeCertificateStatus, 8+len(m.OCSPResponse), func(b *cryptobyte.Builder) {
+func (m *CertificateStatus) Marshal() []byte { return marshalWith(8+len(m.OCSPResponse), m.build) }
+
+// build writes the complete message.
+func (m *CertificateStatus) build(b *builder) {
+	b.message(TypeCertificateStatus, func(b *builder) {
 		b.AddUint8(statusTypeOCSP)
 		addOpaque24(b, m.OCSPResponse)
 	})

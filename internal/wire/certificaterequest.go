@@ -23,16 +23,19 @@ type CertificateRequest13 struct {
 func (m *CertificateRequest13) Type() uint8 { return TypeCertificateRequest }
 
 // Marshal returns the complete CertificateRequest message.
-func (m *CertificateRequest13) Marshal() []byte {
-	return marshalMessage(TypeCertificateRequest, 64, func(b *cryptobyte.Builder) {
+func (m *CertificateRequest13) Marshal() []byte { return marshalWith(64, m.build) }
+
+// build writes the complete message.
+func (m *CertificateRequest13) build(b *builder) {
+	b.message(TypeCertificateRequest, func(b *builder) {
 		addOpaque8(b, m.Context)
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			addExtension(b, ExtSignatureAlgorithms, func(b *cryptobyte.Builder) { addUint16s(b, m.SignatureAlgorithms) })
+		b.AddUint16LengthPrefixed(func(b *builder) {
+			addExtension(b, ExtSignatureAlgorithms, func(b *builder) { addUint16s(b, m.SignatureAlgorithms) })
 			if len(m.SignatureAlgorithmsCert) > 0 {
-				addExtension(b, ExtSignatureAlgorithmsCert, func(b *cryptobyte.Builder) { addUint16s(b, m.SignatureAlgorithmsCert) })
+				addExtension(b, ExtSignatureAlgorithmsCert, func(b *builder) { addUint16s(b, m.SignatureAlgorithmsCert) })
 			}
 			if len(m.CertificateAuthorities) > 0 {
-				addExtension(b, ExtCertificateAuthorities, func(b *cryptobyte.Builder) { addDistinguishedNames(b, m.CertificateAuthorities) })
+				addExtension(b, ExtCertificateAuthorities, func(b *builder) { addDistinguishedNames(b, m.CertificateAuthorities) })
 			}
 		})
 	})
@@ -102,8 +105,11 @@ type CertificateRequest12 struct {
 func (m *CertificateRequest12) Type() uint8 { return TypeCertificateRequest }
 
 // Marshal returns the complete CertificateRequest message.
-func (m *CertificateRequest12) Marshal() []byte {
-	return marshalMessage(TypeCertificateRequest, 64, func(b *cryptobyte.Builder) {
+func (m *CertificateRequest12) Marshal() []byte { return marshalWith(64, m.build) }
+
+// build writes the complete message.
+func (m *CertificateRequest12) build(b *builder) {
+	b.message(TypeCertificateRequest, func(b *builder) {
 		addUint8s(b, m.CertificateTypes)
 		addUint16s(b, m.SignatureAlgorithms)
 		addDistinguishedNames(b, m.CertificateAuthorities)

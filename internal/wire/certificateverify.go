@@ -1,7 +1,5 @@
 package wire
 
-import "golang.org/x/crypto/cryptobyte"
-
 // CertificateVerify proves possession of the certificate's private key
 // (RFC 8446 section 4.4.3; the same digitally-signed form in TLS 1.2,
 // RFC 5246 section 7.4.8).
@@ -14,8 +12,11 @@ type CertificateVerify struct {
 func (m *CertificateVerify) Type() uint8 { return TypeCertificateVerify }
 
 // Marshal returns the complete CertificateVerify message.
-func (m *CertificateVerify) Marshal() []byte {
-	return marshalMessage(TypeCertificateVerify, 8+len(m.Signature), func(b *cryptobyte.Builder) {
+func (m *CertificateVerify) Marshal() []byte { return marshalWith(8+len(m.Signature), m.build) }
+
+// build writes the complete message.
+func (m *CertificateVerify) build(b *builder) {
+	b.message(TypeCertificateVerify, func(b *builder) {
 		b.AddUint16(m.Scheme)
 		addOpaque16(b, m.Signature)
 	})

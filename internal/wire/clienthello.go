@@ -60,8 +60,11 @@ func (m *ClientHello) Type() uint8 { return TypeClientHello }
 // Marshal returns the complete ClientHello message. Extensions come in a
 // fixed order (that of RFC 8448's traces) after ExtraExtensions, with
 // pre_shared_key last as RFC 8446 section 4.2.11 requires.
-func (m *ClientHello) Marshal() []byte {
-	return marshalMessage(TypeClientHello, 512, func(b *cryptobyte.Builder) {
+func (m *ClientHello) Marshal() []byte { return marshalWith(512, m.build) }
+
+// build writes the complete message.
+func (m *ClientHello) build(b *builder) {
+	b.message(TypeClientHello, func(b *builder) {
 		b.AddUint16(m.Vers)
 		addRandom(b, m.Random)
 		addSessionID(b, m.SessionID)

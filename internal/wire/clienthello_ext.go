@@ -75,7 +75,7 @@ func readKeyShares(s *cryptobyte.String, out *[]KeyShare) bool {
 }
 
 // addExtensions writes the extension block's contents.
-func (m *ClientHello) addExtensions(b *cryptobyte.Builder) {
+func (m *ClientHello) addExtensions(b *builder) {
 	for _, e := range m.ExtraExtensions {
 		addRawExtension(b, e.Type, e.Data)
 	}
@@ -87,27 +87,27 @@ func (m *ClientHello) addExtensions(b *cryptobyte.Builder) {
 }
 
 // addClassicExtensions writes the extensions that predate TLS 1.3.
-func (m *ClientHello) addClassicExtensions(b *cryptobyte.Builder) {
+func (m *ClientHello) addClassicExtensions(b *builder) {
 	if m.ServerName != "" {
-		addExtension(b, ExtServerName, func(b *cryptobyte.Builder) { addServerNameList(b, m.ServerName) })
+		addExtension(b, ExtServerName, func(b *builder) { addServerNameList(b, m.ServerName) })
 	}
 	if m.ExtendedMasterSecret {
 		addEmptyExtension(b, ExtExtendedMasterSecret)
 	}
 	if m.SecureRenegotiationSupported {
-		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) { addOpaque8(b, m.SecureRenegotiation) })
+		addExtension(b, ExtRenegotiationInfo, func(b *builder) { addOpaque8(b, m.SecureRenegotiation) })
 	}
 	if len(m.SupportedGroups) > 0 {
-		addExtension(b, ExtSupportedGroups, func(b *cryptobyte.Builder) { addUint16s(b, m.SupportedGroups) })
+		addExtension(b, ExtSupportedGroups, func(b *builder) { addUint16s(b, m.SupportedGroups) })
 	}
 	if len(m.ECPointFormats) > 0 {
-		addExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) { addUint8s(b, m.ECPointFormats) })
+		addExtension(b, ExtECPointFormats, func(b *builder) { addUint8s(b, m.ECPointFormats) })
 	}
 	if m.SessionTicketSupported {
 		addRawExtension(b, ExtSessionTicket, m.SessionTicket)
 	}
 	if len(m.ALPNProtocols) > 0 {
-		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) { addProtocolNames(b, m.ALPNProtocols...) })
+		addExtension(b, ExtALPN, func(b *builder) { addProtocolNames(b, m.ALPNProtocols...) })
 	}
 	if m.StatusRequest {
 		addExtension(b, ExtStatusRequest, addStatusRequest)
@@ -119,10 +119,10 @@ func (m *ClientHello) addClassicExtensions(b *cryptobyte.Builder) {
 
 // addTLS13Extensions writes the extensions that TLS 1.3 introduced, and
 // record_size_limit and padding, in the order of RFC 8448's traces.
-func (m *ClientHello) addTLS13Extensions(b *cryptobyte.Builder) {
+func (m *ClientHello) addTLS13Extensions(b *builder) {
 	if m.KeyShares != nil {
-		addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) {
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtKeyShare, func(b *builder) {
+			b.AddUint16LengthPrefixed(func(b *builder) {
 				for _, ks := range m.KeyShares {
 					addKeyShare(b, ks)
 				}
@@ -133,8 +133,8 @@ func (m *ClientHello) addTLS13Extensions(b *cryptobyte.Builder) {
 		addEmptyExtension(b, ExtEarlyData)
 	}
 	if len(m.SupportedVersions) > 0 {
-		addExtension(b, ExtSupportedVersions, func(b *cryptobyte.Builder) {
-			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSupportedVersions, func(b *builder) {
+			b.AddUint8LengthPrefixed(func(b *builder) {
 				for _, v := range m.SupportedVersions {
 					b.AddUint16(v)
 				}
@@ -142,24 +142,24 @@ func (m *ClientHello) addTLS13Extensions(b *cryptobyte.Builder) {
 		})
 	}
 	if len(m.SignatureAlgorithms) > 0 {
-		addExtension(b, ExtSignatureAlgorithms, func(b *cryptobyte.Builder) { addUint16s(b, m.SignatureAlgorithms) })
+		addExtension(b, ExtSignatureAlgorithms, func(b *builder) { addUint16s(b, m.SignatureAlgorithms) })
 	}
 	if len(m.SignatureAlgorithmsCert) > 0 {
-		addExtension(b, ExtSignatureAlgorithmsCert, func(b *cryptobyte.Builder) { addUint16s(b, m.SignatureAlgorithmsCert) })
+		addExtension(b, ExtSignatureAlgorithmsCert, func(b *builder) { addUint16s(b, m.SignatureAlgorithmsCert) })
 	}
 	if len(m.Cookie) > 0 {
-		addExtension(b, ExtCookie, func(b *cryptobyte.Builder) { addOpaque16(b, m.Cookie) })
+		addExtension(b, ExtCookie, func(b *builder) { addOpaque16(b, m.Cookie) })
 	}
 	if len(m.PSKModes) > 0 {
-		addExtension(b, ExtPSKKeyExchangeModes, func(b *cryptobyte.Builder) { addUint8s(b, m.PSKModes) })
+		addExtension(b, ExtPSKKeyExchangeModes, func(b *builder) { addUint8s(b, m.PSKModes) })
 	}
 	if len(m.CertificateAuthorities) > 0 {
-		addExtension(b, ExtCertificateAuthorities, func(b *cryptobyte.Builder) { addDistinguishedNames(b, m.CertificateAuthorities) })
+		addExtension(b, ExtCertificateAuthorities, func(b *builder) { addDistinguishedNames(b, m.CertificateAuthorities) })
 	}
 	if m.RecordSizeLimit != 0 {
-		addExtension(b, ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(m.RecordSizeLimit) })
+		addExtension(b, ExtRecordSizeLimit, func(b *builder) { b.AddUint16(m.RecordSizeLimit) })
 	}
 	if m.PaddingLen > 0 {
-		addExtension(b, ExtPadding, func(b *cryptobyte.Builder) { b.AddBytes(make([]byte, m.PaddingLen)) })
+		addExtension(b, ExtPadding, func(b *builder) { b.addZeros(m.PaddingLen) })
 	}
 }

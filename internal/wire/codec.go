@@ -35,15 +35,60 @@ func readBody(msg []byte, typ uint8) (cryptobyte.String, error) {
 	return body, nil
 }
 
-// marshalMessage writes a handshake header of type typ around the body
-// that addBody produces. sizeHint is the expected size of the whole
-// message, to allocate once.
-func marshalMessage(typ uint8, sizeHint int, addBody cryptobyte.BuilderContinuation) []byte {
-	b := cryptobyte.NewBuilder(make([]byte, 0, sizeHint))
+// message writes a handshake message of type typ: its header (RFC 8446
+// section 4: type, then uint24 length) around the body that addBody
+// produces.
+func (b *builder) message(typ uint8, addBody func(*builder)) {
 	b.AddUint8(typ)
 	b.AddUint24LengthPrefixed(addBody)
-	return b.BytesOrPanic()
 }
+
+// marshalMessage returns a handshake message of type typ around the body
+// that addBody produces; sizeHint is the expected size of the whole
+// message, to allocate once.
+func marshalMessage(typ uint8, sizeHint int, addBody func(*builder)) []byte {
+	return marshalWith(sizeHint, func(b *builder) { b.message(typ, addBody) })
+}
+
+// marshalWith returns what build writes into a new buffer of sizeHint
+// bytes' capacity.
+func marshalWith(sizeHint int, build func(*builder)) []byte {
+	b := &builder{buf: make([]byte, 0, sizeHint)}
+	build(b)
+	return b.bytesOrPanic()
+}
+
+// builds is a Message that can write itself into a builder: every
+// message but the empty ones.
+type builds interface {
+	build(b *builder)
+}
+
+// Encoder marshals messages into one buffer that it reuses. A message's
+// own Marshal allocates its buffer, and the builder that fills it, which
+// escapes to the heap through the closures that write the vectors; a
+// handshake that builds its messages with an Encoder allocates only when
+// the buffer grows. The zero Encoder is ready to use; it is not safe for
+// concurrent use.
+type Encoder struct {
+	b builder
+}
+
+// Marshal returns the complete message m. The result aliases the
+// Encoder's buffer and is valid until the next call.
+func (e *Encoder) Marshal(m Message) []byte {
+	e.b.buf, e.b.err = e.b.buf[:0], nil
+	if bm, ok := m.(builds); ok {
+		bm.build(&e.b)
+	} else {
+		e.b.buf = append(e.b.buf, m.Marshal()...)
+	}
+	return e.b.bytesOrPanic()
+}
+
+// Release lets go of the Encoder's buffer, for an Encoder kept after its
+// last message.
+func (e *Encoder) Release() { e.b.buf = nil }
 
 // errRandomLength is the Marshal failure for a Random that is not 32 bytes.
 var errRandomLength = errors.New("wire: Random must be 32 bytes")
@@ -71,7 +116,7 @@ func readRandom(s *cryptobyte.String, out *[]byte) bool {
 }
 
 // addRandom writes a 32-byte Random.
-func addRandom(b *cryptobyte.Builder, r []byte) {
+func addRandom(b *builder, r []byte) {
 	if len(r) != 32 {
 		b.SetError(errRandomLength)
 		return
@@ -85,7 +130,7 @@ func readSessionID(s *cryptobyte.String, out *[]byte) bool {
 }
 
 // addSessionID writes a SessionID.
-func addSessionID(b *cryptobyte.Builder, id []byte) {
+func addSessionID(b *builder, id []byte) {
 	if len(id) > 32 {
 		b.SetError(errSessionIDLength)
 		return
@@ -124,18 +169,18 @@ func readOpaque24(s *cryptobyte.String, min int, out *[]byte) bool {
 }
 
 // addOpaque8 writes an opaque vector with a one-byte length.
-func addOpaque8(b *cryptobyte.Builder, v []byte) {
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addOpaque8(b *builder, v []byte) {
+	b.AddUint8LengthPrefixed(func(b *builder) { b.AddBytes(v) })
 }
 
 // addOpaque16 writes an opaque vector with a two-byte length.
-func addOpaque16(b *cryptobyte.Builder, v []byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addOpaque16(b *builder, v []byte) {
+	b.AddUint16LengthPrefixed(func(b *builder) { b.AddBytes(v) })
 }
 
 // addOpaque24 writes an opaque vector with a three-byte length.
-func addOpaque24(b *cryptobyte.Builder, v []byte) {
-	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addOpaque24(b *builder, v []byte) {
+	b.AddUint24LengthPrefixed(func(b *builder) { b.AddBytes(v) })
 }
 
 // readUint8s reads a non-empty vector of uint8 with a one-byte length,
@@ -183,13 +228,13 @@ func uint16s(v cryptobyte.String) []uint16 {
 }
 
 // addUint8s writes a vector of uint8 with a one-byte length.
-func addUint8s(b *cryptobyte.Builder, v []uint8) {
+func addUint8s(b *builder, v []uint8) {
 	addOpaque8(b, v)
 }
 
 // addUint16s writes a vector of uint16 with a two-byte length.
-func addUint16s(b *cryptobyte.Builder, v []uint16) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addUint16s(b *builder, v []uint16) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		for _, x := range v {
 			b.AddUint16(x)
 		}
@@ -217,8 +262,8 @@ func readDistinguishedNames(s *cryptobyte.String, allowEmpty bool, out *[][]byte
 }
 
 // addDistinguishedNames writes a list of DER names.
-func addDistinguishedNames(b *cryptobyte.Builder, names [][]byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addDistinguishedNames(b *builder, names [][]byte) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		for _, dn := range names {
 			addOpaque16(b, dn)
 		}

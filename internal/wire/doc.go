@@ -23,6 +23,9 @@
 // field; Marshal ignores Extensions and writes the typed fields (plus
 // ClientHello.ExtraExtensions).
 //
+// An Encoder marshals messages one after the other into a buffer it
+// reuses, for the handshake's hot path.
+//
 // Marshal panics if a field cannot be encoded (a vector longer than its
 // length prefix allows, or a Random that is not 32 bytes): that is a
 // programming error, never a consequence of network input.

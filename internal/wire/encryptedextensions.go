@@ -24,19 +24,22 @@ func (m *EncryptedExtensions) Type() uint8 { return TypeEncryptedExtensions }
 
 // Marshal returns the complete EncryptedExtensions message, its
 // extensions in the order of RFC 8448's traces.
-func (m *EncryptedExtensions) Marshal() []byte {
-	return marshalMessage(TypeEncryptedExtensions, 64, func(b *cryptobyte.Builder) {
+func (m *EncryptedExtensions) Marshal() []byte { return marshalWith(64, m.build) }
+
+// build writes the complete message.
+func (m *EncryptedExtensions) build(b *builder) {
+	b.message(TypeEncryptedExtensions, func(b *builder) {
 		b.AddUint16LengthPrefixed(m.addExtensions)
 	})
 }
 
 // addExtensions writes the extension block's contents.
-func (m *EncryptedExtensions) addExtensions(b *cryptobyte.Builder) {
+func (m *EncryptedExtensions) addExtensions(b *builder) {
 	if len(m.SupportedGroups) > 0 {
-		addExtension(b, ExtSupportedGroups, func(b *cryptobyte.Builder) { addUint16s(b, m.SupportedGroups) })
+		addExtension(b, ExtSupportedGroups, func(b *builder) { addUint16s(b, m.SupportedGroups) })
 	}
 	if m.RecordSizeLimit != 0 {
-		addExtension(b, ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(m.RecordSizeLimit) })
+		addExtension(b, ExtRecordSizeLimit, func(b *builder) { b.AddUint16(m.RecordSizeLimit) })
 	}
 	if m.ServerNameAck {
 		addEmptyExtension(b, ExtServerName)
@@ -45,7 +48,7 @@ func (m *EncryptedExtensions) addExtensions(b *cryptobyte.Builder) {
 		addEmptyExtension(b, ExtEarlyData)
 	}
 	if m.ALPNProtocol != "" {
-		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) { addProtocolNames(b, m.ALPNProtocol) })
+		addExtension(b, ExtALPN, func(b *builder) { addProtocolNames(b, m.ALPNProtocol) })
 	}
 }
 

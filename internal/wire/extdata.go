@@ -51,10 +51,10 @@ func readServerNameList(s *cryptobyte.String, host *string) bool {
 }
 
 // addServerNameList writes a ServerNameList holding one host_name.
-func addServerNameList(b *cryptobyte.Builder, host string) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addServerNameList(b *builder, host string) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		b.AddUint8(nameTypeHostName)
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(host)) })
+		b.AddUint16LengthPrefixed(func(b *builder) { b.AddBytes([]byte(host)) })
 	})
 }
 
@@ -87,7 +87,7 @@ func readStatusRequest(s *cryptobyte.String, ocsp *bool) bool {
 
 // addStatusRequest writes an OCSP CertificateStatusRequest with no
 // responder IDs and no request extensions.
-func addStatusRequest(b *cryptobyte.Builder) {
+func addStatusRequest(b *builder) {
 	b.AddUint8(statusTypeOCSP)
 	b.AddUint16(0) // responder_id_list
 	b.AddUint16(0) // request_extensions
@@ -125,10 +125,10 @@ func readSelectedProtocol(s *cryptobyte.String, out *string) bool {
 }
 
 // addProtocolNames writes a ProtocolNameList.
-func addProtocolNames(b *cryptobyte.Builder, names ...string) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addProtocolNames(b *builder, names ...string) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		for _, name := range names {
-			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(name)) })
+			b.AddUint8LengthPrefixed(func(b *builder) { b.AddBytes([]byte(name)) })
 		}
 	})
 }
@@ -140,7 +140,7 @@ func readKeyShare(s *cryptobyte.String, ks *KeyShare) bool {
 }
 
 // addKeyShare writes a KeyShareEntry.
-func addKeyShare(b *cryptobyte.Builder, ks KeyShare) {
+func addKeyShare(b *builder, ks KeyShare) {
 	b.AddUint16(ks.Group)
 	addOpaque16(b, ks.Data)
 }

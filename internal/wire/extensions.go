@@ -180,19 +180,19 @@ func extensionError(ok bool, err error, rest cryptobyte.String, msg string, typ 
 }
 
 // addExtension writes one extension whose data addData produces.
-func addExtension(b *cryptobyte.Builder, typ uint16, addData cryptobyte.BuilderContinuation) {
+func addExtension(b *builder, typ uint16, addData func(*builder)) {
 	b.AddUint16(typ)
 	b.AddUint16LengthPrefixed(addData)
 }
 
 // addEmptyExtension writes an extension with empty extension_data.
-func addEmptyExtension(b *cryptobyte.Builder, typ uint16) {
+func addEmptyExtension(b *builder, typ uint16) {
 	b.AddUint16(typ)
 	b.AddUint16(0)
 }
 
 // addRawExtension writes an extension whose data is already encoded.
-func addRawExtension(b *cryptobyte.Builder, typ uint16, data []byte) {
+func addRawExtension(b *builder, typ uint16, data []byte) {
 	b.AddUint16(typ)
 	addOpaque16(b, data)
 }

@@ -1,10 +1,6 @@
 package wire
 
-import (
-	"golang.org/x/crypto/cryptobyte"
-
-	"padlock/internal/alert"
-)
+import "padlock/internal/alert"
 
 // Finished carries the verify_data that authenticates the handshake
 // (RFC 8446 section 4.4.4, RFC 5246 section 7.4.9). Its length depends on
@@ -17,8 +13,11 @@ type Finished struct {
 func (m *Finished) Type() uint8 { return TypeFinished }
 
 // Marshal returns the complete Finished message.
-func (m *Finished) Marshal() []byte {
-	return marshalMessage(TypeFinished, 4+len(m.VerifyData), func(b *cryptobyte.Builder) {
+func (m *Finished) Marshal() []byte { return marshalWith(4+len(m.VerifyData), m.build) }
+
+// build writes the complete message.
+func (m *Finished) build(b *builder) {
+	b.message(TypeFinished, func(b *builder) {
 		b.AddBytes(m.VerifyData)
 	})
 }
@@ -43,7 +42,7 @@ func (m *Finished) Unmarshal(msg []byte) error {
 // (RFC 8446 section 4.4.1): type 254, the uint24 length, then h, the
 // hash of ClientHello1.
 func MessageHash(h []byte) []byte {
-	return marshalMessage(TypeMessageHash, 4+len(h), func(b *cryptobyte.Builder) { b.AddBytes(h) })
+	return marshalMessage(TypeMessageHash, 4+len(h), func(b *builder) { b.AddBytes(h) })
 }
 
 // KeyUpdate tells the peer that the sender updated its traffic keys
@@ -56,8 +55,11 @@ type KeyUpdate struct {
 func (m *KeyUpdate) Type() uint8 { return TypeKeyUpdate }
 
 // Marshal returns the complete KeyUpdate message.
-func (m *KeyUpdate) Marshal() []byte {
-	return marshalMessage(TypeKeyUpdate, 5, func(b *cryptobyte.Builder) {
+func (m *KeyUpdate) Marshal() []byte { return marshalWith(5, m.build) }
+
+// build writes the complete message.
+func (m *KeyUpdate) build(b *builder) {
+	b.message(TypeKeyUpdate, func(b *builder) {
 		if m.RequestUpdate {
 			b.AddUint8(1)
 		} else {

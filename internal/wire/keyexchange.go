@@ -27,13 +27,13 @@ func (m *ServerKeyExchange) Type() uint8 { return TypeServerKeyExchange }
 // the length-prefixed public point) that the signature covers, after the
 // two randoms.
 func (m *ServerKeyExchange) Params() []byte {
-	b := cryptobyte.NewBuilder(make([]byte, 0, 4+len(m.PublicKey)))
-	m.addParams(b)
-	return b.BytesOrPanic()
+	b := builder{buf: make([]byte, 0, 4+len(m.PublicKey))}
+	m.addParams(&b)
+	return b.bytesOrPanic()
 }
 
 // addParams writes the ServerECDHParams.
-func (m *ServerKeyExchange) addParams(b *cryptobyte.Builder) {
+func (m *ServerKeyExchange) addParams(b *builder) {
 	b.AddUint8(m.CurveType)
 	b.AddUint16(m.Group)
 	addOpaque8(b, m.PublicKey)
@@ -41,7 +41,12 @@ func (m *ServerKeyExchange) addParams(b *cryptobyte.Builder) {
 
 // Marshal returns the complete ServerKeyExchange message.
 func (m *ServerKeyExchange) Marshal() []byte {
-	return marshalMessage(TypeServerKeyExchange, 12+len(m.PublicKey)+len(m.Signature), func(b *cryptobyte.Builder) {
+	return marshalWith(12+len(m.PublicKey)+len(m.Signature), m.build)
+}
+
+// build writes the complete message.
+func (m *ServerKeyExchange) build(b *builder) {
+	b.message(TypeServerKeyExchange, func(b *builder) {
 		m.addParams(b)
 		b.AddUint16(m.Scheme)
 		addOpaque16(b, m.Signature)
@@ -83,17 +88,17 @@ type ClientKeyExchange struct {
 // NewClientKeyExchangeECDHE returns the ClientKeyExchange carrying the
 // client's ECDHE public point (RFC 8422 section 5.7).
 func NewClientKeyExchangeECDHE(pub []byte) *ClientKeyExchange {
-	b := cryptobyte.NewBuilder(make([]byte, 0, 1+len(pub)))
-	addOpaque8(b, pub)
-	return &ClientKeyExchange{Data: b.BytesOrPanic()}
+	b := builder{buf: make([]byte, 0, 1+len(pub))}
+	addOpaque8(&b, pub)
+	return &ClientKeyExchange{Data: b.bytesOrPanic()}
 }
 
 // NewClientKeyExchangeRSA returns the ClientKeyExchange carrying the
 // RSA-encrypted premaster secret (RFC 5246 section 7.4.7.1).
 func NewClientKeyExchangeRSA(encrypted []byte) *ClientKeyExchange {
-	b := cryptobyte.NewBuilder(make([]byte, 0, 2+len(encrypted)))
-	addOpaque16(b, encrypted)
-	return &ClientKeyExchange{Data: b.BytesOrPanic()}
+	b := builder{buf: make([]byte, 0, 2+len(encrypted))}
+	addOpaque16(&b, encrypted)
+	return &ClientKeyExchange{Data: b.bytesOrPanic()}
 }
 
 // ECDHEPublic decodes Data as ClientECDiffieHellmanPublic, the point
@@ -122,8 +127,11 @@ func (m *ClientKeyExchange) RSAEncrypted() ([]byte, error) {
 func (m *ClientKeyExchange) Type() uint8 { return TypeClientKeyExchange }
 
 // Marshal returns the complete ClientKeyExchange message.
-func (m *ClientKeyExchange) Marshal() []byte {
-	return marshalMessage(TypeClientKeyExchange, 4+len(m.Data), func(b *cryptobyte.Builder) {
+func (m *ClientKeyExchange) Marshal() []byte { return marshalWith(4+len(m.Data), m.build) }
+
+// build writes the complete message.
+func (m *ClientKeyExchange) build(b *builder) {
+	b.message(TypeClientKeyExchange, func(b *builder) {
 		b.AddBytes(m.Data)
 	})
 }

@@ -39,14 +39,14 @@ func (m *ClientHello) readOfferedPSKs(s *cryptobyte.String) (bool, error) {
 }
 
 // addOfferedPSKs writes the OfferedPsks of pre_shared_key.
-func (m *ClientHello) addOfferedPSKs(b *cryptobyte.Builder) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func (m *ClientHello) addOfferedPSKs(b *builder) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		for _, id := range m.PSKIdentities {
 			addOpaque16(b, id.Identity)
 			b.AddUint32(id.ObfuscatedTicketAge)
 		}
 	})
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+	b.AddUint16LengthPrefixed(func(b *builder) {
 		for _, binder := range m.PSKBinders {
 			addOpaque8(b, binder)
 		}

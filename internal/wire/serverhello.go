@@ -60,8 +60,11 @@ func (m *ServerHello) IsHelloRetryRequest() bool {
 
 // Marshal returns the complete ServerHello message. The extension block
 // is left out when there is no extension, as TLS 1.2 permits.
-func (m *ServerHello) Marshal() []byte {
-	return marshalMessage(TypeServerHello, 128, func(b *cryptobyte.Builder) {
+func (m *ServerHello) Marshal() []byte { return marshalWith(128, m.build) }
+
+// build writes the complete message.
+func (m *ServerHello) build(b *builder) {
+	b.message(TypeServerHello, func(b *builder) {
 		b.AddUint16(m.Vers)
 		addRandom(b, m.Random)
 		addSessionID(b, m.SessionID)

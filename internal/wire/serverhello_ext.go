@@ -53,9 +53,9 @@ func (m *ServerHello) hasExtensions() bool {
 
 // addExtensions writes the extension block's contents: first the TLS 1.2
 // extensions, then the TLS 1.3 ones in the order of RFC 8448's traces.
-func (m *ServerHello) addExtensions(b *cryptobyte.Builder) {
+func (m *ServerHello) addExtensions(b *builder) {
 	if m.SecureRenegotiationSupported {
-		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) { addOpaque8(b, m.SecureRenegotiation) })
+		addExtension(b, ExtRenegotiationInfo, func(b *builder) { addOpaque8(b, m.SecureRenegotiation) })
 	}
 	if m.ExtendedMasterSecret {
 		addEmptyExtension(b, ExtExtendedMasterSecret)
@@ -64,37 +64,37 @@ func (m *ServerHello) addExtensions(b *cryptobyte.Builder) {
 		addEmptyExtension(b, ExtSessionTicket)
 	}
 	if len(m.ECPointFormats) > 0 {
-		addExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) { addUint8s(b, m.ECPointFormats) })
+		addExtension(b, ExtECPointFormats, func(b *builder) { addUint8s(b, m.ECPointFormats) })
 	}
 	if m.ALPNProtocol != "" {
-		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) { addProtocolNames(b, m.ALPNProtocol) })
+		addExtension(b, ExtALPN, func(b *builder) { addProtocolNames(b, m.ALPNProtocol) })
 	}
 	if m.StatusRequest {
 		addEmptyExtension(b, ExtStatusRequest)
 	}
 	if m.HasSelectedIdentity {
-		addExtension(b, ExtPreSharedKey, func(b *cryptobyte.Builder) { b.AddUint16(m.SelectedIdentity) })
+		addExtension(b, ExtPreSharedKey, func(b *builder) { b.AddUint16(m.SelectedIdentity) })
 	}
 	m.addKeyShare(b)
 	if len(m.Cookie) > 0 {
-		addExtension(b, ExtCookie, func(b *cryptobyte.Builder) { addOpaque16(b, m.Cookie) })
+		addExtension(b, ExtCookie, func(b *builder) { addOpaque16(b, m.Cookie) })
 	}
 	if m.SupportedVersion != 0 {
-		addExtension(b, ExtSupportedVersions, func(b *cryptobyte.Builder) { b.AddUint16(m.SupportedVersion) })
+		addExtension(b, ExtSupportedVersions, func(b *builder) { b.AddUint16(m.SupportedVersion) })
 	}
 }
 
 // addKeyShare writes key_share in the form the message needs: the
 // selected_group of a HelloRetryRequest or the KeyShareEntry of a
 // ServerHello.
-func (m *ServerHello) addKeyShare(b *cryptobyte.Builder) {
+func (m *ServerHello) addKeyShare(b *builder) {
 	if m.IsHelloRetryRequest() {
 		if m.SelectedGroup != 0 {
-			addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) { b.AddUint16(m.SelectedGroup) })
+			addExtension(b, ExtKeyShare, func(b *builder) { b.AddUint16(m.SelectedGroup) })
 		}
 		return
 	}
 	if m.KeyShare.Group != 0 {
-		addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) { addKeyShare(b, m.KeyShare) })
+		addExtension(b, ExtKeyShare, func(b *builder) { addKeyShare(b, m.KeyShare) })
 	}
 }

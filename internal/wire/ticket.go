@@ -22,14 +22,19 @@ func (m *NewSessionTicket13) Type() uint8 { return TypeNewSessionTicket }
 
 // Marshal returns the complete NewSessionTicket message.
 func (m *NewSessionTicket13) Marshal() []byte {
-	return marshalMessage(TypeNewSessionTicket, 24+len(m.Nonce)+len(m.Ticket), func(b *cryptobyte.Builder) {
+	return marshalWith(24+len(m.Nonce)+len(m.Ticket), m.build)
+}
+
+// build writes the complete message.
+func (m *NewSessionTicket13) build(b *builder) {
+	b.message(TypeNewSessionTicket, func(b *builder) {
 		b.AddUint32(m.Lifetime)
 		b.AddUint32(m.AgeAdd)
 		addOpaque8(b, m.Nonce)
 		addOpaque16(b, m.Ticket)
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(func(b *builder) {
 			if m.HasEarlyData {
-				addExtension(b, ExtEarlyData, func(b *cryptobyte.Builder) { b.AddUint32(m.MaxEarlyData) })
+				addExtension(b, ExtEarlyData, func(b *builder) { b.AddUint32(m.MaxEarlyData) })
 			}
 		})
 	})
@@ -89,8 +94,11 @@ type NewSessionTicket12 struct {
 func (m *NewSessionTicket12) Type() uint8 { return TypeNewSessionTicket }
 
 // Marshal returns the complete NewSessionTicket message.
-func (m *NewSessionTicket12) Marshal() []byte {
-	return marshalMessage(TypeNewSessionTicket, 10+len(m.Ticket), func(b *cryptobyte.Builder) {
+func (m *NewSessionTicket12) Marshal() []byte { return marshalWith(10+len(m.Ticket), m.build) }
+
+// build writes the complete message.
+func (m *NewSessionTicket12) build(b *builder) {
+	b.message(TypeNewSessionTicket, func(b *builder) {
 		b.AddUint32(m.Lifetime)
 		addOpaque16(b, m.Ticket)
 	})

@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTable checks the ratios and targets of a handshake row.
+func TestTable(t *testing.T) {
+	results := []Result{
+		{Group: "Handshake13/x", Stack: StackPadlock, CPUNsPerOp: 80, AllocsPerOp: 40},
+		{Group: "Handshake13/x", Stack: StackCryptoTLS, CPUNsPerOp: 100, AllocsPerOp: 100},
+		{Group: "Handshake13/x", Stack: StackFloor, CPUNsPerOp: 50},
+		{Group: "Echo64/pipe", Stack: StackPadlock, NsPerOp: 10, AllocsPerOp: 1},
+	}
+	rows := Table(results)
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
+	}
+	hs := rows[0]
+	if hs.VsCryptoTLS != 0.8 || hs.VsFloor != 1.6 || hs.AllocsVsCryptoTLS != 0.4 {
+		t.Errorf("ratios %v %v %v", hs.VsCryptoTLS, hs.VsFloor, hs.AllocsVsCryptoTLS)
+	}
+	if len(hs.Targets) != 2 || !hs.Targets[0].Met || !hs.Targets[1].Met {
+		t.Errorf("handshake targets %+v", hs.Targets)
+	}
+	if echo := rows[1]; len(echo.Targets) != 1 || echo.Targets[0].Met || AllMet(rows) {
+		t.Errorf("an allocating echo passes: %+v", echo.Targets)
+	}
+	var out bytes.Buffer
+	if err := WriteTable(&out, rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "MISSED") || !strings.Contains(out.String(), "Handshake13/x") {
+		t.Errorf("table:\n%s", out.String())
+	}
+}
+
+// TestRun runs one small group through Run, as padlock bench does, and
+// checks every stack produced a result with its median.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs benchmarks")
+	}
+	var ran []string
+	results := Run("Echo64 pipe", 20*time.Millisecond, 2, func(c Case, round int) { ran = append(ran, c.Name()) })
+	if len(results) != 3 || len(ran) != 6 {
+		t.Fatalf("%d results from %d runs", len(results), len(ran))
+	}
+	for _, r := range results {
+		if r.Err != "" || r.Runs != 2 || r.NsPerOp <= 0 {
+			t.Errorf("%s: %+v", r.Name, r)
+		}
+		if r.Stack == StackPadlock && r.AllocsPerOp != 0 && !raceEnabled {
+			t.Errorf("padlock echo allocates %d times per round trip", r.AllocsPerOp)
+		}
+	}
+}
+
+// TestCaseNames checks that every benchmark has a unique name and that
+// Select finds them by words.
+func TestCaseNames(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Cases() {
+		if seen[c.Name()] {
+			t.Errorf("two benchmarks named %s", c.Name())
+		}
+		seen[c.Name()] = true
+	}
+	if n := len(Select("handshake13 PADLOCK")); n != 4 {
+		t.Errorf("Select found %d TLS 1.3 padlock handshakes, want 4", n)
+	}
+}

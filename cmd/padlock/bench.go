@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"padlock/bench"
+)
+
+const benchAbout = `
+Runs padlock's benchmarks beside their crypto/tls twins and the floor set
+by the primitives both use, and prints one table: for each benchmark the
+ratios padlock / crypto/tls and padlock / floor, then ns/op, B/op and
+allocs/op of each, and whether the performance targets are met
+(docs/PERFORMANCE.md). Handshakes compare CPU time (both sides, garbage
+collection included), transfers throughput, idle connections the heap
+they hold.
+
+--filter keeps the benchmarks whose names contain every word given, e.g.
+--filter "Handshake13 padlock". Unless --accept=false, it then times new
+TLS 1.3 connections to padlock serve and to openssl s_server, both with
+the same certificate, under the same openssl s_time load, when openssl
+is on PATH (it takes twice --accept-time). --count 5 runs everything five
+times and reports medians: use it on a machine shared with other work.
+`
+
+// benchReport is what bench --json prints.
+type benchReport struct {
+	Machine machine        `json:"machine"`
+	Count   int            `json:"count"` // runs per benchmark; values are medians
+	Results []bench.Result `json:"results"`
+	Rows    []bench.Row    `json:"rows"`
+	Accept  *acceptResult  `json:"accept,omitempty"`
+	AllMet  bool           `json:"all_targets_met"`
+}
+
+// machine describes where the benchmarks ran.
+type machine struct {
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+	CPUs      int    `json:"cpus"`
+	CPUModel  string `json:"cpu_model,omitempty"`
+}
+
+func thisMachine() machine {
+	m := machine{GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU()}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return m
+}
+
+func (c *cli) bench(args []string) int {
+	fs := c.newFlags("bench", "padlock bench [flags]", benchAbout)
+	filter := fs.String("filter", "", "run only the benchmarks whose names contain every one of these `WORDS`")
+	benchtime := fs.Duration("benchtime", time.Second, "how long to run each benchmark")
+	count := fs.Int("count", 1, "run every benchmark `N` times, in rounds, and report the medians")
+	asJSON := fs.Bool("json", false, "print the results, the table and the machine as JSON")
+	list := fs.Bool("list", false, "list the benchmarks and exit")
+	accept := fs.Bool("accept", true, "also compare the connection rate of padlock serve and openssl s_server under openssl s_time (skipped without openssl)")
+	acceptTime := fs.Duration("accept-time", 15*time.Second, "how long openssl s_time loads each server, in three rounds")
+	fs.argName("benchtime", "DURATION")
+	fs.argName("accept-time", "DURATION")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return fs.fail(err)
+	}
+	if len(pos) > 0 {
+		return fs.usageError("unexpected argument %q", pos[0])
+	}
+	if *list {
+		for _, k := range bench.Select(*filter) {
+			fmt.Fprintln(c.stdout, k.Name())
+		}
+		return exitOK
+	}
+	if len(bench.Select(*filter)) == 0 && !*accept {
+		return fs.usageError("--filter %q matches no benchmark", *filter)
+	}
+	if *filter != "" && !fs.isSet("accept") {
+		*accept = false // a filtered run is about the benchmarks it names
+	}
+	report := benchReport{Machine: thisMachine()}
+	if *count < 1 {
+		return fs.usageError("--count must be at least 1")
+	}
+	report.Count = *count
+	report.Results = bench.Run(*filter, *benchtime, *count, func(k bench.Case, round int) {
+		fmt.Fprintf(c.stderr, "padlock bench: [%d/%d] %s\n", round+1, *count, k.Name())
+	})
+	report.Rows = bench.Table(report.Results)
+	failed := false
+	for _, r := range report.Results {
+		if r.Err != "" {
+			fmt.Fprintf(c.stderr, "padlock bench: %s: %s\n", r.Name, r.Err)
+			failed = true
+		}
+	}
+	if _, err := exec.LookPath("openssl"); *accept && err != nil {
+		fmt.Fprintf(c.stderr, "padlock bench: no openssl on PATH: the connection rate is not compared\n")
+		*accept = false
+	}
+	if *accept {
+		fmt.Fprintf(c.stderr, "padlock bench: openssl s_time against padlock serve and openssl s_server\n")
+		a, err := compareAccept(c.stderr, *acceptTime)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "padlock bench: accept: %v\n", err)
+			failed = true
+		} else {
+			report.Accept = a
+		}
+	}
+	report.AllMet = bench.AllMet(report.Rows) && (report.Accept == nil || report.Accept.Met)
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(report)
+	} else {
+		c.printBenchReport(report)
+	}
+	if failed {
+		return exitFail
+	}
+	return exitOK
+}
+
+// printBenchReport prints the table and what ran where.
+func (c *cli) printBenchReport(r benchReport) {
+	m := r.Machine
+	fmt.Fprintf(c.stdout, "padlock bench: %s %s/%s, %d CPUs, %s; medians of %d runs\n\n",
+		m.GoVersion, m.OS, m.Arch, m.CPUs, m.CPUModel, r.Count)
+	bench.WriteTable(c.stdout, r.Rows)
+	if a := r.Accept; a != nil {
+		fmt.Fprintf(c.stdout, "\nnew TLS 1.3 connections/s under openssl s_time: padlock serve %.0f, openssl s_server %.0f (padlock/openssl %.2f; target >= 1: %s)\n",
+			a.Padlock, a.OpenSSL, a.Padlock/a.OpenSSL, okOrMissed(a.Met))
+	}
+	verdict := "every target met"
+	if !r.AllMet {
+		verdict = "some targets MISSED"
+	}
+	fmt.Fprintf(c.stdout, "\n%s\n", verdict)
+}
+
+func okOrMissed(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
+}
