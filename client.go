@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"padlock/internal/alert"
+	"padlock/internal/keysched"
 	"padlock/internal/suites"
 	"padlock/internal/wire"
 	"padlock/trace"
@@ -34,8 +35,9 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 	session := c.sessionToOffer(hello)
+	var pskSched *keysched.Schedule13
 	if session != nil {
-		c.offerPSK13(hello, session, nil)
+		pskSched = c.offerPSK13(hello, session, nil)
 	}
 	c.hsTr = &transcript{keepAll: true}
 	copy(c.random[0][:], hello.Random)
@@ -66,7 +68,7 @@ func (c *Conn) clientHandshake() error {
 	}
 	if vers == VersionTLS13 {
 		c.hsTr.keepAll = false
-		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session}
+		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, pskSched: pskSched}
 		return hs.handshake()
 	}
 	c.in.ccsOK = false

@@ -23,9 +23,10 @@ type clientHandshake13 struct {
 
 	clientHS, serverHS *keysched.TrafficSecret // handshake traffic secrets
 	certReq            *wire.CertificateRequest13
-	retried            bool                // a HelloRetryRequest was answered
-	session            *ClientSessionState // offered for resumption; nil if none
-	resumed            bool                // the server accepted it
+	retried            bool                 // a HelloRetryRequest was answered
+	session            *ClientSessionState  // offered for resumption; nil if none
+	pskSched           *keysched.Schedule13 // started from session's PSK, for its binder
+	resumed            bool                 // the server accepted it
 }
 
 func (hs *clientHandshake13) handshake() error {
@@ -115,7 +116,7 @@ func (hs *clientHandshake13) answerHelloRetryRequest() error {
 		// matches the suite the server chose; its binder covers the
 		// new transcript.
 		if suites.SuiteByID(hs.session.suite).Hash == hs.suite.Hash {
-			c.offerPSK13(&hello, hs.session, c.hsTr)
+			hs.pskSched = c.offerPSK13(&hello, hs.session, c.hsTr)
 		} else {
 			hello.PSKIdentities, hello.PSKBinders, hs.session = nil, nil, nil
 		}
@@ -169,7 +170,7 @@ func (hs *clientHandshake13) processServerHello() error {
 	c.state.Version = VersionTLS13
 	c.state.CipherSuite = hs.suite.ID
 	c.state.ServerName = hs.hello.ServerName
-	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
+	hs.sched = pskSchedule(hs.suite, psk, hs.pskSched)
 	hs.sched.SetSharedSecret(secret)
 	return nil
 }

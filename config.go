@@ -145,6 +145,7 @@ type Config struct {
 	autoTickets    *RotatingTicketKeys // see ticketKeys
 	chains         *chainCache         // see chainCache
 	ticketCiphers  *ticketCiphers      // see ticketCipher
+	keys           *keyPool            // see keyPool
 	serverSessions *serverSessionCache // see sessionCache12
 }
 
@@ -181,6 +182,7 @@ func (c *Config) Clone() *Config {
 	c.sessionCache12()
 	c.chainCache()
 	c.ticketCipherCache()
+	c.keyPool()
 	n := *c
 	return &n
 }

@@ -50,15 +50,18 @@ func (c *Conn) sessionToOffer(h *wire.ClientHello) *ClientSessionState {
 
 // offerPSK13 adds the session to the ClientHello with its binder.
 // prior is the transcript before this ClientHello: nil for the first,
-// the HelloRetryRequest transcript for the second.
-func (c *Conn) offerPSK13(h *wire.ClientHello, s *ClientSessionState, prior *transcript) {
+// the HelloRetryRequest transcript for the second. It returns the key
+// schedule started from the session's PSK, at the Early Secret: the
+// handshake goes on with it if the server accepts the PSK.
+func (c *Conn) offerPSK13(h *wire.ClientHello, s *ClientSessionState, prior *transcript) *keysched.Schedule13 {
 	suite := suites.SuiteByID(s.suite)
 	age := c.config.now().Sub(s.received)
 	h.PSKIdentities = []wire.PSKIdentity{{Identity: s.ticket, ObfuscatedTicketAge: uint32(age.Milliseconds()) + s.ageAdd}}
 	h.SetBinders([][]byte{make([]byte, suite.Hash.Size())})
 	th := binderTranscript(suite, h.Marshal(), h.BindersLen(), prior)
-	key := keysched.NewSchedule13(suite.Hash, s.secret).BinderKey(false)
-	h.SetBinders([][]byte{keysched.FinishedVerifyData(suite.Hash, key, th)})
+	sched := keysched.NewSchedule13(suite.Hash, s.secret)
+	h.SetBinders([][]byte{keysched.FinishedVerifyData(suite.Hash, sched.BinderKey(false), th)})
+	return sched
 }
 
 // binderTranscript hashes the ClientHello up to its binders, after the
@@ -72,6 +75,16 @@ func binderTranscript(s *suites.Suite, raw []byte, bindersLen int, prior *transc
 	}
 	t.write(raw[:len(raw)-bindersLen])
 	return t.sum()
+}
+
+// pskSchedule returns the key schedule of a handshake of suite s with
+// psk (nil for none): started, the one the PSK's binder was computed with
+// when it fits, so that the Early Secret is not derived twice.
+func pskSchedule(s *suites.Suite, psk []byte, started *keysched.Schedule13) *keysched.Schedule13 {
+	if psk != nil && started != nil && started.Hash() == s.Hash {
+		return started
+	}
+	return keysched.NewSchedule13(s.Hash, psk)
 }
 
 // acceptPSK13 looks for an offered ticket the server can resume, and
@@ -97,11 +110,12 @@ func (hs *serverHandshake13) acceptPSK13() error {
 			continue
 		}
 		th := binderTranscript(hs.suite, ch.Raw, ch.BindersLen(), hs.priorTr)
-		want := keysched.FinishedVerifyData(hs.suite.Hash, keysched.NewSchedule13(hs.suite.Hash, s.secret).BinderKey(false), th)
+		sched := keysched.NewSchedule13(hs.suite.Hash, s.secret)
+		want := keysched.FinishedVerifyData(hs.suite.Hash, sched.BinderKey(false), th)
 		if !keysched.Equal(ch.PSKBinders[i], want) {
 			return alertf(alert.DecryptError, "PSK binder does not verify")
 		}
-		hs.psk, hs.pskIndex, hs.pskKE = s, uint16(i), ke
+		hs.psk, hs.pskIndex, hs.pskKE, hs.pskSched = s, uint16(i), ke, sched
 		certs, err := c.parseChain(s.certs)
 		if err != nil {
 			return err

@@ -371,7 +371,7 @@ func (hs *serverHandshake12) sendServerKeyExchange() error {
 	if hs.group == nil {
 		return nil
 	}
-	share, err := hs.group.GenerateKeyShare(c.config.rand())
+	share, err := hs.group.GenerateKeyShareWith(c.config.keyPool().take(hs.group), c.config.rand())
 	if err != nil {
 		return err
 	}
@@ -403,10 +403,18 @@ func (hs *serverHandshake12) sendCertificateRequest() error {
 }
 
 func (hs *serverHandshake12) sendServerHelloDone() error {
-	if err := hs.c.writeMessage(&wire.ServerHelloDone{}); err != nil {
+	c := hs.c
+	if err := c.writeMessage(&wire.ServerHelloDone{}); err != nil {
 		return err
 	}
-	return hs.c.flush()
+	if err := c.flush(); err != nil {
+		return err
+	}
+	if hs.group != nil {
+		// The client's turn: make the key of a later handshake meanwhile.
+		c.config.keyPool().refill(hs.group, c.config)
+	}
+	return nil
 }
 
 // readClientCertificate reads the client's chain when one was requested

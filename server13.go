@@ -31,6 +31,7 @@ type serverHandshake13 struct {
 	psk      *sessionState // the session resumed; nil for a full handshake
 	pskKE    bool          // resumed in psk_ke mode: no key exchange
 	pskIndex uint16
+	pskSched *keysched.Schedule13 // started from psk's secret, for its binder
 	clientHS *keysched.TrafficSecret
 	serverHS *keysched.TrafficSecret
 }
@@ -203,7 +204,7 @@ func (hs *serverHandshake13) sendServerHello() error {
 	}
 	var secret []byte // stays nil in psk_ke mode: the PSK alone keys it
 	if !hs.pskKE {
-		pub, shared, err := hs.group.Respond(c.config.rand(), hs.share)
+		pub, shared, err := hs.group.RespondWith(c.config.keyPool().take(hs.group), c.config.rand(), hs.share)
 		if err != nil {
 			return alert.Wrap(alert.IllegalParameter, err)
 		}
@@ -236,7 +237,7 @@ func (hs *serverHandshake13) sendServerHello() error {
 			"The server combines the client's key share with its own private key: both sides now hold the same secret, which never crossed the wire.",
 			field("group", hs.group.Name))
 	}
-	hs.sched = keysched.NewSchedule13(hs.suite.Hash, psk)
+	hs.sched = pskSchedule(hs.suite, psk, hs.pskSched)
 	hs.sched.SetSharedSecret(secret)
 	th := c.hsTr.sum()
 	hs.clientHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ClientHandshakeTrafficSecret(th))
@@ -291,6 +292,10 @@ func (hs *serverHandshake13) sendFinished() error {
 	}
 	if err := c.flush(); err != nil {
 		return err
+	}
+	if hs.group != nil && !hs.pskKE {
+		// The client's turn: make the key of a later handshake meanwhile.
+		c.config.keyPool().refill(hs.group, c.config)
 	}
 	c.deriveApplicationSecrets13(hs.sched)
 	return c.installWriteKeys13(hs.suite, c.traffic(c.tls13.serverApp), "server application")

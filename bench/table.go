@@ -163,14 +163,14 @@ func count(r *Result, get func(*Result) int64) string {
 	return fmt.Sprint(get(r))
 }
 
-// human prints a quantity with about three significant digits and a k,
-// M or G.
+// human prints a quantity with about three significant digits, and a k,
+// M or G from ten thousand up.
 func human(x float64) string {
 	for _, u := range []struct {
-		scale  float64
-		suffix string
-	}{{1e9, "G"}, {1e6, "M"}, {1e4, "k"}} {
-		if math.Abs(x) >= u.scale {
+		from, scale float64
+		suffix      string
+	}{{1e9, 1e9, "G"}, {1e6, 1e6, "M"}, {1e4, 1e3, "k"}} {
+		if math.Abs(x) >= u.from {
 			return trim(x/u.scale) + u.suffix
 		}
 	}

@@ -73,3 +73,11 @@ func TestCaseNames(t *testing.T) {
 		t.Errorf("Select found %d TLS 1.3 padlock handshakes, want 4", n)
 	}
 }
+
+func TestHuman(t *testing.T) {
+	for x, want := range map[float64]string{0.5: "0.50", 12.34: "12.3", 595: "595", 2812: "2812", 73400: "73.4k", 734000: "734k", 1.03e6: "1.03M", 1.15e9: "1.15G"} {
+		if got := human(x); got != want {
+			t.Errorf("human(%v) = %q, want %q", x, got, want)
+		}
+	}
+}

@@ -109,8 +109,6 @@ func (c *Cipher) KeepKey(key []byte, remake func(key []byte) (cipher.AEAD, error
 	}
 	c.keyLen = copy(c.key[:], key)
 	c.remake = remake
-	c.state = &aeadState{c.aead}
-	c.weak = weak.Make(c.state)
 }
 
 // Idle tells a Cipher made with KeepKey that its connection has nothing
@@ -123,9 +121,17 @@ func (c *Cipher) KeepKey(key []byte, remake func(key []byte) (cipher.AEAD, error
 // nothing, and one idle across a collection holds 32 bytes of key per
 // direction instead.
 func (c *Cipher) Idle() {
-	if c.remake != nil {
-		c.aead, c.state = nil, nil
+	if c.remake == nil || c.aead == nil {
+		return
 	}
+	if c.state == nil {
+		// The first time: box the AEAD for the weak pointer. (Made
+		// here, not in KeepKey, so that Ciphers replaced before they
+		// ever idle, as a handshake's are, cost no weak pointer.)
+		c.state = &aeadState{c.aead}
+		c.weak = weak.Make(c.state)
+	}
+	c.aead, c.state = nil, nil
 }
 
 // active returns the AEAD, taking it back, or making it again, when the

@@ -165,7 +165,10 @@ func (w *Writer) Flush() error {
 		putBuffer(w.arr)
 		w.arr, w.buf = nil, nil
 	}
-	if w.cipher != nil {
+	if w.cipher != nil && !w.buffering {
+		// Between the flights of a handshake the Cipher is about to
+		// be replaced: it goes idle only once records are sent one by
+		// one, as application data is.
 		w.cipher.Idle()
 	}
 	return nil

@@ -22,7 +22,31 @@ type PrivateKeyShare struct {
 // rand: the ECDH scalar, then (for hybrids) the 64-byte ML-KEM seed. The
 // same rand bytes give the same share, which deterministic tests rely on.
 func (g *Group) GenerateKeyShare(rand io.Reader) (*PrivateKeyShare, error) {
-	priv, err := g.ecdh.generate(rand)
+	return g.GenerateKeyShareWith(nil, rand)
+}
+
+// Curve returns the elliptic curve of g's ECDH part.
+func (g *Group) Curve() ecdh.Curve { return g.ecdh.curve }
+
+// NewECDHKey makes a private key on g's curve from rand, for a key share
+// made later with GenerateKeyShareWith or RespondWith: a server can make
+// it while it has nothing else to do.
+func (g *Group) NewECDHKey(rand io.Reader) (*ecdh.PrivateKey, error) {
+	return g.ecdh.generate(rand)
+}
+
+// ecdhKey returns priv when it is a key on g's curve, else a new one.
+func (g *Group) ecdhKey(priv *ecdh.PrivateKey, rand io.Reader) (*ecdh.PrivateKey, error) {
+	if priv != nil && priv.Curve() == g.ecdh.curve {
+		return priv, nil
+	}
+	return g.ecdh.generate(rand)
+}
+
+// GenerateKeyShareWith is GenerateKeyShare with priv, from NewECDHKey,
+// as the ECDH private key when it is on g's curve.
+func (g *Group) GenerateKeyShareWith(priv *ecdh.PrivateKey, rand io.Reader) (*PrivateKeyShare, error) {
+	priv, err := g.ecdhKey(priv, rand)
 	if err != nil {
 		return nil, alert.New(alert.InternalError, "%s key share: %v", g.Name, err)
 	}
@@ -93,6 +117,12 @@ func (k *PrivateKeyShare) SharedSecret(peer []byte) ([]byte, error) {
 // invalid point, all-zero X25519 result, or an ML-KEM encapsulation key
 // that fails the FIPS 203 section 7.2 check (draft section 3.1.2).
 func (g *Group) Respond(rand io.Reader, peer []byte) (public, secret []byte, err error) {
+	return g.RespondWith(nil, rand, peer)
+}
+
+// RespondWith is Respond with priv, from NewECDHKey, as the ECDH private
+// key when it is on g's curve.
+func (g *Group) RespondWith(priv *ecdh.PrivateKey, rand io.Reader, peer []byte) (public, secret []byte, err error) {
 	var ekLen int
 	if g.kem != nil {
 		ekLen = g.kem.encapsulationKeyLen
@@ -111,7 +141,7 @@ func (g *Group) Respond(rand io.Reader, peer []byte) (public, secret []byte, err
 			return nil, nil, alert.New(alert.IllegalParameter, "%s key share: %v", g.Name, err)
 		}
 	}
-	priv, err := g.ecdh.generate(rand)
+	priv, err = g.ecdhKey(priv, rand)
 	if err != nil {
 		return nil, nil, alert.New(alert.InternalError, "%s key share: %v", g.Name, err)
 	}
