@@ -41,7 +41,7 @@ func FuzzReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, s := range []suite{suites[0], suites[1], suites[4]} {
 			r := s.reader(t, bytes.NewReader(data))
-			var buf *[bufferSize]byte
+			var buf *[readBufferSize]byte
 			for {
 				ct, p, err := r.ReadRecord()
 				if buf == nil {

@@ -6,10 +6,12 @@ import (
 	"padlock/internal/alert"
 )
 
-// readBufferSize fits the largest record either version allows, so every
-// record lies whole in the buffer; what a read brings in beyond the record
-// being assembled is the start of the next ones.
-const readBufferSize = HeaderLen + MaxCiphertext12
+// readBufferSize fits two of the largest records either version allows,
+// so that every record lies whole in the buffer, and a read from a
+// stream that has several records waiting brings in more than one: with
+// room for one only, a record the read cut short needs a second read of
+// its own, which costs a system call per record on a busy socket.
+const readBufferSize = 2 * (HeaderLen + MaxCiphertext12)
 
 // maxEmptyReads is how many (0, nil) results from the underlying reader
 // are tolerated in a row before giving up with io.ErrNoProgress.
@@ -22,7 +24,7 @@ const maxEmptyReads = 100
 // It is not safe for concurrent use.
 type Reader struct {
 	conn    io.Reader
-	arr     *[bufferSize]byte // from the pool; nil when released
+	arr     *[readBufferSize]byte // from the pool; nil when released
 	buf     []byte            // arr[:readBufferSize]
 	start   int               // first byte not yet returned
 	end     int               // end of the bytes read
@@ -54,7 +56,7 @@ func (r *Reader) Release() {
 	if r.arr == nil || r.start != r.end {
 		return
 	}
-	putBuffer(r.arr)
+	putReadBuffer(r.arr)
 	r.arr, r.buf = nil, nil
 	r.start, r.end = 0, 0
 	if r.cipher != nil {
@@ -195,8 +197,8 @@ func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
 // to the front when the record would not fit behind them.
 func (r *Reader) fill(need int) error {
 	if r.arr == nil {
-		r.arr = getBuffer()
-		r.buf = r.arr[:readBufferSize]
+		r.arr = getReadBuffer()
+		r.buf = r.arr[:]
 	}
 	if r.start == r.end {
 		r.start, r.end = 0, 0

@@ -25,7 +25,7 @@ var ccsRecord = [...]byte{byte(ChangeCipherSpec), 3, 3, 0, 1, 1}
 // the Writer keeps that error and returns it from every later call.
 type Writer struct {
 	conn          io.Writer
-	arr           *[bufferSize]byte // from the pool; nil when nothing is queued
+	arr           *[writeBufferSize]byte // from the pool; nil when nothing is queued
 	buf           []byte            // arr[:writeBufferSize]
 	end           int               // bytes of sealed records waiting to be written
 	cipher        *Cipher
@@ -162,7 +162,7 @@ func (w *Writer) Flush() error {
 		w.end = 0
 	}
 	if w.arr != nil {
-		putBuffer(w.arr)
+		putWriteBuffer(w.arr)
 		w.arr, w.buf = nil, nil
 	}
 	if w.cipher != nil && !w.buffering {
@@ -177,8 +177,8 @@ func (w *Writer) Flush() error {
 // buffer returns the buffer, taking one from the pool if need be.
 func (w *Writer) buffer() []byte {
 	if w.arr == nil {
-		w.arr = getBuffer()
-		w.buf = w.arr[:writeBufferSize]
+		w.arr = getWriteBuffer()
+		w.buf = w.arr[:]
 	}
 	return w.buf
 }
