@@ -51,6 +51,14 @@ func handshakeCases() []Case {
 	resumed := func(b *testing.B, st stack) { benchHandshake(b, st, true) }
 	var cs []Case
 	cs = append(cs, twins("Handshake13/x25519-ecdsa", full, stacks(tls13X25519, false), floorHandshake(tls13X25519, false))...)
+	// The same with a new client Config per connection: no verified
+	// chain to reuse, what a client that talks to a server once pays.
+	cold := func() (stack, stack) {
+		p, t := stacks(tls13X25519, false)()
+		p.(*padlockStack).cold = true
+		return p, t
+	}
+	cs = append(cs, twins("Handshake13/x25519-ecdsa-cold", full, cold, floorHandshake(tls13X25519, false))...)
 	cs = append(cs, twins("Handshake13/mlkem-ecdsa", full, stacks(tls13MLKEM, false), floorHandshake(tls13MLKEM, false))...)
 	cs = append(cs, twins("Handshake13/x25519-rsa", full, stacks(tls13RSA, false), floorHandshake(tls13RSA, false))...)
 	cs = append(cs, twins("Handshake13/resumed", resumed, stacks(tls13X25519, true), floorHandshake(tls13X25519, true))...)

@@ -45,7 +45,12 @@ type stack interface {
 }
 
 // padlockStack is padlock configured for a scenario.
-type padlockStack struct{ client, server *padlock.Config }
+type padlockStack struct {
+	client, server *padlock.Config
+	// cold gives every client connection a Config of its own, so that
+	// nothing the Config remembers (verified chains) carries over.
+	cold bool
+}
 
 func newPadlockStack(sc scenario, resume bool) *padlockStack {
 	ca, is := pki.TestChain(sc.key)
@@ -68,7 +73,12 @@ func newPadlockStack(sc scenario, resume bool) *padlockStack {
 }
 
 func (s *padlockStack) pair(a, b net.Conn) (endpoint, endpoint) {
-	return padlock.Client(a, s.client), padlock.Server(b, s.server)
+	client := s.client
+	if s.cold {
+		fresh := *s.client // s.client is never used, so its caches stay empty
+		client = &fresh
+	}
+	return padlock.Client(a, client), padlock.Server(b, s.server)
 }
 
 func (s *padlockStack) resumed(c endpoint) bool {
