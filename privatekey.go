@@ -2,9 +2,6 @@ package padlock
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -44,11 +41,7 @@ func parsePrivateKeyPEM(keyPEM []byte) (crypto.Signer, error) {
 }
 
 func publicKeyMatches(pub crypto.PublicKey, key crypto.Signer) bool {
-	type equaler interface{ Equal(crypto.PublicKey) bool }
-	switch pub.(type) {
-	case *ecdsa.PublicKey, *rsa.PublicKey, ed25519.PublicKey:
-		e, ok := key.Public().(equaler)
-		return ok && e.Equal(pub)
-	}
-	return false
+	// Every public key type of the standard library can compare itself.
+	own, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	return ok && own.Equal(pub)
 }

@@ -25,9 +25,9 @@ const maxEmptyReads = 100
 type Reader struct {
 	conn    io.Reader
 	arr     *[readBufferSize]byte // from the pool; nil when released
-	buf     []byte            // arr[:readBufferSize]
-	start   int               // first byte not yet returned
-	end     int               // end of the bytes read
+	buf     []byte                // arr[:readBufferSize]
+	start   int                   // first byte not yet returned
+	end     int                   // end of the bytes read
 	cipher  *Cipher
 	version uint16
 	started bool  // a record has been returned: SSL 2.0 detection is over

@@ -26,8 +26,8 @@ var ccsRecord = [...]byte{byte(ChangeCipherSpec), 3, 3, 0, 1, 1}
 type Writer struct {
 	conn          io.Writer
 	arr           *[writeBufferSize]byte // from the pool; nil when nothing is queued
-	buf           []byte            // arr[:writeBufferSize]
-	end           int               // bytes of sealed records waiting to be written
+	buf           []byte                 // arr[:writeBufferSize]
+	end           int                    // bytes of sealed records waiting to be written
 	cipher        *Cipher
 	version       uint16
 	recordVersion uint16
