@@ -3,8 +3,6 @@ package keysched
 import (
 	"crypto"
 	"crypto/hkdf"
-	"crypto/hmac"
-	"hash"
 )
 
 // infoLen is the room an expander keeps for an HkdfLabel and the block
@@ -16,17 +14,11 @@ const infoLen = 128
 // expander derives HKDF-Expand-Label outputs (RFC 8446 section 7.1) from
 // one secret.
 //
-// HKDF-Expand (RFC 5869 section 2.3) of at most one hash length is a
-// single HMAC block: T(1) = HMAC-Hash(PRK, info || 0x01). Every secret,
-// key, IV and finished_key of TLS 1.3 is that short, so one HMAC keyed
-// with the secret serves every label derived from it, Reset between
-// uses. crypto/hkdf.Expand keys a new HMAC on each call, which allocates
-// ten times; a handshake derives some twenty values per side. Longer
-// outputs (exporters) still go through crypto/hkdf.
+// It builds each HkdfLabel in a buffer it keeps, and calls crypto/hkdf
+// for the expansion.
 type expander struct {
 	h      crypto.Hash
 	secret []byte
-	mac    hash.Hash // HMAC keyed with secret; made on first use
 	info   [infoLen]byte
 }
 
@@ -53,22 +45,13 @@ func (e *expander) expand(out []byte, label string, context []byte, length int) 
 	info = append(info, byte(length>>8), byte(length), byte(len(labelPrefix)+len(label)))
 	info = append(append(info, labelPrefix...), label...)
 	info = append(append(info, byte(len(context))), context...)
-	if length > e.h.Size() {
-		long, err := hkdf.Expand(e.h.New, e.secret, string(info), length)
-		if err != nil {
-			panic("keysched: HKDF-Expand: " + err.Error())
-		}
-		return append(out, long...)
+	// HKDF itself always comes from crypto/hkdf: padlock writes no
+	// primitive of its own, not even HKDF-Expand's single HMAC block.
+	okm, err := hkdf.Expand(e.h.New, e.secret, string(info), length)
+	if err != nil {
+		panic("keysched: HKDF-Expand: " + err.Error())
 	}
-	if e.mac == nil {
-		e.mac = hmac.New(e.h.New, e.secret)
-	} else {
-		e.mac.Reset()
-	}
-	e.mac.Write(append(info, 1))
-	n := len(out)
-	out = e.mac.Sum(out)
-	return out[:n+length]
+	return append(out, okm...)
 }
 
 // expandNew returns HKDF-Expand-Label(secret, label, context, length) in

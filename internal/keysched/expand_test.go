@@ -32,15 +32,15 @@ func TestExpanderMatchesHKDF(t *testing.T) {
 	}
 }
 
-// TestTrafficKeysAllocs pins the allocations of deriving a traffic key
-// and IV: the expander, its HMAC (which saves its keyed state on the
-// first Reset) and one array for both outputs.
+// TestTrafficKeysAllocs bounds the allocations of deriving a traffic key
+// and IV: two crypto/hkdf expansions (about ten each, inside crypto/hkdf)
+// and the outputs. A rise means padlock itself allocates more.
 func TestTrafficKeysAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates on its own; counted without it")
 	}
 	secret := make([]byte, 32)
-	if n := testing.AllocsPerRun(100, func() { TrafficKeys(crypto.SHA256, secret, 16, 12) }); n > 9 {
-		t.Errorf("TrafficKeys: %v allocations, want at most 9", n)
+	if n := testing.AllocsPerRun(100, func() { TrafficKeys(crypto.SHA256, secret, 16, 12) }); n > 23 {
+		t.Errorf("TrafficKeys: %v allocations, want at most 23", n)
 	}
 }
