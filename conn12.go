@@ -155,7 +155,7 @@ func (c *Conn) newCiphers12(s *suites.Suite) (client, server *record.Cipher, err
 func (c *Conn) installWriteKeys12(ci *record.Cipher, name string) {
 	c.out.w.SetVersion(VersionTLS12)
 	c.setWriteCipher(ci)
-	c.traceKeys12(name, "writing")
+	c.traceKeys(name, "writing", keysFrom12)
 }
 
 // installReadKeys12 opens the records the peer sends from now on; it
@@ -165,19 +165,12 @@ func (c *Conn) installReadKeys12(ci *record.Cipher, name string) error {
 		return err
 	}
 	c.in.r.SetVersion(VersionTLS12)
-	c.traceKeys12(name, "reading")
+	c.traceKeys(name, "reading", keysFrom12)
 	return nil
 }
 
-func (c *Conn) traceKeys12(name, dir string) {
-	if !c.tracing() {
-		return
-	}
-	c.traceStep(trace.StepKeyDerivation, trace.KindKeys, name+" keys installed for "+dir,
-		"From here on, records "+map[string]string{"reading": "received", "writing": "sent"}[dir]+
-			" are protected with the "+name+" key and IV, cut from the key block the PRF expands from the master secret.",
-		field("keys", name), field("direction", dir))
-}
+// keysFrom12 says where TLS 1.2 keys come from, for traceKeys.
+const keysFrom12 = "key and IV, cut from the key block the PRF expands from the master secret"
 
 // writeChangeCipherSpec12 queues this side's ChangeCipherSpec (RFC 5246
 // section 7.1): the records after it use the new keys.

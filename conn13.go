@@ -57,7 +57,7 @@ func (c *Conn) installReadKeys13(s *suites.Suite, secret *keysched.TrafficSecret
 	}
 	c.in.r.SetVersion(VersionTLS13)
 	c.tls13.inSecret = secret.Bytes()
-	c.traceKeys(name, "reading")
+	c.traceKeys(name, "reading", keysFrom13)
 	return nil
 }
 
@@ -70,19 +70,24 @@ func (c *Conn) installWriteKeys13(s *suites.Suite, secret *keysched.TrafficSecre
 	c.out.w.SetVersion(VersionTLS13)
 	c.setWriteCipher(ci)
 	c.tls13.outSecret = secret.Bytes()
-	c.traceKeys(name, "writing")
+	c.traceKeys(name, "writing", keysFrom13)
 	return nil
 }
 
-func (c *Conn) traceKeys(name, dir string) {
+// traceKeys reports keys installed for one direction; origin says where
+// the keys come from in this version.
+func (c *Conn) traceKeys(name, dir, origin string) {
 	if !c.tracing() {
 		return
 	}
 	c.traceStep(trace.StepKeyDerivation, trace.KindKeys, name+" keys installed for "+dir,
 		"From here on, records "+map[string]string{"reading": "received", "writing": "sent"}[dir]+
-			" are protected with the "+name+" traffic key and IV, derived from the secret with HKDF-Expand-Label.",
+			" are protected with the "+name+" "+origin+".",
 		field("keys", name), field("direction", dir))
 }
+
+// keysFrom13 says where TLS 1.3 traffic keys come from, for traceKeys.
+const keysFrom13 = "traffic key and IV, derived from the secret with HKDF-Expand-Label"
 
 func (c *Conn) traceSecrets13(stage string, names ...string) {
 	if !c.tracing() {

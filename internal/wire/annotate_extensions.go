@@ -91,7 +91,7 @@ func (a *annotator) clientHelloExtension(c *cursor, typ uint16) bool {
 	case ExtSessionTicket:
 		a.rest(c, "ticket", nBytes)
 	case ExtSupportedVersions:
-		a.list16(c, 1, "versions", "version", versionName)
+		a.list16(c, 1, "versions", "version", VersionName)
 	case ExtCookie:
 		a.opaque(c, 2, "cookie", nBytes)
 	case ExtPSKKeyExchangeModes:
@@ -119,7 +119,7 @@ func (a *annotator) clientHelloExtension(c *cursor, typ uint16) bool {
 func (a *annotator) serverHelloExtension(c *cursor, typ uint16, hrr bool) bool {
 	switch typ {
 	case ExtSupportedVersions:
-		a.u16(c, "selected_version", versionName)
+		a.u16(c, "selected_version", VersionName)
 	case ExtKeyShare:
 		if hrr {
 			a.u16(c, "selected_group", suites.GroupName)

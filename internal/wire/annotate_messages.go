@@ -74,7 +74,7 @@ func (a *annotator) body(c *cursor, typ uint8, tls13 bool) {
 // 1.2 ClientHello may end before the extensions (RFC 5246 section
 // 7.4.1.2).
 func (a *annotator) clientHello(c *cursor) {
-	a.u16(c, "legacy_version", versionName)
+	a.u16(c, "legacy_version", VersionName)
 	a.take(c, 32, "random", nBytes)
 	a.opaque(c, 1, "legacy_session_id", nBytes)
 	a.list16(c, 2, "cipher_suites", "cipher_suite", suites.SuiteName)
@@ -87,7 +87,7 @@ func (a *annotator) clientHello(c *cursor) {
 // serverHello walks a ServerHello or HelloRetryRequest body (RFC 8446
 // section 4.1.3).
 func (a *annotator) serverHello(c *cursor) {
-	a.u16(c, "legacy_version", versionName)
+	a.u16(c, "legacy_version", VersionName)
 	random := a.take(c, 32, "random", serverRandomName)
 	a.opaque(c, 1, "legacy_session_id_echo", nBytes)
 	a.u16(c, "cipher_suite", suites.SuiteName)

@@ -42,8 +42,9 @@ func printable(b []byte) string {
 	return string(b)
 }
 
-// versionName names a ProtocolVersion.
-func versionName(v uint16) string {
+// VersionName names a ProtocolVersion: "TLS 1.3", "GREASE(0x0A0A)",
+// or "0x1234".
+func VersionName(v uint16) string {
 	switch v {
 	case 0x0300:
 		return "SSL 3.0"

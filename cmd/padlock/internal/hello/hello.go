@@ -135,21 +135,4 @@ func withoutGREASE(list []uint16) []uint16 {
 
 // VersionName names a ProtocolVersion: "TLS 1.3", "GREASE(0x0A0A)", or
 // "0x1234".
-func VersionName(v uint16) string {
-	switch v {
-	case 0x0300:
-		return "SSL 3.0"
-	case 0x0301:
-		return "TLS 1.0"
-	case 0x0302:
-		return "TLS 1.1"
-	case 0x0303:
-		return "TLS 1.2"
-	case 0x0304:
-		return "TLS 1.3"
-	}
-	if wire.IsGREASE(v) {
-		return fmt.Sprintf("GREASE(0x%04X)", v)
-	}
-	return fmt.Sprintf("0x%04X", v)
-}
+func VersionName(v uint16) string { return wire.VersionName(v) }
