@@ -30,11 +30,11 @@ func (c *Conn) clientHandshake() error {
 	if err != nil {
 		return err
 	}
-	session12, err := c.offerSession12(hello)
+	session12, chains12, err := c.offerSession12(hello)
 	if err != nil {
 		return err
 	}
-	session := c.sessionToOffer(hello)
+	session, chains := c.sessionToOffer(hello)
 	var pskSched *keysched.Schedule13
 	if session != nil {
 		pskSched = c.offerPSK13(hello, session, nil)
@@ -68,11 +68,11 @@ func (c *Conn) clientHandshake() error {
 	}
 	if vers == VersionTLS13 {
 		c.hsTr.keepAll = false
-		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, pskSched: pskSched}
+		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, sessionChains: chains, pskSched: pskSched}
 		return hs.handshake()
 	}
 	c.in.ccsOK = false
-	return c.clientHandshake12(hello, sh, session12)
+	return c.clientHandshake12(hello, sh, session12, chains12)
 }
 
 // pickServerVersion checks the version the server chose (RFC 8446

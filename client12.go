@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/rsa"
+	"crypto/x509"
 	"io"
 	"slices"
 	"strconv"
@@ -35,14 +36,16 @@ type clientHandshake12 struct {
 	clientCipher, serverCipher *record.Cipher
 
 	session *ClientSessionState      // the TLS 1.2 session offered; nil if none
+	chains  [][]*x509.Certificate    // session's server chains, verified for this connection
 	resumed bool                     // the server resumes it
 	ticket  *wire.NewSessionTicket12 // from the server, if it sent one
 }
 
 // clientHandshake12 runs a TLS 1.2 client handshake after the ServerHello.
-// session is the TLS 1.2 session the ClientHello offered, or nil.
-func (c *Conn) clientHandshake12(hello *wire.ClientHello, sh *wire.ServerHello, session *ClientSessionState) error {
-	hs := &clientHandshake12{c: c, hello: hello, sh: sh, session: session}
+// session is the TLS 1.2 session the ClientHello offered, or nil, and
+// chains its server's chains as verified for this connection.
+func (c *Conn) clientHandshake12(hello *wire.ClientHello, sh *wire.ServerHello, session *ClientSessionState, chains [][]*x509.Certificate) error {
+	hs := &clientHandshake12{c: c, hello: hello, sh: sh, session: session, chains: chains}
 	return hs.handshake()
 }
 

@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"bytes"
+	"crypto/x509"
 	"slices"
 
 	"padlock/internal/alert"
@@ -23,10 +24,11 @@ type clientHandshake13 struct {
 
 	clientHS, serverHS *keysched.TrafficSecret // handshake traffic secrets
 	certReq            *wire.CertificateRequest13
-	retried            bool                 // a HelloRetryRequest was answered
-	session            *ClientSessionState  // offered for resumption; nil if none
-	pskSched           *keysched.Schedule13 // started from session's PSK, for its binder
-	resumed            bool                 // the server accepted it
+	retried            bool                  // a HelloRetryRequest was answered
+	session            *ClientSessionState   // offered for resumption; nil if none
+	sessionChains      [][]*x509.Certificate // session's server chains, verified for this connection
+	pskSched           *keysched.Schedule13  // started from session's PSK, for its binder
+	resumed            bool                  // the server accepted it
 }
 
 func (hs *clientHandshake13) handshake() error {
@@ -191,7 +193,7 @@ func (hs *clientHandshake13) acceptResumption() ([]byte, error) {
 	hs.resumed = true
 	c.state.DidResume = true
 	c.state.PeerCertificates = hs.session.peerCertificates
-	c.state.VerifiedChains = hs.session.verifiedChains
+	c.state.VerifiedChains = hs.sessionChains
 	c.state.OCSPResponse = hs.session.ocsp
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
 		"The server accepted the ticket from an earlier connection: the server proves itself with the shared key, so no certificate comes this time.")

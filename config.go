@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"io"
 	"slices"
+	"strconv"
 	"time"
 
 	"padlock/internal/suites"
@@ -23,6 +24,23 @@ const (
 	VerifyClientCertIfGiven                          // ask; accept none; verify one that is sent
 	RequireAndVerifyClientCert                       // ask; require one; verify it
 )
+
+// String returns the level's Go name, such as "RequireAndVerifyClientCert".
+func (a ClientAuthType) String() string {
+	switch a {
+	case NoClientCert:
+		return "NoClientCert"
+	case RequestClientCert:
+		return "RequestClientCert"
+	case RequireAnyClientCert:
+		return "RequireAnyClientCert"
+	case VerifyClientCertIfGiven:
+		return "VerifyClientCertIfGiven"
+	case RequireAndVerifyClientCert:
+		return "RequireAndVerifyClientCert"
+	}
+	return "ClientAuthType(" + strconv.Itoa(int(a)) + ")"
+}
 
 // Default limits, each overridable in Config.
 const (

@@ -1,7 +1,6 @@
 package padlock
 
 import (
-	"crypto/x509"
 	"io"
 	"slices"
 	"time"
@@ -40,14 +39,14 @@ func (hs *serverHandshake12) findSession() (*sessionState, error) {
 		}
 		return nil, nil
 	}
-	ok, err := hs.canResume(s)
+	why, err := hs.canResume(s)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if why != "" {
 		hs.c.traceStep(trace.StepResumption, trace.KindInfo, "session not resumed",
-			"The session the client offered cannot be resumed here (expired, another suite, another server name, the extended master secret missing, or client authentication now required), so this is a full handshake.",
-			field("by", by))
+			"The session the client offered cannot be resumed here, so this is a full handshake.",
+			field("by", by), field("reason", why))
 		return nil, nil
 	}
 	hs.resumedBy = by
@@ -91,56 +90,40 @@ func (hs *serverHandshake12) offeredSession() (*sessionState, string) {
 
 // canResume checks that a session may resume this handshake: TLS 1.2,
 // not expired, a suite both sides still enable, the same server name,
-// the extended master secret on both, and a client certificate when
-// the server now requires one.
-func (hs *serverHandshake12) canResume(s *sessionState) (bool, error) {
+// the extended master secret on both, and a client chain that passes
+// the server's current ClientAuth, which becomes the connection's. It
+// returns why the session may not resume, or "" when it may.
+func (hs *serverHandshake12) canResume(s *sessionState) (string, error) {
 	c, ch := hs.c, hs.ch
-	age := c.config.now().Sub(time.Unix(int64(s.created), 0))
-	if s.version != VersionTLS12 || age >= ticketLifetime || age < -ticketAgeSkew {
-		return false, nil
+	if s.version != VersionTLS12 {
+		return "a session of another version", nil
+	}
+	if s.expired(c.config.now()) {
+		return "expired", nil
 	}
 	suite := suites.SuiteByID(s.suite)
 	if suite == nil || suite.TLS13 || !slices.Contains(ch.CipherSuites, s.suite) || !slices.Contains(c.config.suites12(), s.suite) {
-		return false, nil
+		return "its cipher suite is no longer enabled on both sides", nil
 	}
 	if s.serverName != ch.ServerName {
-		return false, nil
+		return "made for another server name", nil
 	}
 	// RFC 7627 section 5.3: a session with the extended master secret
 	// offered without the extension MUST end the handshake; one without
 	// it MUST NOT be resumed by a ClientHello with it, and SHOULD NOT be
 	// resumed at all, so padlock resumes only sessions with it.
 	if s.ems && !ch.ExtendedMasterSecret {
-		return false, alertf(alert.HandshakeFailure, "client resumes a session that used the extended master secret without offering it (RFC 7627 section 5.3)")
+		return "", alertf(alert.HandshakeFailure, "client resumes a session that used the extended master secret without offering it (RFC 7627 section 5.3)")
 	}
 	if !s.ems || !hs.ems {
-		return false, nil
+		return "no extended master secret", nil
 	}
-	return hs.resumeClientCertificate(s), nil
-}
-
-// resumeClientCertificate applies ClientAuth to the session's client
-// chain: a required one must be there, and one the server verifies is
-// verified again, since the CAs or the time may have changed. On
-// success the chain becomes the connection's.
-func (hs *serverHandshake12) resumeClientCertificate(s *sessionState) bool {
-	c := hs.c
-	if len(s.certs) == 0 {
-		return c.config.ClientAuth != RequireAnyClientCert && c.config.ClientAuth != RequireAndVerifyClientCert
-	}
-	certs, err := c.parseChain(s.certs)
+	certs, chains, err := c.sessionClientAuth(s)
 	if err != nil {
-		return false
+		return err.Error(), nil
 	}
-	if c.config.ClientAuth >= VerifyClientCertIfGiven {
-		chains, err := c.verifyChain(certs, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
-		if err != nil {
-			return false
-		}
-		c.state.VerifiedChains = chains
-	}
-	c.state.PeerCertificates = certs
-	return true
+	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
+	return "", nil
 }
 
 // resume runs the abbreviated handshake (RFC 5246 section 7.3, figure
@@ -231,17 +214,25 @@ func (hs *serverHandshake12) planSession() error {
 	return nil
 }
 
-// newSession is the state of the session a full handshake made.
+// newSession is the state of this connection's session: a new one after
+// a full handshake; after a resumption, the session resumed, still dated
+// from its full handshake, with the client chain as checked this time.
 func (hs *serverHandshake12) newSession() *sessionState {
 	c := hs.c
+	now := uint64(c.config.now().Unix())
 	s := &sessionState{
-		version:    VersionTLS12,
-		suite:      hs.suite.ID,
-		created:    uint64(c.config.now().Unix()),
-		secret:     hs.master,
-		ems:        hs.ems,
-		alpn:       hs.alpn,
-		serverName: hs.ch.ServerName,
+		version:       VersionTLS12,
+		suite:         hs.suite.ID,
+		created:       now,
+		authenticated: now,
+		secret:        hs.master,
+		ems:           hs.ems,
+		alpn:          hs.alpn,
+		serverName:    hs.ch.ServerName,
+		clientAuth:    c.config.ClientAuth,
+	}
+	if hs.session != nil {
+		s.authenticated = hs.session.authenticated
 	}
 	for _, cert := range c.state.PeerCertificates {
 		s.certs = append(s.certs, cert.Raw)
@@ -253,18 +244,15 @@ func (hs *serverHandshake12) newSession() *sessionState {
 // ServerHello (RFC 5077 section 3.3): in a full handshake after the
 // client's Finished, in an abbreviated one after the ServerHello, and
 // always before the server's ChangeCipherSpec. A resumed session is
-// sealed again under the newest key with its first creation time, so
+// sealed again under the newest key, dated from its full handshake, so
 // renewing never extends its life.
 func (hs *serverHandshake12) sendSessionTicket12() error {
 	c := hs.c
 	if !hs.sendTicket {
 		return nil
 	}
-	s := hs.session
-	if s == nil {
-		s = hs.newSession()
-	}
-	lifetime := ticketLifetime - c.config.now().Sub(time.Unix(int64(s.created), 0))
+	s := hs.newSession()
+	lifetime := ticketLifetime - s.age(c.config.now())
 	ticket, err := c.config.sealTicket(s.marshal())
 	if err != nil {
 		// RFC 5077 section 3.3: a server that no longer wants to issue

@@ -253,7 +253,7 @@ func TestResumption12ServerName(t *testing.T) {
 	cc, sc := configs12(t, pki.ECDSAP256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, &clock)
 	connect12(t, cc, sc)
 	// The same session offered without SNI, as an IP address sends none.
-	cc.ClientSessionCache.Put("127.0.0.1", cached(t, cc))
+	cc.ClientSessionCache.Put("127.0.0.1 (unverified)", cached(t, cc))
 	cc.ServerName, cc.InsecureSkipVerify = "127.0.0.1", true
 	var rec trace.Recorder
 	sc.Trace = rec.Trace
@@ -373,18 +373,23 @@ func TestResumption12EMS(t *testing.T) {
 		cc, sc := configs12(t, pki.ECDSAP256, suite, &clock)
 		master := bytes.Repeat([]byte{7}, 48)
 		ticket, err := sc.sealTicket((&sessionState{version: VersionTLS12, suite: suite, created: uint64(clock.Unix()),
-			secret: master, serverName: "localhost"}).marshal())
+			authenticated: uint64(clock.Unix()), secret: master, serverName: "localhost"}).marshal())
 		if err != nil {
 			t.Fatal(err)
 		}
-		cc.ClientSessionCache.Put("localhost", &ClientSessionState{version: VersionTLS12, suite: suite, ticket: ticket,
+		// A session of an unverified server, so that the client offers
+		// it without a certificate to check again.
+		cc.InsecureSkipVerify = true
+		cc.ClientSessionCache.Put("localhost (unverified)", &ClientSessionState{version: VersionTLS12, suite: suite, ticket: ticket,
 			secret: master, received: clock, lifetime: time.Hour, ems: true})
 		var rec trace.Recorder
 		sc.Trace = rec.Trace
 		if _, _, resumed := connect12(t, cc, sc); resumed {
 			t.Fatal("resumed a session without the extended master secret")
 		}
-		if !slices.ContainsFunc(rec.Events(), func(e trace.Event) bool { return e.Name == "session not resumed" }) {
+		if !slices.ContainsFunc(rec.Events(), func(e trace.Event) bool {
+			return e.Name == "session not resumed" && strings.Contains(fmt.Sprint(e.Fields), "extended master secret")
+		}) {
 			t.Error("server did not trace why it did not resume")
 		}
 	})

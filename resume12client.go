@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"crypto/x509"
 	"io"
 	"slices"
 	"time"
@@ -15,20 +16,20 @@ import (
 
 // offerSession12 readies the ClientHello for TLS 1.2 resumption: it asks
 // for a ticket (RFC 5077 section 3.2) and offers the cached TLS 1.2
-// session for this server, if there is one, which it returns. A TLS 1.3
+// session for this server, if there is one, which it returns with its
+// server's chains as verified again (see loadSession). A TLS 1.3
 // session is offered by offerPSK13 instead.
-func (c *Conn) offerSession12(h *wire.ClientHello) (*ClientSessionState, error) {
+func (c *Conn) offerSession12(h *wire.ClientHello) (*ClientSessionState, [][]*x509.Certificate, error) {
 	cfg := c.config
 	// RFC 7627 section 5.3: no abbreviated handshake without the
 	// extended master secret, so without it there is nothing to keep.
 	if cfg.ClientSessionCache == nil || !h.ExtendedMasterSecret {
-		return nil, nil
+		return nil, nil, nil
 	}
 	h.SessionTicketSupported = !cfg.SessionTicketsDisabled
-	s, ok := cfg.ClientSessionCache.Get(c.sessionCacheKey())
-	if !ok || s == nil || s.version != VersionTLS12 || !s.ems || !s.usable(cfg.now()) ||
-		!slices.Contains(h.CipherSuites, s.suite) || (s.ticket != nil && cfg.SessionTicketsDisabled) {
-		return nil, nil
+	s, chains := c.loadSession(VersionTLS12)
+	if s == nil || !s.ems || !slices.Contains(h.CipherSuites, s.suite) || (s.ticket != nil && cfg.SessionTicketsDisabled) {
+		return nil, nil, nil
 	}
 	by := bySessionID
 	if s.ticket != nil {
@@ -40,7 +41,7 @@ func (c *Conn) offerSession12(h *wire.ClientHello) (*ClientSessionState, error) 
 		if len(h.SessionID) != 32 {
 			h.SessionID = make([]byte, 32)
 			if _, err := io.ReadFull(cfg.rand(), h.SessionID); err != nil {
-				return nil, alert.Wrap(alert.InternalError, err)
+				return nil, nil, alert.Wrap(alert.InternalError, err)
 			}
 		}
 	} else {
@@ -49,7 +50,7 @@ func (c *Conn) offerSession12(h *wire.ClientHello) (*ClientSessionState, error) 
 	c.traceStep(trace.StepResumption, trace.KindInfo, "session offered",
 		"The client has a TLS 1.2 session with this server from an earlier connection and offers to resume it.",
 		field("by", by), field("cipher_suite", suites.SuiteName(s.suite)))
-	return s, nil
+	return s, chains, nil
 }
 
 // checkResumption handles a ServerHello that echoes the ClientHello's
@@ -82,7 +83,7 @@ func (hs *clientHandshake12) resume() error {
 	c, s := hs.c, hs.session
 	c.state.DidResume = true
 	c.state.PeerCertificates = s.peerCertificates
-	c.state.VerifiedChains = s.verifiedChains
+	c.state.VerifiedChains = hs.chains
 	c.state.OCSPResponse = s.ocsp
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
 		"The server echoed the session ID: it resumes the earlier session, so no certificate and no key exchange this time, only new keys from the session's master secret.",
@@ -173,7 +174,7 @@ func (hs *clientHandshake12) newSession() *ClientSessionState {
 		ems:              hs.ems,
 		alpn:             c.state.NegotiatedProtocol,
 		peerCertificates: c.state.PeerCertificates,
-		verifiedChains:   c.state.VerifiedChains,
+		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,
 	}
 }

@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"crypto/x509"
 	"encoding/binary"
 	"io"
 	"slices"
@@ -34,18 +35,17 @@ const maxPSKIdentities = 8
 const ticketAgeSkew = time.Minute
 
 // sessionToOffer returns the cached TLS 1.3 session for this server, when
-// there is one still usable with the enabled suites.
-func (c *Conn) sessionToOffer(h *wire.ClientHello) *ClientSessionState {
-	cache := c.config.ClientSessionCache
-	if cache == nil || c.config.SessionTicketsDisabled || !slices.Contains(h.SupportedVersions, VersionTLS13) {
-		return nil
+// there is one still usable with the enabled suites, and its server's
+// chains as verified again (see loadSession).
+func (c *Conn) sessionToOffer(h *wire.ClientHello) (*ClientSessionState, [][]*x509.Certificate) {
+	if c.config.ClientSessionCache == nil || c.config.SessionTicketsDisabled || !slices.Contains(h.SupportedVersions, VersionTLS13) {
+		return nil, nil
 	}
-	s, ok := cache.Get(c.sessionCacheKey())
-	if !ok || s == nil || s.version != VersionTLS13 || !s.usable(c.config.now()) ||
-		!slices.Contains(h.CipherSuites, s.suite) {
-		return nil
+	s, chains := c.loadSession(VersionTLS13)
+	if s == nil || !slices.Contains(h.CipherSuites, s.suite) {
+		return nil, nil
 	}
-	return s
+	return s, chains
 }
 
 // offerPSK13 adds the session to the ClientHello with its binder.
@@ -104,9 +104,11 @@ func (hs *serverHandshake13) acceptPSK13() error {
 	if !dhe && !ke {
 		return nil // psk_ke alone, which this server does not allow
 	}
+	why := "no ticket the server can open"
 	for i, id := range ch.PSKIdentities[:min(len(ch.PSKIdentities), maxPSKIdentities)] {
-		s := hs.openSession(id)
+		s, reason := hs.openSession(id)
 		if s == nil {
+			why = reason
 			continue
 		}
 		th := binderTranscript(hs.suite, ch.Raw, ch.BindersLen(), hs.priorTr)
@@ -115,12 +117,13 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		if !keysched.Equal(ch.PSKBinders[i], want) {
 			return alertf(alert.DecryptError, "PSK binder does not verify")
 		}
-		hs.psk, hs.pskIndex, hs.pskKE, hs.pskSched = s, uint16(i), ke, sched
-		certs, err := c.parseChain(s.certs)
+		certs, chains, err := c.sessionClientAuth(s)
 		if err != nil {
-			return err
+			why = err.Error()
+			continue
 		}
-		c.state.PeerCertificates = certs
+		hs.psk, hs.pskIndex, hs.pskKE, hs.pskSched = s, uint16(i), ke, sched
+		c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
 		c.state.DidResume = true
 		if c.tracing() {
 			c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
@@ -130,40 +133,41 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		return nil
 	}
 	c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
-		"The client offered a session ticket the server cannot use (unknown key, expired, or another suite), so this is a full handshake.")
+		"The client offered a session ticket the server cannot use, so this is a full handshake.",
+		field("reason", why))
 	return nil
 }
 
-// openSession opens a ticket and checks it may resume this handshake.
-func (hs *serverHandshake13) openSession(id wire.PSKIdentity) *sessionState {
+// openSession opens a ticket and checks it may resume this handshake;
+// when it may not, it returns nil and why.
+func (hs *serverHandshake13) openSession(id wire.PSKIdentity) (*sessionState, string) {
 	c := hs.c
 	plain := c.config.openTicket(id.Identity)
 	if plain == nil {
-		return nil
+		return nil, "no ticket key of this server opens it"
 	}
 	s, err := parseSessionState(plain)
 	if err != nil || s.version != VersionTLS13 {
-		return nil
+		return nil, "not a TLS 1.3 session"
 	}
 	if suite := suites.SuiteByID(s.suite); suite == nil || suite.Hash != hs.suite.Hash {
-		return nil // RFC 8446 section 4.2.11: the PSK's hash must match
+		return nil, "made with another hash than this handshake's suite" // RFC 8446 section 4.2.11
 	}
-	now, created := c.config.now(), time.Unix(int64(s.created), 0)
-	age := now.Sub(created)
-	if age > ticketLifetime || age < -ticketAgeSkew {
-		return nil
+	now := c.config.now()
+	if s.expired(now) {
+		return nil, "expired"
 	}
+	// RFC 8446 section 8.3: the ticket's age as the client counts it
+	// must agree with the server's, within a window.
+	age := now.Sub(time.Unix(int64(s.created), 0))
 	clientAge := time.Duration(id.ObfuscatedTicketAge-s.ageAdd) * time.Millisecond
 	if d := age - clientAge; d > ticketAgeSkew+time.Second || d < -ticketAgeSkew-time.Second {
-		return nil
+		return nil, "the client's ticket age does not match"
 	}
 	if s.serverName != hs.ch.ServerName {
-		return nil
+		return nil, "made for another server name"
 	}
-	if len(s.certs) == 0 && (c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert) {
-		return nil
-	}
-	return s
+	return s, ""
 }
 
 // sendSessionTicket13 issues a ticket for this connection's session.
@@ -177,15 +181,24 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 	if _, err := io.ReadFull(c.config.rand(), ageAdd[:]); err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
+	now := c.config.now()
 	s := &sessionState{
-		version:    VersionTLS13,
-		suite:      hs.suite.ID,
-		created:    uint64(c.config.now().Unix()),
-		ageAdd:     binary.BigEndian.Uint32(ageAdd[:]),
-		secret:     keysched.ResumptionPSK(hs.suite.Hash, c.tls13.resumptionMaster, nonce),
-		alpn:       c.state.NegotiatedProtocol,
-		serverName: hs.ch.ServerName,
+		version:       VersionTLS13,
+		suite:         hs.suite.ID,
+		created:       uint64(now.Unix()),
+		authenticated: uint64(now.Unix()),
+		ageAdd:        binary.BigEndian.Uint32(ageAdd[:]),
+		secret:        keysched.ResumptionPSK(hs.suite.Hash, c.tls13.resumptionMaster, nonce),
+		alpn:          c.state.NegotiatedProtocol,
+		serverName:    hs.ch.ServerName,
+		clientAuth:    c.config.ClientAuth,
 	}
+	if hs.psk != nil {
+		// A resumption's ticket lives no longer than the session it
+		// resumed: its age counts from the full handshake.
+		s.authenticated = hs.psk.authenticated
+	}
+	lifetime := max(ticketLifetime-s.age(now), time.Second) // openSession checked it is not expired
 	for _, cert := range c.state.PeerCertificates {
 		s.certs = append(s.certs, cert.Raw)
 	}
@@ -194,7 +207,7 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	c.hsTr = nil // post-handshake messages are not in the transcript
-	m := &wire.NewSessionTicket13{Lifetime: uint32(ticketLifetime / time.Second), AgeAdd: s.ageAdd, Nonce: nonce, Ticket: ticket}
+	m := &wire.NewSessionTicket13{Lifetime: uint32(lifetime / time.Second), AgeAdd: s.ageAdd, Nonce: nonce, Ticket: ticket}
 	if err := c.writeMessage(m); err != nil {
 		return err
 	}
@@ -218,7 +231,7 @@ func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
 		lifetime:         lifetime,
 		alpn:             c.state.NegotiatedProtocol,
 		peerCertificates: c.state.PeerCertificates,
-		verifiedChains:   c.state.VerifiedChains,
+		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,
 	})
 	if c.tracing() {

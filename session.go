@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"sync"
 	"time"
+
+	"padlock/trace"
 )
 
 // ClientSessionState is a session a client may resume: the server's
@@ -23,12 +25,16 @@ type ClientSessionState struct {
 
 	sessionID        []byte // TLS 1.2 without a ticket: the server's session ID
 	peerCertificates []*x509.Certificate
-	verifiedChains   [][]*x509.Certificate
-	ocsp             []byte
+	// verified says the handshake verified peerCertificates; their
+	// verified chains are made again each time the session is offered.
+	verified bool
+	ocsp     []byte
 }
 
 // ClientSessionCache keeps sessions for resumption, keyed by server
-// name. Implementations must be safe for concurrent use.
+// name; sessions from connections that did not verify the server (with
+// InsecureSkipVerify) have keys of their own. Implementations must be
+// safe for concurrent use.
 type ClientSessionCache interface {
 	// Get returns the session stored for key.
 	Get(key string) (*ClientSessionState, bool)
@@ -94,12 +100,44 @@ func (c *lruSessionCache) Put(key string, cs *ClientSessionState) {
 	c.entries[key] = c.order.PushFront(&lruEntry{key: key, session: cs})
 }
 
-// sessionCacheKey is the key a client's session is stored under.
+// sessionCacheKey is the key a client's session is stored under: the
+// server's name, or its address without one, marked when the server is
+// not verified, so that a Config which does not verify never displaces
+// the session of one that does, when they share a cache.
 func (c *Conn) sessionCacheKey() string {
-	if c.config.ServerName != "" {
-		return c.config.ServerName
+	key := c.config.ServerName
+	if key == "" {
+		key = c.conn.RemoteAddr().String()
 	}
-	return c.conn.RemoteAddr().String()
+	if c.config.InsecureSkipVerify {
+		key += " (unverified)"
+	}
+	return key
+}
+
+// loadSession returns the cached session of version vers for this
+// server when it may be offered: within its lifetime, and with a server
+// chain that passes the current Config's checks, whose verified chains
+// come with it. A session that fails them is dropped.
+func (c *Conn) loadSession(vers uint16) (*ClientSessionState, [][]*x509.Certificate) {
+	cache, key := c.config.ClientSessionCache, c.sessionCacheKey()
+	s, ok := cache.Get(key)
+	if !ok || s == nil || s.version != vers || !s.usable(c.config.now()) {
+		return nil, nil
+	}
+	chains, err := c.sessionServerAuth(s)
+	if err != nil {
+		cache.Put(key, nil)
+		c.traceStep(trace.StepResumption, trace.KindInfo, "session not offered",
+			"The client has a session with this server, but a full handshake would not accept the certificate it stored, so it does not offer it.",
+			field("reason", err.Error()))
+		return nil, nil
+	}
+	if chains != nil && c.tracing() {
+		c.traceStep(trace.StepResumption, trace.KindInfo, "stored certificate checked again",
+			"Before offering a session from an earlier connection, the client checks the server certificate the session stored, as a full handshake would check a new one: a resumption skips the certificate, never the checks.")
+	}
+	return s, chains
 }
 
 // usable reports whether s may be offered at now: not expired, and its

@@ -237,15 +237,34 @@ const ticketLifetime = 7 * 24 * time.Hour
 // sessionState is what a ticket carries: enough for the server to resume
 // the session without keeping anything itself.
 type sessionState struct {
-	version    uint16
-	suite      uint16
-	created    uint64 // Unix seconds
-	ageAdd     uint32 // TLS 1.3 obfuscated_ticket_age offset
-	secret     []byte // TLS 1.3: the resumption PSK; TLS 1.2: the master secret
-	ems        bool   // TLS 1.2: the master secret is an extended one
-	alpn       string
-	serverName string
+	version uint16
+	suite   uint16
+	created uint64 // Unix seconds: when this ticket was issued
+	// authenticated is when the full handshake that authenticated the
+	// session ran, in Unix seconds. Resumptions issue new tickets but
+	// never move it: the session's life is measured from it.
+	authenticated uint64
+	ageAdd        uint32 // TLS 1.3 obfuscated_ticket_age offset
+	secret        []byte // TLS 1.3: the resumption PSK; TLS 1.2: the master secret
+	ems           bool   // TLS 1.2: the master secret is an extended one
+	alpn          string
+	serverName    string
+	// clientAuth is the server's ClientAuth when the session was made:
+	// what was asked of the client and how certs was checked.
+	clientAuth ClientAuthType
 	certs      [][]byte // the client's certificate chain, if it sent one
+}
+
+// age is how long ago the session was authenticated, at now.
+func (s *sessionState) age(now time.Time) time.Duration {
+	return now.Sub(time.Unix(int64(s.authenticated), 0))
+}
+
+// expired reports whether the session is past the ticket lifetime at
+// now, or dated in the future beyond the allowed skew.
+func (s *sessionState) expired(now time.Time) bool {
+	age := s.age(now)
+	return age >= ticketLifetime || age < -ticketAgeSkew
 }
 
 func (s *sessionState) marshal() []byte {
@@ -253,11 +272,13 @@ func (s *sessionState) marshal() []byte {
 	b.AddUint16(s.version)
 	b.AddUint16(s.suite)
 	b.AddUint64(s.created)
+	b.AddUint64(s.authenticated)
 	b.AddUint32(s.ageAdd)
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.secret) })
 	b.AddUint8(boolByte(s.ems))
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.alpn)) })
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.serverName)) })
+	b.AddUint8(uint8(s.clientAuth))
 	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
 		for _, c := range s.certs {
 			b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(c) })
@@ -272,11 +293,13 @@ func parseSessionState(data []byte) (*sessionState, error) {
 	s := &sessionState{}
 	in := cryptobyte.String(data)
 	var secret, alpn, name, certs cryptobyte.String
-	var ems uint8
+	var ems, clientAuth uint8
 	if !in.ReadUint16(&s.version) || !in.ReadUint16(&s.suite) || !in.ReadUint64(&s.created) ||
-		!in.ReadUint32(&s.ageAdd) || !in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint8(&ems) ||
-		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint8LengthPrefixed(&name) ||
-		!in.ReadUint24LengthPrefixed(&certs) || !in.Empty() || ems > 1 || len(secret) == 0 {
+		!in.ReadUint64(&s.authenticated) || !in.ReadUint32(&s.ageAdd) ||
+		!in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint8(&ems) ||
+		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint8LengthPrefixed(&name) || !in.ReadUint8(&clientAuth) ||
+		!in.ReadUint24LengthPrefixed(&certs) || !in.Empty() || ems > 1 || len(secret) == 0 ||
+		ClientAuthType(clientAuth) > RequireAndVerifyClientCert {
 		return nil, errors.New("padlock: malformed session state")
 	}
 	for !certs.Empty() {
@@ -287,6 +310,7 @@ func parseSessionState(data []byte) (*sessionState, error) {
 		s.certs = append(s.certs, c)
 	}
 	s.secret, s.ems, s.alpn, s.serverName = secret, ems == 1, string(alpn), string(name)
+	s.clientAuth = ClientAuthType(clientAuth)
 	return s, nil
 }
 
