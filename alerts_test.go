@@ -231,6 +231,14 @@ func clientRows13(t *testing.T) []alertCase {
 			script: afterHello(plainRecord(record.ApplicationData, []byte("early")))},
 		{name: "change_cipher_spec of value 2", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.ChangeCipherSpec, []byte{2}))},
+		// RFC 8446 appendix D.4: the server's compatibility CCS comes
+		// right after its first handshake message, never before it.
+		{name: "change_cipher_spec before ServerHello", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: func(s *script) {
+				ch := s.clientHello()
+				s.send(plainRecord(record.ChangeCipherSpec, []byte{1}), hsRecord(serverHello13(ch, nil)))
+				s.closeWrite()
+			}},
 		{name: "empty handshake record", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.Handshake, nil))},
 		// RFC 8446 section 6.1: a transport close is no alert, just an end.
@@ -644,6 +652,15 @@ func clientRows12(t *testing.T) []alertCase {
 			script: afterHello(plainRecord(record.Alert, []byte{2, 40, 0}))},
 		{name: "change_cipher_spec before ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.ChangeCipherSpec, []byte{1}))},
+		// The same from a client that offered TLS 1.3 too: until a TLS
+		// 1.3 ServerHello there is no compatibility CCS to drop.
+		{name: "change_cipher_spec before ServerHello, TLS 1.3 offered", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			ut: bothVersions,
+			script: func(s *script) {
+				ch := s.clientHello()
+				s.send(plainRecord(record.ChangeCipherSpec, []byte{1}), hsRecord(serverHello12(ch, nil)))
+				s.closeWrite()
+			}},
 		{name: "empty handshake record", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.Handshake, nil))},
 
@@ -788,6 +805,10 @@ func serverRows12(t *testing.T) []alertCase {
 			script: sendAll(plainRecord(record.Alert, []byte{2}))},
 		{name: "application data before ClientHello", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: sendAll(plainRecord(record.ApplicationData, []byte("GET /")))},
+		// RFC 8446 section 5: before the first ClientHello a CCS is an
+		// unexpected record, whatever version follows.
+		{name: "change_cipher_spec before ClientHello", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			ut: bothVersions, script: sendAll(plainRecord(record.ChangeCipherSpec, []byte{1}), hsRecord(hello(nil, nil)))},
 
 		// The client's flight, through the man in the middle.
 		// RFC 5246 sections 7.1 and 7.3 (order).

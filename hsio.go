@@ -45,8 +45,9 @@ func (c *Conn) nextHandshake() (int, error) {
 			c.in.hsBuf = append(c.in.hsBuf, data...)
 		case ct == record.ChangeCipherSpec && c.in.ccsOK && len(c.in.hsBuf) == 0:
 			// RFC 8446 section 5: the compatibility-mode CCS, one byte
-			// 0x01, is dropped between the first ClientHello and the
-			// peer's Finished.
+			// 0x01, is dropped between the first ClientHello (for a
+			// client, the first TLS 1.3 ServerHello: see
+			// clientHandshake) and the peer's Finished.
 			if len(data) != 1 || data[0] != 1 {
 				return 0, alertf(alert.UnexpectedMessage, "malformed change_cipher_spec")
 			}
