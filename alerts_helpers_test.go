@@ -56,10 +56,17 @@ type expectation struct {
 	desc   alert.Description // the alert sent, or for remote the one received
 	remote bool              // the peer's alert ends the connection; padlock answers none
 	err    error             // for level 0: the error padlock must end with, if not nil or io.EOF
+	warned bool              // for level 2: one warning of the same description comes first
 }
 
 func wantFatal(d alert.Description) expectation   { return expectation{level: 2, desc: d} }
 func wantWarning(d alert.Description) expectation { return expectation{level: 1, desc: d} }
+
+// wantWarningThenFatal is a warning d, which lets the connection go on,
+// then, when the peer insists, a fatal d.
+func wantWarningThenFatal(d alert.Description) expectation {
+	return expectation{level: 2, desc: d, warned: true}
+}
 func wantRemote(d alert.Description) expectation {
 	return expectation{remote: true, desc: d}
 }
@@ -70,6 +77,8 @@ func (e expectation) String() string {
 	switch {
 	case e.remote:
 		return "no alert (the peer's " + e.desc.String() + " ends it)"
+	case e.level == 2 && e.warned:
+		return "warning " + e.desc.String() + ", then fatal " + e.desc.String()
 	case e.level == 2:
 		return "fatal " + e.desc.String()
 	case e.level == 1:
@@ -800,7 +809,7 @@ func checkUTError(t *testing.T, want expectation, err error) {
 func checkWire(t *testing.T, want expectation, recs []*rec) {
 	t.Helper()
 	var alerts []string
-	fatalAt, warned := -1, false
+	fatalAt, warnings := -1, 0
 	for i, r := range recs {
 		if r.typ != record.Alert {
 			continue
@@ -815,8 +824,8 @@ func checkWire(t *testing.T, want expectation, recs []*rec) {
 			fatalAt = i
 		case r.data[0] == 2:
 			t.Errorf("padlock wrote a second fatal alert %v", alert.Description(r.data[1]))
-		case r.data[0] == 1 && want.level == 1 && alert.Description(r.data[1]) == want.desc:
-			warned = true
+		case r.data[0] == 1 && (want.level == 1 || want.warned) && alert.Description(r.data[1]) == want.desc:
+			warnings++
 		case r.data[0] == 1 && r.data[1] == byte(alert.CloseNotify):
 		default:
 			t.Errorf("padlock wrote alert %x", r.data)
@@ -834,8 +843,11 @@ func checkWire(t *testing.T, want expectation, recs []*rec) {
 		if fatalAt != len(recs)-1 {
 			t.Errorf("padlock wrote %d records after its fatal alert", len(recs)-1-fatalAt)
 		}
+		if want.warned && warnings != 1 {
+			t.Errorf("padlock wrote alerts %v, want one warning %v before the fatal alert", alerts, want.desc)
+		}
 	case 1:
-		if !warned || fatalAt >= 0 {
+		if warnings == 0 || fatalAt >= 0 {
 			t.Errorf("padlock wrote alerts %v, want only a warning %v", alerts, want.desc)
 		}
 	default:

@@ -123,6 +123,15 @@ func keyUpdate(body ...byte) []byte { return hsMessage(wire.TypeKeyUpdate, body)
 // helloRequest is a HelloRequest message.
 var helloRequest = hsMessage(wire.TypeHelloRequest)
 
+// helloRequests returns n plaintext records of one HelloRequest each.
+func helloRequests(n int) []*rec {
+	recs := make([]*rec, n)
+	for i := range recs {
+		recs[i] = plainRec(record.Handshake, helloRequest)
+	}
+	return recs
+}
+
 // chain11 repeats the leaf of a Certificate eleven times.
 func chain11(c *wire.Certificate13) {
 	for len(c.Entries) < 11 {
@@ -222,6 +231,14 @@ func clientRows13(t *testing.T) []alertCase {
 			script: afterHello(plainRecord(record.ApplicationData, []byte("early")))},
 		{name: "change_cipher_spec of value 2", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.ChangeCipherSpec, []byte{2}))},
+		// RFC 8446 appendix D.4: the server's compatibility CCS comes
+		// right after its first handshake message, never before it.
+		{name: "change_cipher_spec before ServerHello", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: func(s *script) {
+				ch := s.clientHello()
+				s.send(plainRecord(record.ChangeCipherSpec, []byte{1}), hsRecord(serverHello13(ch, nil)))
+				s.closeWrite()
+			}},
 		{name: "empty handshake record", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.Handshake, nil))},
 		// RFC 8446 section 6.1: a transport close is no alert, just an end.
@@ -635,6 +652,15 @@ func clientRows12(t *testing.T) []alertCase {
 			script: afterHello(plainRecord(record.Alert, []byte{2, 40, 0}))},
 		{name: "change_cipher_spec before ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.ChangeCipherSpec, []byte{1}))},
+		// The same from a client that offered TLS 1.3 too: until a TLS
+		// 1.3 ServerHello there is no compatibility CCS to drop.
+		{name: "change_cipher_spec before ServerHello, TLS 1.3 offered", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			ut: bothVersions,
+			script: func(s *script) {
+				ch := s.clientHello()
+				s.send(plainRecord(record.ChangeCipherSpec, []byte{1}), hsRecord(serverHello12(ch, nil)))
+				s.closeWrite()
+			}},
 		{name: "empty handshake record", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.Handshake, nil))},
 
@@ -651,6 +677,14 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeServerHello), injectAfter(plainRec(record.Handshake, helloRequest)))},
 		{name: "HelloRequest before change_cipher_spec is ignored", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
 			edit: onFirst(isType(record.ChangeCipherSpec), injectBefore(plainRec(record.Handshake, helloRequest)))},
+		// Ignored, but not without end: they count against the warning
+		// limit, as warnings do.
+		{name: "HelloRequests up to the warning limit are ignored", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isType(record.ChangeCipherSpec), injectBefore(helloRequests(DefaultLimits.MaxWarningAlerts)...))},
+		{name: "HelloRequests beyond the warning limit", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ChangeCipherSpec), injectBefore(helloRequests(DefaultLimits.MaxWarningAlerts+1)...))},
+		{name: "HelloRequests beyond the warning limit before Finished", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isProtected, injectBefore(protHS(bytes.Repeat(helloRequest, DefaultLimits.MaxWarningAlerts+1))))},
 		// RFC 8446 section 4.4.2.4 by analogy: RFC 5246 names none.
 		{name: "ServerKeyExchange declaring 70000 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
 			edit: onFirst(isMsg(wire.TypeServerKeyExchange), replaceWith(plainRec(record.Handshake, []byte{wire.TypeServerKeyExchange, 0x01, 0x11, 0x70})))},
@@ -700,6 +734,13 @@ func clientRows12(t *testing.T) []alertCase {
 		// After the handshake. RFC 5246 section 7.4.1.1, RFC 5746 section 4.2.
 		{name: "HelloRequest after the handshake", role: asClient, vers: v12, want: wantWarning(alert.NoRenegotiation), check: gotPing,
 			edit: onPing(protHS(helloRequest))},
+		// Refused once, a peer asking again is cut off: each refusal is
+		// a record written, and the side that will not go on SHOULD send
+		// a fatal alert (RFC 5246 section 7.2.2).
+		{name: "second HelloRequest after the handshake", role: asClient, vers: v12, want: wantWarningThenFatal(alert.NoRenegotiation),
+			edit: onPing(protHS(helloRequest), protHS(helloRequest))},
+		{name: "two HelloRequests in one record after the handshake", role: asClient, vers: v12, want: wantWarningThenFatal(alert.NoRenegotiation),
+			edit: onPing(protHS(helloRequest, helloRequest))},
 		// RFC 5246 section 7.2.2: a warning does not end the connection.
 		{name: "warning alert", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
 			edit: onPing(protRec(record.Alert, []byte{1, byte(alert.UnrecognizedName)}))},
@@ -764,6 +805,10 @@ func serverRows12(t *testing.T) []alertCase {
 			script: sendAll(plainRecord(record.Alert, []byte{2}))},
 		{name: "application data before ClientHello", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: sendAll(plainRecord(record.ApplicationData, []byte("GET /")))},
+		// RFC 8446 section 5: before the first ClientHello a CCS is an
+		// unexpected record, whatever version follows.
+		{name: "change_cipher_spec before ClientHello", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			ut: bothVersions, script: sendAll(plainRecord(record.ChangeCipherSpec, []byte{1}), hsRecord(hello(nil, nil)))},
 
 		// The client's flight, through the man in the middle.
 		// RFC 5246 sections 7.1 and 7.3 (order).
@@ -817,6 +862,11 @@ func serverRows12(t *testing.T) []alertCase {
 		// is "always a warning".
 		{name: "second ClientHello after the handshake", role: asServer, vers: v12, want: wantWarning(alert.NoRenegotiation), check: gotPing,
 			edit: onPing(protHS(hello(nil, nil)))},
+		// Refused once, a client asking again is cut off (RFC 5246
+		// section 7.2.2: the side that will not go on SHOULD send a
+		// fatal alert).
+		{name: "third ClientHello after the handshake", role: asServer, vers: v12, want: wantWarningThenFatal(alert.NoRenegotiation),
+			edit: onPing(protHS(hello(nil, nil)), protHS(hello(nil, nil)))},
 		{name: "post-handshake message declaring 70000 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
 			edit: onPing(protHS([]byte{wire.TypeClientHello, 0x01, 0x11, 0x70}))},
 		{name: "KeyUpdate in TLS 1.2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),

@@ -41,7 +41,6 @@ func (c *Conn) clientHandshake() error {
 	}
 	c.hsTr = &transcript{keepAll: true}
 	copy(c.random[0][:], hello.Random)
-	c.in.ccsOK = slices.Contains(hello.SupportedVersions, VersionTLS13)
 	// RFC 8446 section 5.1: an initial ClientHello may carry 0x0301 in the
 	// record header, for middleboxes that expect it.
 	c.out.w.SetRecordVersion(VersionTLS10)
@@ -67,11 +66,16 @@ func (c *Conn) clientHandshake() error {
 			"Both sides will speak "+VersionName(vers)+".", field("version", VersionName(vers)))
 	}
 	if vers == VersionTLS13 {
+		// RFC 8446 section 5 drops a compatibility CCS only in TLS 1.3,
+		// and a server sends it right after its first handshake message,
+		// the ServerHello or HelloRetryRequest just read (appendix D.4).
+		// Before that the version is unknown and a CCS is unexpected,
+		// as it is in the TLS 1.2 handshake.
+		c.in.ccsOK = true
 		c.hsTr.keepAll = false
 		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, sessionChains: chains, pskSched: pskSched}
 		return hs.handshake()
 	}
-	c.in.ccsOK = false
 	return c.clientHandshake12(hello, sh, session12, chains12)
 }
 

@@ -319,7 +319,10 @@ type Limits struct {
 	// MaxEmptyRecords bounds consecutive empty application-data records.
 	MaxEmptyRecords int
 	// MaxWarningAlerts bounds the TLS 1.2 warning alerts a connection
-	// accepts.
+	// accepts, and apart from them the HelloRequests a TLS 1.2 client
+	// ignores during its handshake (RFC 5246 section 7.4.1.1): both are
+	// dropped without an answer, so only a limit stops a peer sending
+	// them without end.
 	MaxWarningAlerts int
 	// MaxCompatChangeCipherSpec bounds the TLS 1.3 compatibility
 	// ChangeCipherSpec records accepted during a handshake.

@@ -85,9 +85,11 @@ type inHalf struct {
 	err     error  // latched: every later Read returns it
 	ccsOK   bool   // a TLS 1.3 compatibility ChangeCipherSpec may arrive
 	ccsSeen int
-	empty   int // consecutive empty records
-	warns   int // TLS 1.2 warning alerts received
-	keyUpd  int // KeyUpdates since the last application data
+	empty   int  // consecutive empty records
+	warns   int  // TLS 1.2 warning alerts received
+	helloRq int  // HelloRequests ignored during a TLS 1.2 client's handshake
+	keyUpd  int  // KeyUpdates since the last application data
+	refused bool // a TLS 1.2 renegotiation request was refused once
 }
 
 // outHalf is the write side. Its mutex is held by Write, by the

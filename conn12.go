@@ -210,7 +210,9 @@ func (c *Conn) readChangeCipherSpec() error {
 		// may come here (RFC 5246 section 7.4.1.1).
 		c.in.hsBuf = append(c.in.hsBuf, data...)
 		if n, ok := wire.SplitMessage(c.in.hsBuf); ok && len(c.in.hsBuf) >= n {
-			c.skipHelloRequest(n)
+			if _, err := c.skipHelloRequest(n); err != nil {
+				return err
+			}
 		}
 	}
 	if ct != record.ChangeCipherSpec {

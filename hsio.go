@@ -22,11 +22,15 @@ func (c *Conn) nextHandshake() (int, error) {
 				return 0, alertf(alert.RecordOverflow, "%s of %d bytes exceeds the limit of %d",
 					wire.TypeName(c.in.hsBuf[0]), n-4, max)
 			}
-			if len(c.in.hsBuf) >= n && c.skipHelloRequest(n) {
-				continue
-			}
 			if len(c.in.hsBuf) >= n {
-				return n, nil
+				skipped, err := c.skipHelloRequest(n)
+				if err != nil {
+					return 0, err
+				}
+				if !skipped {
+					return n, nil
+				}
+				continue
 			}
 		}
 		ct, data, err := c.readRecord()
@@ -41,8 +45,9 @@ func (c *Conn) nextHandshake() (int, error) {
 			c.in.hsBuf = append(c.in.hsBuf, data...)
 		case ct == record.ChangeCipherSpec && c.in.ccsOK && len(c.in.hsBuf) == 0:
 			// RFC 8446 section 5: the compatibility-mode CCS, one byte
-			// 0x01, is dropped between the first ClientHello and the
-			// peer's Finished.
+			// 0x01, is dropped between the first ClientHello (for a
+			// client, the first TLS 1.3 ServerHello: see
+			// clientHandshake) and the peer's Finished.
 			if len(data) != 1 || data[0] != 1 {
 				return 0, alertf(alert.UnexpectedMessage, "malformed change_cipher_spec")
 			}
@@ -59,13 +64,18 @@ func (c *Conn) nextHandshake() (int, error) {
 // skipHelloRequest drops a HelloRequest, the n-byte message at the
 // start of hsBuf, that reaches a TLS 1.2 client in the middle of its
 // handshake: RFC 5246 section 7.4.1.1 has the client ignore it, and keep
-// it out of the transcript.
-func (c *Conn) skipHelloRequest(n int) bool {
+// it out of the transcript. Like a warning alert it asks nothing and
+// makes no progress, so it counts against the same limit.
+func (c *Conn) skipHelloRequest(n int) (bool, error) {
 	if !c.isClient || c.vers != VersionTLS12 || c.hsTr == nil || n != 4 || c.in.hsBuf[0] != wire.TypeHelloRequest {
-		return false
+		return false, nil
+	}
+	c.in.helloRq++
+	if c.in.helloRq > c.config.limits().MaxWarningAlerts {
+		return false, alertf(alert.UnexpectedMessage, "too many HelloRequests during the handshake")
 	}
 	c.in.hsBuf = c.in.hsBuf[4:] // never copied forward: see readHandshakeRaw
-	return true
+	return true, nil
 }
 
 // peekHandshakeType returns the type of the next handshake message

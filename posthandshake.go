@@ -49,21 +49,31 @@ func (c *Conn) handlePostHandshakeMessage(raw []byte) error {
 		}
 	case *wire.HelloRequest:
 		if c.vers == VersionTLS12 && c.isClient {
-			// RFC 5746 section 4.2: a client that will not renegotiate
-			// says so with a warning and goes on.
-			c.sendWarning(alert.NoRenegotiation)
-			return nil
+			return c.refuseRenegotiation()
 		}
 	case *wire.ClientHello:
 		if c.vers == VersionTLS12 && !c.isClient {
-			// RFC 5246 section 7.2.2: a server refusing renegotiation
-			// answers with no_renegotiation, "always a warning", and
-			// the client decides whether to go on.
-			c.sendWarning(alert.NoRenegotiation)
-			return nil
+			return c.refuseRenegotiation()
 		}
 	}
 	return alertf(alert.UnexpectedMessage, "%s after the handshake", wire.TypeName(raw[0]))
+}
+
+// refuseRenegotiation answers a TLS 1.2 peer's request to renegotiate (a
+// server's HelloRequest, a client's ClientHello). The first gets the
+// no_renegotiation warning of RFC 5746 section 4.2 and RFC 5246 section
+// 7.2.2, and the requester decides whether to go on. Asking again ignores
+// that answer, and each refusal is a record written for a few bytes read:
+// the second request ends the connection with the fatal alert RFC 5246
+// section 7.2.2 has a side that will not go on send, naming the reason
+// (BoringSSL sends the same at the first request).
+func (c *Conn) refuseRenegotiation() error {
+	if c.in.refused {
+		return alertf(alert.NoRenegotiation, "the %s asked to renegotiate again after a refusal", c.peerName())
+	}
+	c.in.refused = true
+	c.sendWarning(alert.NoRenegotiation)
+	return nil
 }
 
 // sendWarning sends a TLS 1.2 warning alert, which does not end the
