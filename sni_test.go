@@ -154,3 +154,23 @@ func TestServerNameHandshake(t *testing.T) {
 	}
 	client.Close()
 }
+
+// TestPeerCertificateNamesEscaped checks that a certificate's names,
+// which x509 lets hold control characters, reach padlock's error
+// messages escaped (trace.Printable), not as escape sequences.
+func TestPeerCertificateNamesEscaped(t *testing.T) {
+	ca, _ := pki.TestChain(pki.ECDSAP256)
+	is, err := ca.Issue(pki.IssueOptions{Hosts: []string{"evil\x1b[31mRED\nFAKE"}, CommonName: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &Config{Certificates: []Certificate{{Certificate: is.DER, PrivateKey: is.Key}}}
+	_, _, cerr, _ := runPair(t, &Config{RootCAs: ca.Pool(), ServerName: "localhost"}, sc)
+	var ae *AlertError
+	if !errors.As(cerr, &ae) || ae.Description != AlertBadCertificate {
+		t.Fatalf("client: %v, want bad_certificate", cerr)
+	}
+	if msg := cerr.Error(); strings.ContainsAny(msg, "\x1b\n") || !strings.Contains(msg, `evil\x1b[31mRED\nFAKE`) {
+		t.Errorf("error message %q", msg)
+	}
+}
