@@ -3,6 +3,7 @@ package padlock
 import (
 	"bytes"
 	"io"
+	"strings"
 	"testing"
 
 	"padlock/internal/alert"
@@ -42,7 +43,7 @@ func TestAlertTable(t *testing.T) {
 	testClientCert()
 	var rows []alertCase
 	for _, group := range [][]alertCase{
-		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t),
+		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t), serverNameRows(t),
 	} {
 		rows = append(rows, group...)
 	}
@@ -877,4 +878,85 @@ func serverRows12(t *testing.T) []alertCase {
 		{name: "records after close_notify", role: asServer, vers: v12, want: wantNoAlert, check: gotPingThenEOF,
 			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after"))))},
 	}
+}
+
+// hostileServerNames are server_name values that are not the ASCII DNS
+// host name RFC 6066 section 3 asks for, each with why.
+var hostileServerNames = []struct{ why, name string }{
+	{"terminal escape and newline", "evil\x1b[31mRED\nFAKE LOG LINE"},
+	{"NUL", "localhost\x00.evil.example"},
+	{"non-ASCII letter", "b\u00fccher.example"},
+	{"byte 0xff", "a\xff.example"},
+	{"space", "a b.example"},
+	{"wildcard", "*.example"},
+	{"empty label", "a..example"},
+	{"leading dot", ".example"},
+	{"trailing dot", "localhost."},
+	{"label of 64 bytes", strings.Repeat("a", 64) + ".example"},
+	{"name of 254 bytes", strings.Repeat(strings.Repeat("a", 63)+".", 3) + strings.Repeat("b", 62)},
+	{"name of 300 bytes", strings.Repeat("abcdefghi.", 30)},
+	{"IPv4 literal", "127.0.0.1"},
+	{"IPv6 literal", "::1"},
+}
+
+// serverNameList encodes a ServerNameList (RFC 6066 section 3) of
+// host_name entries.
+func serverNameList(names ...string) []byte {
+	var list []byte
+	for _, n := range names {
+		list = append(list, 0, byte(len(n)>>8), byte(len(n)))
+		list = append(list, n...)
+	}
+	return append([]byte{byte(len(list) >> 8), byte(len(list))}, list...)
+}
+
+// serverNameRows are the server_name checks of a server under test, in
+// both versions. A name that parses but is not a DNS host name is a field
+// "incorrectly formatted" (RFC 8446 section 6.2): illegal_parameter.
+func serverNameRows(t *testing.T) []alertCase {
+	var rows []alertCase
+	for _, vers := range []uint16{v13, v12} {
+		hello := func(edit func(*wire.ClientHello)) []byte { return newClientHello(t, vers, nil, edit) }
+		for _, h := range hostileServerNames {
+			rows = append(rows, alertCase{name: "server_name with " + h.why, role: asServer, vers: vers,
+				want:   wantFatal(alert.IllegalParameter),
+				script: sendAll(hsRecord(hello(func(ch *wire.ClientHello) { ch.ServerName = h.name })))})
+		}
+		rows = append(rows,
+			// RFC 6066 section 3: "MUST NOT contain more than one name of
+			// the same name_type", naming no alert; OpenSSL, BoringSSL
+			// and crypto/tls all answer decode_error, as padlock's wire
+			// package does for any list it cannot take as one name.
+			alertCase{name: "two host_name entries", role: asServer, vers: vers, want: wantFatal(alert.DecodeError),
+				script: sendAll(hsRecord(hello(func(ch *wire.ClientHello) {
+					ch.ServerName = ""
+					ch.ExtraExtensions = []wire.Extension{{Type: wire.ExtServerName, Data: serverNameList("localhost", "localhost")}}
+				})))},
+			// HostName<1..2^16-1>: an empty one is malformed.
+			alertCase{name: "empty host_name", role: asServer, vers: vers, want: wantFatal(alert.DecodeError),
+				script: sendAll(hsRecord(hello(func(ch *wire.ClientHello) {
+					ch.ServerName = ""
+					ch.ExtraExtensions = []wire.Extension{{Type: wire.ExtServerName, Data: serverNameList("")}}
+				})))},
+		)
+	}
+	// RFC 8446 section 4.1.2: the second ClientHello repeats the first
+	// but for the listed changes, and server_name is not one of them; a
+	// name the first passed must not be swapped for one never checked.
+	rows = append(rows, alertCase{name: "second ClientHello changes server_name", role: asServer, vers: v13,
+		want: wantFatal(alert.IllegalParameter), ut: p256,
+		script: func(s *script) {
+			cfg := func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }
+			first := newClientHello(t, v13, cfg, nil)
+			s.send(hsRecord(first))
+			s.next()
+			s.send(hsRecord(newClientHello(t, v13, cfg, func(h *wire.ClientHello) {
+				var ch wire.ClientHello
+				ch.Unmarshal(first)
+				h.SessionID = ch.SessionID
+				h.ServerName = "evil\x1b[31mRED\nFAKE LOG LINE"
+				h.KeyShares = []wire.KeyShare{{Group: uint16(CurveP256), Data: p256Public()}}
+			})))
+		}})
+	return rows
 }

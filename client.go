@@ -3,7 +3,6 @@ package padlock
 import (
 	"bytes"
 	"io"
-	"net"
 	"slices"
 
 	"padlock/internal/alert"
@@ -132,9 +131,7 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 	if _, err := io.ReadFull(cfg.rand(), h.Random); err != nil {
 		return nil, nil, alert.Wrap(alert.InternalError, err)
 	}
-	if name := cfg.ServerName; name != "" && net.ParseIP(name) == nil {
-		h.ServerName = name // RFC 6066 section 3: no IP literals in SNI
-	}
+	h.ServerName = sniName(cfg.ServerName)
 	var shares []*suites.PrivateKeyShare
 	if cfg.supportsVersion(VersionTLS13) {
 		h.SupportedVersions = append(h.SupportedVersions, VersionTLS13)

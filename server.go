@@ -28,6 +28,9 @@ func (c *Conn) serverHandshake() error {
 		return err
 	}
 	c.vers = vers
+	if err := checkServerName(ch.ServerName); err != nil {
+		return err
+	}
 	copy(c.random[0][:], ch.Random)
 	c.state.ServerName = ch.ServerName
 	if c.tracing() {

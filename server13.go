@@ -169,6 +169,12 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err != nil {
 		return err
 	}
+	// RFC 8446 section 4.1.2: the second ClientHello is the first but for
+	// the changes listed there; server_name, checked in the first, is not
+	// one of them.
+	if ch2.ServerName != hs.ch.ServerName {
+		return alertf(alert.IllegalParameter, "second ClientHello changes server_name")
+	}
 	if !bytes.Equal(ch2.SessionID, hs.ch.SessionID) || !slices.Contains(ch2.CipherSuites, hs.suite.ID) ||
 		!slices.Contains(ch2.SupportedVersions, VersionTLS13) {
 		return alertf(alert.IllegalParameter, "second ClientHello does not match the first")

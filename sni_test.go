@@ -2,6 +2,8 @@ package padlock
 
 import (
 	"crypto/tls"
+	"errors"
+	"strings"
 	"testing"
 
 	"padlock/internal/pki"
@@ -100,4 +102,75 @@ func TestCertificateSelection(t *testing.T) {
 		_, _, cerr, serr = runPair(t, &Config{RootCAs: ca.Pool(), ServerName: "a.example", NextProtos: []string{"spdy/1"}}, sc)
 		wantAlerts(t, serr, cerr, AlertNoApplicationProtocol)
 	})
+}
+
+// TestCheckServerName pins which names a padlock server takes in
+// server_name (RFC 6066 section 3): DNS host names, the underscore
+// included as other stacks do; nothing else.
+func TestCheckServerName(t *testing.T) {
+	label63 := strings.Repeat("a", 63)
+	for _, name := range []string{
+		"", "localhost", "a.example", "LocalHost", "my_host.example", "-odd-.example",
+		"xn--bcher-kva.example", "1.2.3.4.5", label63 + ".example",
+		strings.Repeat(label63+".", 3) + strings.Repeat("b", 61), // 253 bytes
+	} {
+		if err := checkServerName(name); err != nil {
+			t.Errorf("checkServerName(%q) = %v, want nil", name, err)
+		}
+	}
+	for _, h := range hostileServerNames {
+		var ae *AlertError
+		if err := checkServerName(h.name); !errors.As(err, &ae) || ae.Description != AlertIllegalParameter {
+			t.Errorf("checkServerName(%q) (%s) = %v, want illegal_parameter", h.name, h.why, err)
+		}
+	}
+}
+
+// TestServerNameHandshake runs handshakes with names at the edges of what
+// a padlock server accepts, and checks a padlock client leaves out the
+// trailing dot of a fully qualified name instead of sending what a
+// padlock server refuses.
+func TestServerNameHandshake(t *testing.T) {
+	cert, pool := testCert(t, pki.Ed25519)
+	sc := &Config{Certificates: []Certificate{cert}}
+	for _, name := range []string{"my_host.example", "LOCALHOST", strings.Repeat("a", 63) + ".example"} {
+		for _, vers := range []uint16{VersionTLS13, VersionTLS12} {
+			client, server, cerr, serr := runPair(t, &Config{ServerName: name, InsecureSkipVerify: true, MaxVersion: vers}, sc)
+			if cerr != nil || serr != nil {
+				t.Fatalf("%s, %q: client %v, server %v", VersionName(vers), name, cerr, serr)
+			}
+			if got := server.ConnectionState().ServerName; got != name {
+				t.Errorf("%s: server saw %q, want %q", VersionName(vers), got, name)
+			}
+			client.Close()
+		}
+	}
+	client, server, cerr, serr := runPair(t, &Config{ServerName: "localhost.", RootCAs: pool}, sc)
+	if cerr != nil || serr != nil {
+		t.Fatalf("localhost.: client %v, server %v", cerr, serr)
+	}
+	if got := server.ConnectionState().ServerName; got != "localhost" {
+		t.Errorf("the client sent %q for localhost., want localhost", got)
+	}
+	client.Close()
+}
+
+// TestPeerCertificateNamesEscaped checks that a certificate's names,
+// which x509 lets hold control characters, reach padlock's error
+// messages escaped (trace.Printable), not as escape sequences.
+func TestPeerCertificateNamesEscaped(t *testing.T) {
+	ca, _ := pki.TestChain(pki.ECDSAP256)
+	is, err := ca.Issue(pki.IssueOptions{Hosts: []string{"evil\x1b[31mRED\nFAKE"}, CommonName: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &Config{Certificates: []Certificate{{Certificate: is.DER, PrivateKey: is.Key}}}
+	_, _, cerr, _ := runPair(t, &Config{RootCAs: ca.Pool(), ServerName: "localhost"}, sc)
+	var ae *AlertError
+	if !errors.As(cerr, &ae) || ae.Description != AlertBadCertificate {
+		t.Fatalf("client: %v, want bad_certificate", cerr)
+	}
+	if msg := cerr.Error(); strings.ContainsAny(msg, "\x1b\n") || !strings.Contains(msg, `evil\x1b[31mRED\nFAKE`) {
+		t.Errorf("error message %q", msg)
+	}
 }

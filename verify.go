@@ -126,10 +126,14 @@ func certificateAlert(err error, leaf *x509.Certificate) error {
 	return &alert.Error{Description: alert.BadCertificate, Err: err}
 }
 
-// certNames lists the names a certificate is valid for.
+// certNames lists the names a certificate is valid for. It goes into
+// error messages, and the names are the peer's: x509 takes any ASCII in a
+// dNSName, control characters included, so each is made Printable.
 func certNames(c *x509.Certificate) string {
 	var n []string
-	n = append(n, c.DNSNames...)
+	for _, name := range c.DNSNames {
+		n = append(n, trace.Printable(name))
+	}
 	for _, ip := range c.IPAddresses {
 		n = append(n, ip.String())
 	}

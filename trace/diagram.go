@@ -101,11 +101,11 @@ func arrowRow(e *Event, writing, reading *[2]bool) diagramRow {
 	if e.Dir == Received { // the sender's events are not given
 		locked = reading[1-from]
 	}
-	r := diagramRow{time: e.Time, arrow: true, side: from, kind: e.Kind, label: e.Name,
+	r := diagramRow{time: e.Time, arrow: true, side: from, kind: e.Kind, label: Printable(e.Name),
 		locked: locked && e.Name != "ChangeCipherSpec"}
 	if e.Kind == KindAlert {
 		if d := e.Field("description"); d != "" {
-			r.label = "Alert: " + d
+			r.label = "Alert: " + Printable(d)
 		}
 	}
 	if len(e.Raw) > 0 {
@@ -121,7 +121,7 @@ func noteRow(e *Event) diagramRow {
 	if e.Kind == KindNegotiated && len(e.Fields) > 0 && e.Fields[0].Value != "" {
 		text += ": " + e.Fields[0].Value
 	}
-	return diagramRow{time: e.Time, side: e.Side & 1, kind: e.Kind, lines: wrapNote(text, noteChars)}
+	return diagramRow{time: e.Time, side: e.Side & 1, kind: e.Kind, lines: wrapNote(Printable(text), noteChars)}
 }
 
 // matchReceipts marks the Received events whose message the other side

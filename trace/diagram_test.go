@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -233,6 +234,11 @@ func TestSequenceDiagramEscapes(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the label did not survive escaping: %q", s.texts)
+	}
+	// Control characters, which XML cannot hold, show as their escapes,
+	// as in the text renderers.
+	if !slices.Contains(s.texts, `ctl\x00\x1b chars`) {
+		t.Errorf("the control characters are not shown escaped: %q", s.texts)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -59,6 +58,9 @@ func HexDump(w io.Writer, e Event, opts HexOptions) error {
 	d.offsetWidth = max(4, len(strconv.FormatInt(int64(len(e.Raw)-1), 16)))
 	d.heading(&e)
 	items := layoutTree(e.Layout, len(e.Raw))
+	for i := range items { // names and values may hold what a peer sent
+		items[i].Name, items[i].Value = Printable(items[i].Name), Printable(items[i].Value)
+	}
 	d.nameWidth = nameWidth(items)
 	d.body(items)
 	_, err := w.Write(d.buf.Bytes())
@@ -86,7 +88,7 @@ func (d *hexDumper) heading(e *Event) {
 	if name == "" {
 		name = "message"
 	}
-	d.paint(hdBold, cleanText(name))
+	d.paint(hdBold, Printable(name))
 	d.buf.WriteString("  " + from.String() + " → " + to.String() + ", " + hdSize(len(d.raw)) + "\n")
 }
 
@@ -124,7 +126,7 @@ func (d *hexDumper) body(items []layoutItem) {
 func (d *hexDumper) container(it layoutItem) {
 	value := hdSize(it.End - it.Start)
 	if it.Value != "" {
-		value = cleanText(it.Value) + " (" + value + ")"
+		value = it.Value + " (" + value + ")"
 	}
 	d.line(it.Start, nil, "", it.depth, it.Name, hdBold, value)
 }
@@ -138,7 +140,7 @@ func (d *hexDumper) leaf(it layoutItem) {
 		code = hdPalette[d.leaves%len(hdPalette)]
 		d.leaves++
 	}
-	d.bytes(it.Start, it.End, code, it.depth, it.Name, cleanText(it.Value), d.opts.MaxFieldBytes)
+	d.bytes(it.Start, it.End, code, it.depth, it.Name, it.Value, d.opts.MaxFieldBytes)
 }
 
 // gap prints bytes that no field covers.
@@ -183,7 +185,7 @@ func (d *hexDumper) line(off int, b []byte, hexCode string, depth int, name, nam
 	d.paint(hexCode, hex)
 	if name != "" {
 		d.buf.WriteString(strings.Repeat(" ", hdHexWidth-len(hex)+2+depth*hdIndent))
-		d.paint(nameCode, cleanText(name))
+		d.paint(nameCode, name)
 	}
 	if value != "" {
 		pad := d.nameWidth - depth*hdIndent - utf8.RuneCountInString(name)
@@ -221,18 +223,4 @@ func hdSize(n int) string {
 		return "1 byte"
 	}
 	return strconv.Itoa(n) + " bytes"
-}
-
-// cleanText replaces control characters, which could drive a terminal,
-// in text that came from the wire.
-func cleanText(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '�'
-		}
-		return r
-	}, s)
 }

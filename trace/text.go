@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -91,6 +92,7 @@ func (t *TextWriter) Trace(e Event) {
 	if t.err != nil || t.fold(e) {
 		return
 	}
+	e = printableEvent(e)
 	t.n++
 	t.buf.Reset()
 	if e.Dir == Local {
@@ -156,6 +158,25 @@ func sameMessage(s, r *Event) bool {
 		}
 	}
 	return true
+}
+
+// printableEvent returns e with its text passed through Printable: a
+// name, an explanation or a value may hold what a peer sent. Fields are
+// copied only when one changes; the caller's event is left as it is.
+func printableEvent(e Event) Event {
+	e.Name, e.Explain = Printable(e.Name), Printable(e.Explain)
+	copied := false
+	for i, f := range e.Fields {
+		name, value := Printable(f.Name), Printable(f.Value)
+		if name == f.Name && value == f.Value {
+			continue
+		}
+		if !copied {
+			e.Fields, copied = slices.Clone(e.Fields), true
+		}
+		e.Fields[i].Name, e.Fields[i].Value = name, value
+	}
+	return e
 }
 
 // writeWire prints a step that crossed the connection.

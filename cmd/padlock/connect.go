@@ -305,7 +305,7 @@ func (r *connectRun) printNegotiated(st padlock.ConnectionState, n int) {
 	case len(st.VerifiedChains) > 0:
 		names := make([]string, len(st.VerifiedChains[0]))
 		for i, c := range st.VerifiedChains[0] {
-			names[i] = c.Subject.String()
+			names[i] = certName(c.Subject)
 		}
 		t.add("verified", "yes: %s", strings.Join(names, " <- "))
 	case r.cfg.InsecureSkipVerify:
@@ -313,7 +313,7 @@ func (r *connectRun) printNegotiated(st padlock.ConnectionState, n int) {
 	}
 	for i, c := range st.PeerCertificates {
 		t.add(fmt.Sprintf("certificate %d", i), "%s%s\nissued by %s\nvalid until %s, %s key\nSHA-256 %s",
-			c.Subject, forNames(c, "\nfor "), c.Issuer, c.NotAfter.UTC().Format(time.RFC3339), keyName(c.PublicKey), fingerprint(c))
+			certName(c.Subject), forNames(c, "\nfor "), certName(c.Issuer), c.NotAfter.UTC().Format(time.RFC3339), keyName(c.PublicKey), fingerprint(c))
 	}
 	t.flush()
 }

@@ -324,11 +324,7 @@ func (d *demoRun) fail(r demoResult) int {
 		err = r.serverErr
 	}
 	x := failureContext{addr: "the demo server", serverName: "localhost", sentCert: d.o.mtls, now: d.clock()}
-	if ex := explainFailure(err, r.client, x); ex != "" {
-		for _, l := range wrapText(ex, 76) {
-			fmt.Fprintln(w, "  "+l)
-		}
-	}
+	writeExplanation(w, explainFailure(err, r.client, x))
 	return exitFail
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/trace"
 )
 
 // failureContext is what an explanation of a failed client connection
@@ -166,16 +167,23 @@ func alertSummary(err error) string {
 }
 
 // writeFailure writes an error line, with its alert, and the explanation
-// wrapped, to w.
+// wrapped, to w. Both may quote the peer (a certificate's names, what it
+// sent), so both are made trace.Printable.
 func writeFailure(w io.Writer, prefix string, err error, explanation string) {
 	line := prefix + err.Error()
 	if a := alertSummary(err); a != "" {
 		line += " (" + a + ")"
 	}
-	fmt.Fprintln(w, line)
-	if explanation != "" {
-		for _, l := range wrapText(explanation, 76) {
-			fmt.Fprintln(w, "  "+l)
-		}
+	fmt.Fprintln(w, trace.Printable(line))
+	writeExplanation(w, explanation)
+}
+
+// writeExplanation writes an explanation wrapped and indented.
+func writeExplanation(w io.Writer, explanation string) {
+	if explanation == "" {
+		return
+	}
+	for _, l := range wrapText(trace.Printable(explanation), 76) {
+		fmt.Fprintln(w, "  "+l)
 	}
 }

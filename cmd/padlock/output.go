@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -64,6 +65,10 @@ func (c *cli) openKeyLog(path string) (*os.File, error) {
 	fmt.Fprintf(c.stderr, "padlock: writing the connection secrets to %s (NSS key log): anyone who reads it can decrypt these connections\n", path)
 	return f, nil
 }
+
+// certName is a certificate's subject or issuer as text: the peer's
+// choice, which x509 lets hold control characters, made trace.Printable.
+func certName(n pkix.Name) string { return trace.Printable(n.String()) }
 
 // certInfo is a certificate as the JSON outputs show it.
 type certInfo struct {
@@ -151,8 +156,13 @@ func keyName(pub any) string {
 }
 
 // certNames lists the DNS names and IP addresses a certificate is for.
+// The names are the peer's, and x509 takes any ASCII in a dNSName, so
+// each is made trace.Printable.
 func certNames(c *x509.Certificate) string {
-	n := append([]string(nil), c.DNSNames...)
+	var n []string
+	for _, name := range c.DNSNames {
+		n = append(n, trace.Printable(name))
+	}
 	for _, ip := range c.IPAddresses {
 		n = append(n, ip.String())
 	}

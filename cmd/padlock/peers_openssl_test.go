@@ -158,3 +158,27 @@ func TestOpenSSLClientToServe(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenSSLHostileSNIToServe is the attack as a user would run it:
+// openssl s_client -servername $'evil\x1b[31mRED\nFAKE LOG LINE' against
+// padlock serve. The handshake must end with illegal_parameter, and serve
+// must log one line, the name escaped.
+func TestOpenSSLHostileSNIToServe(t *testing.T) {
+	openssl := requirePeer(t, "openssl", "openssl")
+	for _, version := range []string{"1.3", "1.2"} {
+		t.Run(version, func(t *testing.T) {
+			addr, _, stderr := startServe(t, "--state-dir", t.TempDir())
+			out, _, err := runPeer(t, 20*time.Second, openssl, "s_client", "-connect", addr, "-servername", hostile,
+				"-tls"+strings.ReplaceAll(version, ".", "_"))
+			if err == nil {
+				t.Errorf("s_client succeeded:\n%s", out)
+			}
+			waitForLog(t, stderr, "handshake failed")
+			log := stderr.String()
+			checkNoRaw(t, "the log", log)
+			if strings.Count(log, "\n") != 1 || !strings.Contains(log, "illegal_parameter") || !strings.Contains(log, hostileShown) {
+				t.Errorf("log:\n%s", log)
+			}
+		})
+	}
+}

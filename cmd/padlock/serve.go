@@ -17,6 +17,7 @@ import (
 
 	"padlock"
 	"padlock/internal/pki"
+	"padlock/trace"
 )
 
 const serveAbout = `
@@ -269,7 +270,10 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 	return exitOK
 }
 
-// logHandshake writes the one line for a connection.
+// logHandshake writes the one line for a connection. Much of it is the
+// client's (its SNI, its ALPN, its certificate's subject, an error quoting
+// what it sent): the line is made trace.Printable as a whole, so that none
+// of it can drive the terminal or forge another line.
 func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err error) {
 	if err != nil {
 		line := fmt.Sprintf("%s  handshake failed: %v", remote, err)
@@ -283,7 +287,7 @@ func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err e
 				line += "; the client does not trust the certificate: give it " + s.caPath
 			}
 		}
-		s.log.Print(line)
+		s.log.Print(trace.Printable(line))
 		return
 	}
 	line := fmt.Sprintf("%s  %s  %s", remote, padlock.VersionName(st.Version), padlock.CipherSuiteName(st.CipherSuite))
@@ -296,7 +300,7 @@ func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err e
 	if len(st.PeerCertificates) > 0 {
 		line += "  client=" + st.PeerCertificates[0].Subject.String()
 	}
-	s.log.Print(line)
+	s.log.Print(trace.Printable(line))
 }
 
 func orNone(s string) string {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"padlock/trace"
 )
 
 // ping is what a client sends to check that a connection echoes.
@@ -55,7 +57,8 @@ func (l *errorLog) log(err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.logged < 5 {
-		fmt.Fprintf(l.w, "padlockload client: %s: %v\n", l.phase, err)
+		// A handshake error may quote the server: print it as text.
+		fmt.Fprintf(l.w, "padlockload client: %s: %s\n", l.phase, trace.Printable(err.Error()))
 	}
 	l.logged++
 }
