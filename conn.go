@@ -181,6 +181,9 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	c.hsTr = nil
 	c.out.w.SetBuffering(false)
 	c.releaseHandshakeBuffers()
+	if err != nil {
+		c.forgetSecrets()
+	}
 	c.out.Unlock()
 	c.in.Unlock()
 	if err != nil {
@@ -209,6 +212,16 @@ func (c *Conn) releaseHandshakeBuffers() {
 	c.in.r.Release()
 	c.enc.Release()
 	c.prf12 = nil
+}
+
+// forgetSecrets lets go of the secrets of a connection whose handshake
+// failed, which will protect nothing more: the TLS 1.3 ones, the conn's
+// own, are wiped, and exporting is refused from then on. (The record
+// keys stay, so that the alert about the failure still goes out
+// protected.) Both halves are locked.
+func (c *Conn) forgetSecrets() {
+	c.tls13.wipe()
+	c.state.ekm = nil
 }
 
 // fail ends the connection after err: it sends the alert err names, if
