@@ -218,3 +218,44 @@ func TestSecretsWipedAfterFailedHandshake13(t *testing.T) {
 		t.Error("a failed handshake still exports keying material")
 	}
 }
+
+// TestMasterSecretKept12 checks what a TLS 1.2 connection keeps of its
+// master secret: with the extended master secret, the master for the
+// exporter (RFC 5705); without it, when padlock exports nothing (RFC 7627
+// section 5.4) and keeps no session, nothing.
+func TestMasterSecretKept12(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	for _, ems := range []bool{true, false} {
+		var klc keyLog
+		client, server, cerr, serr := runPair(t,
+			&Config{RootCAs: pool, ServerName: "localhost", MaxVersion: VersionTLS12, DisableExtendedMasterSecret: !ems, KeyLogWriter: &klc},
+			&Config{Certificates: []Certificate{cert}, DisableExtendedMasterSecret: !ems})
+		if cerr != nil || serr != nil {
+			t.Fatalf("ems %v: client: %v; server: %v", ems, cerr, serr)
+		}
+		master := klc.secret(keyLogTLS12, 0)
+		if len(master) != 48 {
+			t.Fatalf("ems %v: key log has no master secret", ems)
+		}
+		cst, sst := client.ConnectionState(), server.ConnectionState()
+		ce, cerr := cst.ExportKeyingMaterial("EXPERIMENTAL padlock", nil, 32)
+		se, serr := sst.ExportKeyingMaterial("EXPERIMENTAL padlock", nil, 32)
+		for _, c := range []*Conn{client, server} {
+			if c.prf12 != nil {
+				t.Errorf("ems %v: the handshake's PRF outlives it", ems)
+			}
+			if ems && !bytes.Equal(c.master12, master) {
+				t.Errorf("ems %v: the exporter's master secret is not kept", ems)
+			}
+			if !ems && c.master12 != nil {
+				t.Errorf("ems %v: the master secret is kept with nothing to use it", ems)
+			}
+		}
+		if ems && (cerr != nil || serr != nil || !bytes.Equal(ce, se)) {
+			t.Errorf("exporter with EMS: %x, %v; %x, %v", ce, cerr, se, serr)
+		}
+		if !ems && (cerr != errNoEKM || serr != errNoEKM) {
+			t.Errorf("exporter without EMS: %v, %v; want %v", cerr, serr, errNoEKM)
+		}
+	}
+}
