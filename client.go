@@ -37,6 +37,9 @@ func (c *Conn) clientHandshake() error {
 	var pskSched *keysched.Schedule13
 	if session != nil {
 		pskSched = c.offerPSK13(hello, session, nil)
+		// Whichever version and outcome, the PSK's Early Secret is of
+		// no use after this handshake.
+		defer pskSched.Erase()
 	}
 	c.hsTr = &transcript{keepAll: true}
 	copy(c.random[0][:], hello.Random)

@@ -23,6 +23,7 @@ type clientHandshake13 struct {
 	sched  *keysched.Schedule13
 
 	clientHS, serverHS *keysched.TrafficSecret // handshake traffic secrets
+	clientApp          *keysched.TrafficSecret // derived, not yet installed
 	certReq            *wire.CertificateRequest13
 	retried            bool                  // a HelloRetryRequest was answered
 	session            *ClientSessionState   // offered for resumption; nil if none
@@ -32,6 +33,7 @@ type clientHandshake13 struct {
 }
 
 func (hs *clientHandshake13) handshake() error {
+	defer hs.wipe()
 	if hs.sh.IsHelloRetryRequest() {
 		if err := hs.answerHelloRetryRequest(); err != nil {
 			return err
@@ -174,7 +176,23 @@ func (hs *clientHandshake13) processServerHello() error {
 	c.state.ServerName = hs.hello.ServerName
 	hs.sched = pskSchedule(hs.suite, psk, hs.pskSched)
 	hs.sched.SetSharedSecret(secret)
+	clear(secret) // the Handshake Secret now stands for it
 	return nil
+}
+
+// wipe erases, when the handshake ends, the secrets only it needed: the
+// key schedule's (RFC 8446 section 7.1), the handshake traffic secrets
+// (already wiped by the application keys replacing them, unless the
+// handshake failed first) and an application secret not yet installed.
+// The session's PSK is the client cache's, and stays.
+func (hs *clientHandshake13) wipe() {
+	hs.sched.Erase()
+	hs.pskSched.Erase()
+	for _, t := range []*keysched.TrafficSecret{hs.clientHS, hs.serverHS, hs.clientApp} {
+		if t != nil {
+			clear(t.Bytes())
+		}
+	}
 }
 
 // acceptResumption checks the server's choice of PSK, if it made one, and
@@ -327,8 +345,9 @@ func (hs *clientHandshake13) readServerFinished() error {
 	if err := c.readFinished13(hs.serverHS); err != nil {
 		return err
 	}
-	c.deriveApplicationSecrets13(hs.sched)
-	return c.installReadKeys13(hs.suite, c.traffic(c.tls13.serverApp), "server application")
+	var serverApp *keysched.TrafficSecret
+	hs.clientApp, serverApp = c.deriveApplicationSecrets13(hs.sched)
+	return c.installReadKeys13(hs.suite, serverApp, "server application")
 }
 
 // sendClientCertificate answers a CertificateRequest.
@@ -352,8 +371,13 @@ func (hs *clientHandshake13) sendFinished() error {
 	if err := c.flush(); err != nil {
 		return err
 	}
+	// The last secret the schedule gives: the client keeps it for the
+	// tickets to come (see tls13Secrets), and the schedule is done.
 	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
-	return c.installWriteKeys13(hs.suite, c.traffic(c.tls13.clientApp), "client application")
+	hs.sched.Erase()
+	app := hs.clientApp
+	hs.clientApp = nil // the conn's from here on, installed or not
+	return c.installWriteKeys13(hs.suite, app, "client application")
 }
 
 // writeCompatCCSOnce sends the client's compatibility ChangeCipherSpec

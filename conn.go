@@ -48,6 +48,10 @@ type Conn struct {
 	enc wire.Encoder // builds the handshake messages written
 
 	prf12 *keysched.PRF // TLS 1.2: the PRF of the master secret, during the handshake
+	// master12 is the TLS 1.2 master secret, kept after the handshake
+	// for the exporter and so only with the extended master secret; see
+	// useMaster12.
+	master12 []byte
 
 	keyUpdateAfter uint64 // records per write key before a KeyUpdate
 
@@ -183,6 +187,9 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	c.hsTr = nil
 	c.out.w.SetBuffering(false)
 	c.releaseHandshakeBuffers()
+	if err != nil {
+		c.forgetSecrets()
+	}
 	c.out.Unlock()
 	c.in.Unlock()
 	if err != nil {
@@ -211,6 +218,18 @@ func (c *Conn) releaseHandshakeBuffers() {
 	c.in.r.Release()
 	c.enc.Release()
 	c.prf12 = nil
+}
+
+// forgetSecrets lets go of the secrets of a connection whose handshake
+// failed, which will protect nothing more: the TLS 1.3 ones, the conn's
+// own, are wiped; a TLS 1.2 master secret may be a cached session's, so
+// it is only dropped. Exporting is refused from then on. (The record
+// keys stay, so that the alert about the failure still goes out
+// protected.) Both halves are locked.
+func (c *Conn) forgetSecrets() {
+	c.tls13.wipe()
+	c.master12 = nil
+	c.state.ekm = nil
 }
 
 // fail ends the connection after err: it sends the alert err names, if

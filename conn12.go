@@ -112,28 +112,53 @@ func (c *Conn) deriveMaster12(s *suites.Suite, premaster []byte, ems bool) []byt
 		master = keysched.MasterSecret12(s.Hash, premaster, c.random[0][:], c.random[1][:])
 	}
 	clear(premaster)
-	c.prf12 = keysched.NewPRF(s.Hash, master)
-	c.logKey(keyLogTLS12, master)
 	if c.tracing() {
 		c.traceStep(trace.StepKeyDerivation, trace.KindSecret, name+" master secret derived",
 			"Both sides compute the 48-byte master secret as "+how+"; every key of the connection comes from it.",
 			field("derivation", name))
 	}
-	c.state.ExtendedMasterSecret = ems
-	h, cr, sr := s.Hash, c.random[0][:], c.random[1][:]
-	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
-		if !ems {
-			return nil, errNoEKM
-		}
-		return keysched.Exporter12(h, master, cr, sr, label, context, length), nil
+	if !c.useMaster12(s, master, ems) {
+		// This master secret is the conn's alone, and nothing needs
+		// it past this point: without EMS no session is kept (RFC
+		// 7627 section 5.3) and nothing exported.
+		clear(master)
+		return nil
 	}
 	return master
+}
+
+// useMaster12 keys the handshake's PRF with the master secret, logs it,
+// and sets up the exporter. After the handshake the master secret serves
+// the exporter alone (RFC 5705 section 4), and padlock exports nothing
+// without the extended master secret (RFC 7627 section 5.4): so only with
+// it does the conn keep the master secret, in master12, and useMaster12
+// reports whether it did. (A session kept for resumption holds it too.)
+func (c *Conn) useMaster12(s *suites.Suite, master []byte, ems bool) bool {
+	// The PRF keeps an HMAC keyed with its own copy, for the key block
+	// and both Finished; it goes at the end of the handshake.
+	c.prf12 = keysched.NewPRF(s.Hash, master)
+	c.logKey(keyLogTLS12, master)
+	c.state.ExtendedMasterSecret = ems
+	if !ems {
+		c.state.ekm = func(string, []byte, int) ([]byte, error) { return nil, errNoEKM }
+		return false
+	}
+	c.master12 = master
+	h, cr, sr := s.Hash, c.random[0][:], c.random[1][:]
+	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
+		return keysched.Exporter12(h, master, cr, sr, label, context, length), nil
+	}
+	return true
 }
 
 // newCiphers12 expands the master secret into the key block (RFC 5246
 // section 6.3) and returns the record protection of each direction.
 func (c *Conn) newCiphers12(s *suites.Suite) (client, server *record.Cipher, err error) {
 	ck, sk, civ, siv := c.prf12.KeyBlock(c.random[0][:], c.random[1][:], s.KeyLen, s.FixedIVLen)
+	// The AEADs and the Ciphers keep copies of their own.
+	for _, b := range [][]byte{ck, sk, civ, siv} {
+		defer clear(b)
+	}
 	ca, err := s.NewAEAD(ck)
 	if err != nil {
 		return nil, nil, alert.Wrap(alert.InternalError, err)

@@ -13,14 +13,43 @@ import (
 	"padlock/trace"
 )
 
-// tls13Secrets are the secrets a TLS 1.3 connection keeps after the
-// handshake: the traffic secrets (for KeyUpdate), and the masters of the
-// exporter and of resumption.
+// tls13Secrets are the secrets a TLS 1.3 connection holds, each only as
+// long as its next use needs it; what it lets go of is zeroed, not just
+// dropped for the garbage collector.
 type tls13Secrets struct {
-	clientApp, serverApp []byte
-	exporterMaster       []byte
-	resumptionMaster     []byte
-	inSecret, outSecret  []byte
+	// inSecret and outSecret are the traffic secrets of the keys in
+	// use, from which the next KeyUpdate derives their successors
+	// (RFC 8446 section 7.2). Installing the next secret of a direction
+	// wipes the one it replaces: the handshake traffic secret when the
+	// application one takes over, application_traffic_secret_N when N+1
+	// does, as section 7.2 says it SHOULD be deleted. Otherwise a
+	// KeyUpdate would not protect the records sent before it.
+	inSecret, outSecret []byte
+	// exporterMaster stays for the life of the connection:
+	// ExportKeyingMaterial may be called at any time (section 7.5).
+	exporterMaster []byte
+	// resumptionMaster is the client's only: a NewSessionTicket may
+	// arrive at any time after the handshake (section 4.6.1) and its PSK
+	// derives from this secret, so the client keeps it. The server
+	// derives it just to issue its tickets, in the handshake's last step,
+	// and wipes it there: it is never stored here.
+	resumptionMaster []byte
+}
+
+// wipe zeroes every secret, for a connection whose handshake failed.
+func (s *tls13Secrets) wipe() {
+	for _, b := range [][]byte{s.inSecret, s.outSecret, s.exporterMaster, s.resumptionMaster} {
+		clear(b)
+	}
+	*s = tls13Secrets{}
+}
+
+// replaceSecret makes next the secret *cur and zeroes the one it
+// replaces.
+func replaceSecret(cur *[]byte, next []byte) {
+	old := *cur
+	*cur = next
+	clear(old)
 }
 
 // defaultKeyUpdateAfter is the number of records sealed under one key
@@ -32,6 +61,9 @@ const defaultKeyUpdateAfter = 1 << 23
 // (RFC 8446 section 7.3).
 func newCipher13(s *suites.Suite, secret *keysched.TrafficSecret) (*record.Cipher, error) {
 	key, iv := secret.Keys(s.KeyLen, s.FixedIVLen)
+	// The AEAD and the Cipher keep copies of their own.
+	defer clear(iv)
+	defer clear(key)
 	aead, err := s.NewAEAD(key)
 	if err != nil {
 		return nil, alert.Wrap(alert.InternalError, err)
@@ -46,30 +78,34 @@ func (c *Conn) traffic(secret []byte) *keysched.TrafficSecret {
 	return keysched.NewTrafficSecret(c.suite.Hash, secret)
 }
 
-// installReadKeys13 switches the read side to the keys of secret.
+// installReadKeys13 switches the read side to the keys of secret, which
+// the conn then owns: it wipes it if it cannot install it, and the secret
+// of the keys it replaces if it can.
 func (c *Conn) installReadKeys13(s *suites.Suite, secret *keysched.TrafficSecret, name string) error {
 	ci, err := newCipher13(s, secret)
-	if err != nil {
-		return err
+	if err == nil {
+		err = c.setReadCipher(ci)
 	}
-	if err := c.setReadCipher(ci); err != nil {
+	if err != nil {
+		clear(secret.Bytes())
 		return err
 	}
 	c.in.r.SetVersion(VersionTLS13)
-	c.tls13.inSecret = secret.Bytes()
+	replaceSecret(&c.tls13.inSecret, secret.Bytes())
 	c.traceKeys(name, "reading", keysFrom13)
 	return nil
 }
 
-// installWriteKeys13 switches the write side to the keys of secret.
+// installWriteKeys13 is installReadKeys13 for the write side.
 func (c *Conn) installWriteKeys13(s *suites.Suite, secret *keysched.TrafficSecret, name string) error {
 	ci, err := newCipher13(s, secret)
 	if err != nil {
+		clear(secret.Bytes())
 		return err
 	}
 	c.out.w.SetVersion(VersionTLS13)
 	c.setWriteCipher(ci)
-	c.tls13.outSecret = secret.Bytes()
+	replaceSecret(&c.tls13.outSecret, secret.Bytes())
 	c.traceKeys(name, "writing", keysFrom13)
 	return nil
 }
@@ -103,20 +139,23 @@ func (c *Conn) traceSecrets13(stage string, names ...string) {
 
 // deriveApplicationSecrets13 derives the application traffic secrets and
 // the exporter master from the transcript through the server Finished.
-func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) {
+// The traffic secrets are the handshake's until it installs them.
+func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) (client, server *keysched.TrafficSecret) {
 	sched.DeriveMaster()
 	th := c.hsTr.sum()
-	c.tls13.clientApp = sched.ClientApplicationTrafficSecret(th)
-	c.tls13.serverApp = sched.ServerApplicationTrafficSecret(th)
+	client = c.traffic(sched.ClientApplicationTrafficSecret(th))
+	server = c.traffic(sched.ServerApplicationTrafficSecret(th))
 	c.tls13.exporterMaster = sched.ExporterMasterSecret(th)
-	c.logKey(keyLogClientTraffic, c.tls13.clientApp)
-	c.logKey(keyLogServerTraffic, c.tls13.serverApp)
+	// The key log gets them now, before any can be wiped.
+	c.logKey(keyLogClientTraffic, client.Bytes())
+	c.logKey(keyLogServerTraffic, server.Bytes())
 	c.logKey(keyLogExporter, c.tls13.exporterMaster)
 	c.traceSecrets13("application", "client_application_traffic_secret_0", "server_application_traffic_secret_0", "exporter_master_secret")
 	h, exp := c.suite.Hash, c.tls13.exporterMaster
 	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
 		return keysched.Exporter(h, exp, label, context, length), nil
 	}
+	return client, server
 }
 
 // verifyServerChain parses and verifies the server's chain for

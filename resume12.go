@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"padlock/internal/alert"
-	"padlock/internal/keysched"
 	"padlock/internal/suites"
 	"padlock/internal/wire"
 	"padlock/trace"
@@ -174,18 +173,11 @@ func (hs *serverHandshake12) resumeKeys() error {
 // exporter come from it and this handshake's randoms (RFC 5246 section
 // 6.3, RFC 5705 section 4).
 func (c *Conn) resumeMaster12(s *suites.Suite, master []byte, ems bool) []byte {
-	c.prf12 = keysched.NewPRF(s.Hash, master)
-	c.logKey(keyLogTLS12, master)
 	c.traceStep(trace.StepKeyDerivation, trace.KindSecret, "master secret resumed",
 		"A resumed session keeps its master secret: both sides expand it with the two new randoms into fresh keys.")
-	c.state.ExtendedMasterSecret = ems
-	h, cr, sr := s.Hash, c.random[0][:], c.random[1][:]
-	c.state.ekm = func(label string, context []byte, length int) ([]byte, error) {
-		if !ems {
-			return nil, errNoEKM
-		}
-		return keysched.Exporter12(h, master, cr, sr, label, context, length), nil
-	}
+	// The master secret is the session's, which may resume again: it is
+	// never wiped here, whatever the conn keeps.
+	c.useMaster12(s, master, ems)
 	return master
 }
 

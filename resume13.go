@@ -60,8 +60,17 @@ func (c *Conn) offerPSK13(h *wire.ClientHello, s *ClientSessionState, prior *tra
 	h.SetBinders([][]byte{make([]byte, suite.Hash.Size())})
 	th := binderTranscript(suite, h.Marshal(), h.BindersLen(), prior)
 	sched := keysched.NewSchedule13(suite.Hash, s.secret)
-	h.SetBinders([][]byte{keysched.FinishedVerifyData(suite.Hash, sched.BinderKey(false), th)})
+	h.SetBinders([][]byte{pskBinder(sched, th)})
 	return sched
+}
+
+// pskBinder computes the binder of a resumption PSK over the transcript
+// hash th (RFC 8446 section 4.2.11.2); the binder key, needed for nothing
+// else, is wiped.
+func pskBinder(sched *keysched.Schedule13, th []byte) []byte {
+	key := sched.BinderKey(false)
+	defer clear(key)
+	return keysched.FinishedVerifyData(sched.Hash(), key, th)
 }
 
 // binderTranscript hashes the ClientHello up to its binders, after the
@@ -113,8 +122,8 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		}
 		th := binderTranscript(hs.suite, ch.Raw, ch.BindersLen(), hs.priorTr)
 		sched := keysched.NewSchedule13(hs.suite.Hash, s.secret)
-		want := keysched.FinishedVerifyData(hs.suite.Hash, sched.BinderKey(false), th)
-		if !keysched.Equal(ch.PSKBinders[i], want) {
+		if !keysched.Equal(ch.PSKBinders[i], pskBinder(sched, th)) {
+			sched.Erase()
 			return alertf(alert.DecryptError, "PSK binder does not verify")
 		}
 		certs, chains, err := c.sessionClientAuth(s)
@@ -176,6 +185,11 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 	if c.config.SessionTicketsDisabled {
 		return nil
 	}
+	// The server needs resumption_master_secret (RFC 8446 section 7.1)
+	// for nothing but the tickets it sends here: it is derived for them
+	// from the transcript through the client Finished, and wiped after.
+	rms := hs.sched.ResumptionMasterSecret(c.hsTr.sum())
+	defer clear(rms)
 	nonce := []byte{0}
 	var ageAdd [4]byte
 	if _, err := io.ReadFull(c.config.rand(), ageAdd[:]); err != nil {
@@ -188,7 +202,7 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 		created:       uint64(now.Unix()),
 		authenticated: uint64(now.Unix()),
 		ageAdd:        binary.BigEndian.Uint32(ageAdd[:]),
-		secret:        keysched.ResumptionPSK(hs.suite.Hash, c.tls13.resumptionMaster, nonce),
+		secret:        keysched.ResumptionPSK(hs.suite.Hash, rms, nonce),
 		alpn:          c.state.NegotiatedProtocol,
 		serverName:    hs.ch.ServerName,
 		clientAuth:    c.config.ClientAuth,
@@ -202,7 +216,11 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 	for _, cert := range c.state.PeerCertificates {
 		s.certs = append(s.certs, cert.Raw)
 	}
-	ticket, err := c.config.sealTicket(s.marshal())
+	plain := s.marshal()
+	ticket, err := c.config.sealTicket(plain)
+	// Sealed, the ticket's PSK is the client's to keep, not the server's.
+	clear(plain)
+	clear(s.secret)
 	if err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}

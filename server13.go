@@ -16,27 +16,29 @@ import (
 // serverHandshake13 holds the state of a TLS 1.3 server handshake
 // (RFC 8446 section 2, figure 1), from the first ClientHello on.
 type serverHandshake13 struct {
-	c        *Conn
-	ch       *wire.ClientHello
-	suite    *suites.Suite
-	group    *suites.Group
-	share    []byte // the client's key share for group
-	cert     *Certificate
-	scheme   uint16
-	alpn     string
-	sched    *keysched.Schedule13
-	sentCCS  bool
-	retried  bool
-	priorTr  *transcript   // before the second ClientHello, for its binders
-	psk      *sessionState // the session resumed; nil for a full handshake
-	pskKE    bool          // resumed in psk_ke mode: no key exchange
-	pskIndex uint16
-	pskSched *keysched.Schedule13 // started from psk's secret, for its binder
-	clientHS *keysched.TrafficSecret
-	serverHS *keysched.TrafficSecret
+	c         *Conn
+	ch        *wire.ClientHello
+	suite     *suites.Suite
+	group     *suites.Group
+	share     []byte // the client's key share for group
+	cert      *Certificate
+	scheme    uint16
+	alpn      string
+	sched     *keysched.Schedule13
+	sentCCS   bool
+	retried   bool
+	priorTr   *transcript   // before the second ClientHello, for its binders
+	psk       *sessionState // the session resumed; nil for a full handshake
+	pskKE     bool          // resumed in psk_ke mode: no key exchange
+	pskIndex  uint16
+	pskSched  *keysched.Schedule13 // started from psk's secret, for its binder
+	clientHS  *keysched.TrafficSecret
+	serverHS  *keysched.TrafficSecret
+	clientApp *keysched.TrafficSecret // derived, not yet installed
 }
 
 func (hs *serverHandshake13) handshake() error {
+	defer hs.wipe()
 	return runSteps(
 		hs.pickParameters,
 		hs.sendServerHello,
@@ -245,6 +247,7 @@ func (hs *serverHandshake13) sendServerHello() error {
 	}
 	hs.sched = pskSchedule(hs.suite, psk, hs.pskSched)
 	hs.sched.SetSharedSecret(secret)
+	clear(secret) // the Handshake Secret now stands for it
 	th := c.hsTr.sum()
 	hs.clientHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ClientHandshakeTrafficSecret(th))
 	hs.serverHS = keysched.NewTrafficSecret(hs.suite.Hash, hs.sched.ServerHandshakeTrafficSecret(th))
@@ -303,8 +306,9 @@ func (hs *serverHandshake13) sendFinished() error {
 		// The client's turn: make the key of a later handshake meanwhile.
 		c.config.keyPool().refill(hs.group, c.config)
 	}
-	c.deriveApplicationSecrets13(hs.sched)
-	return c.installWriteKeys13(hs.suite, c.traffic(c.tls13.serverApp), "server application")
+	var serverApp *keysched.TrafficSecret
+	hs.clientApp, serverApp = c.deriveApplicationSecrets13(hs.sched)
+	return c.installWriteKeys13(hs.suite, serverApp, "server application")
 }
 
 // readClientCertificate reads the client's Certificate and
@@ -362,6 +366,25 @@ func (hs *serverHandshake13) readClientFinished() error {
 	if err := c.readFinished13(hs.clientHS); err != nil {
 		return err
 	}
-	c.tls13.resumptionMaster = hs.sched.ResumptionMasterSecret(c.hsTr.sum())
-	return c.installReadKeys13(hs.suite, c.traffic(c.tls13.clientApp), "client application")
+	app := hs.clientApp
+	hs.clientApp = nil // the conn's from here on, installed or not
+	return c.installReadKeys13(hs.suite, app, "client application")
+}
+
+// wipe erases, when the handshake ends, the secrets only it needed: the
+// key schedule's (RFC 8446 section 7.1), the handshake traffic secrets
+// (already wiped by the application keys replacing them, unless the
+// handshake failed first), an application secret not yet installed, and
+// the PSK of a resumed session, this server's copy out of the ticket.
+func (hs *serverHandshake13) wipe() {
+	hs.sched.Erase()
+	hs.pskSched.Erase()
+	for _, t := range []*keysched.TrafficSecret{hs.clientHS, hs.serverHS, hs.clientApp} {
+		if t != nil {
+			clear(t.Bytes())
+		}
+	}
+	if hs.psk != nil {
+		clear(hs.psk.secret)
+	}
 }

@@ -13,6 +13,7 @@ const (
 	stageEarly                  // Early Secret
 	stageHandshake              // Handshake Secret
 	stageMaster                 // Master Secret
+	stageErased                 // none any more: see Erase
 )
 
 var stageNames = [...]string{
@@ -20,6 +21,7 @@ var stageNames = [...]string{
 	stageEarly:     "the Early Secret",
 	stageHandshake: "the Handshake Secret",
 	stageMaster:    "the Master Secret",
+	stageErased:    "no secret (erased after its last use)",
 }
 
 // Schedule13 walks the TLS 1.3 key schedule of RFC 8446 section 7.1 one
@@ -30,7 +32,8 @@ var stageNames = [...]string{
 // handshake code can do that.
 //
 // Each stage's secret is erased when the next one is derived, as section
-// 7.1 recommends. The traffic secrets returned are the caller's to keep.
+// 7.1 recommends, and the last one by Erase once the handshake has derived
+// all it needs. The traffic secrets returned are the caller's to keep.
 type Schedule13 struct {
 	hash   crypto.Hash
 	stage  stage
@@ -208,4 +211,17 @@ func (s *Schedule13) ExporterMasterSecret(th []byte) []byte {
 func (s *Schedule13) ResumptionMasterSecret(th []byte) []byte {
 	s.need(stageMaster, "ResumptionMasterSecret")
 	return s.derive("res master", th)
+}
+
+// Erase zeroes the secret the schedule holds, whatever its stage, and
+// leaves it used up: every method but Erase then panics. A handshake calls
+// it when it ends, so that no Early, Handshake or Master Secret outlives
+// it (RFC 8446 section 7.1; every secret a connection keeps derives from
+// them). Erasing twice, or a nil schedule, does nothing.
+func (s *Schedule13) Erase() {
+	if s == nil {
+		return
+	}
+	clear(s.secret)
+	s.secret, s.exp, s.stage = nil, nil, stageErased
 }

@@ -35,6 +35,13 @@ func TestScheduleOrder(t *testing.T) {
 			s.DeriveMaster()
 			return s
 		},
+		stageErased: func() *Schedule13 {
+			s := NewSchedule13(h, nil)
+			s.SetSharedSecret(th)
+			s.DeriveMaster()
+			s.Erase()
+			return s
+		},
 	}
 	methods := []struct {
 		name  string
@@ -80,16 +87,31 @@ func TestScheduleZeroInputs(t *testing.T) {
 	}
 }
 
-// TestScheduleErasesSecrets checks that advancing wipes the old secret.
+// TestScheduleErasesSecrets checks that advancing wipes the old secret,
+// and Erase the last one.
 func TestScheduleErasesSecrets(t *testing.T) {
 	s := NewSchedule13(crypto.SHA256, nil)
 	early := s.secret
 	s.SetSharedSecret([]byte("shared"))
 	hs := s.secret
 	s.DeriveMaster()
+	master := s.secret
+	s.Erase()
 	zero := make([]byte, 32)
-	if !bytes.Equal(early, zero) || !bytes.Equal(hs, zero) {
-		t.Errorf("old secrets not erased: early %x, handshake %x", early, hs)
+	if !bytes.Equal(early, zero) || !bytes.Equal(hs, zero) || !bytes.Equal(master, zero) {
+		t.Errorf("old secrets not erased: early %x, handshake %x, master %x", early, hs, master)
+	}
+	if s.secret != nil || s.exp != nil || s.stage != stageErased {
+		t.Errorf("erased schedule still refers to a secret, or is at %s", stageNames[s.stage])
+	}
+	s.Erase() // twice is harmless
+	(*Schedule13)(nil).Erase()
+	// Erasing a schedule without a PSK must not touch the shared
+	// constants it started from.
+	e := NewSchedule13(crypto.SHA256, nil)
+	e.Erase()
+	if n := NewSchedule13(crypto.SHA256, nil); bytes.Equal(n.secret, zero) {
+		t.Error("Erase zeroed the shared Early Secret of handshakes without a PSK")
 	}
 }
 
