@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"padlock"
+)
+
+// sharedState is what outlives one connection of a test: a server's
+// ticket keys and TLS 1.2 session cache (in its base Config, which each
+// connection's Config clones), a client's session cache, and the clock.
+type sharedState struct {
+	base  *padlock.Config
+	cache *recordingCache
+	clock time.Time
+}
+
+func newSharedState(tc *testConfig) (*sharedState, error) {
+	s := &sharedState{cache: &recordingCache{inner: padlock.NewLRUClientSessionCache(0)}, clock: time.Now()}
+	s.base = &padlock.Config{Time: func() time.Time { return s.clock }}
+	if len(tc.ticketKey) > 0 {
+		// BoringSSL's ticket key is 48 bytes (name, HMAC key, AES key);
+		// padlock derives its own from one 32-byte secret.
+		s.base.SetSessionTicketKeys([]padlock.TicketKey{sha256.Sum256(tc.ticketKey)})
+	}
+	return s, nil
+}
+
+// recordingCache is a client session cache that notes each new session,
+// for the runner's expectations of when sessions are made.
+type recordingCache struct {
+	inner padlock.ClientSessionCache
+	mu    sync.Mutex
+	puts  int
+}
+
+func (r *recordingCache) Get(key string) (*padlock.ClientSessionState, bool) {
+	return r.inner.Get(key)
+}
+
+func (r *recordingCache) Put(key string, cs *padlock.ClientSessionState) {
+	if cs != nil {
+		r.mu.Lock()
+		r.puts++
+		r.mu.Unlock()
+	}
+	r.inner.Put(key, cs)
+}
+
+func (r *recordingCache) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.puts
+}
+
+// runConnection runs one connection of a test: the handshake, the
+// checks of what it negotiated, then the exchange of data the runner
+// expects: each byte it sends comes back inverted.
+func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
+	cfg, err := newConfig(tc, shared)
+	if err != nil {
+		return err
+	}
+	netConn, err := dial(tc)
+	if err != nil {
+		return err
+	}
+	defer netConn.Close()
+	var conn *padlock.Conn
+	if tc.server {
+		conn = padlock.Server(netConn, cfg)
+	} else {
+		conn = padlock.Client(netConn, cfg)
+	}
+	puts := shared.cache.count()
+	if !tc.implicitHandshake {
+		if err := conn.Handshake(); err != nil {
+			return err
+		}
+		if err := checkHandshake(tc, conn, shared, puts, resumed); err != nil {
+			return err
+		}
+		if tc.handshakeTwice || tc.noOpExtraHS {
+			if err := conn.Handshake(); err != nil {
+				return fmt.Errorf("a second Handshake: %w", err)
+			}
+		}
+	}
+	if err := exchange(tc, conn); err != nil {
+		return err
+	}
+	if !tc.server && conn.ConnectionState().Version == padlock.VersionTLS13 {
+		// A TLS 1.3 session comes in a NewSessionTicket after the
+		// handshake, read by the exchange.
+		want := !tc.expectNoSession && !tc.shimShutsDown
+		if got := shared.cache.count() > puts; got != want {
+			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
+		}
+	}
+	return nil
+}
+
+// checkHandshake checks what the handshake negotiated against the flags.
+func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, puts int, resumed bool) error {
+	st := conn.ConnectionState()
+	if tc.expectVersion != 0 && int(st.Version) != tc.expectVersion {
+		return fmt.Errorf("version %04x, want %04x", st.Version, tc.expectVersion)
+	}
+	if want := resumed && !tc.expectSessionMiss; st.DidResume != want {
+		return fmt.Errorf("resumed: %t, want %t", st.DidResume, want)
+	}
+	if !tc.server && st.Version < padlock.VersionTLS13 {
+		want := !tc.expectNoSession && (!st.DidResume || tc.expectTicketRenewal)
+		if got := shared.cache.count() > puts; got != want {
+			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
+		}
+	}
+	if tc.expectServerName != "" && st.ServerName != tc.expectServerName {
+		return fmt.Errorf("server name %q, want %q", st.ServerName, tc.expectServerName)
+	}
+	if tc.expectNoServerName && st.ServerName != "" {
+		return fmt.Errorf("server name %q, want none", st.ServerName)
+	}
+	wantALPN := tc.expectALPN
+	if tc.server {
+		wantALPN = tc.selectALPN
+	}
+	if st.NegotiatedProtocol != wantALPN {
+		return fmt.Errorf("ALPN protocol %q, want %q", st.NegotiatedProtocol, wantALPN)
+	}
+	if tc.expectEMS && !st.ExtendedMasterSecret && st.Version < padlock.VersionTLS13 {
+		return errors.New("no extended master secret")
+	}
+	if tc.expectCurveID != 0 && int(st.CurveID) != tc.expectCurveID {
+		return fmt.Errorf("group %d, want %d", st.CurveID, tc.expectCurveID)
+	}
+	if tc.expectCipher != 0 && int(st.CipherSuite) != tc.expectCipher {
+		return fmt.Errorf("cipher suite %04x, want %04x", st.CipherSuite, tc.expectCipher)
+	}
+	if tc.expectPeerSigAlg != 0 {
+		// ConnectionState has the server's handshake signature only.
+		if tc.server {
+			return unimplementedf("-expect-peer-signature-algorithm on a server")
+		}
+		if int(st.SignatureScheme) != tc.expectPeerSigAlg {
+			return fmt.Errorf("peer signature scheme %04x, want %04x", uint16(st.SignatureScheme), tc.expectPeerSigAlg)
+		}
+	}
+	if tc.expectOCSPResponse != nil && !bytes.Equal(st.OCSPResponse, tc.expectOCSPResponse) {
+		return fmt.Errorf("OCSP response %x, want %x", st.OCSPResponse, tc.expectOCSPResponse)
+	}
+	if tc.expectPeerCertFile != "" {
+		want, err := readChain(tc.expectPeerCertFile)
+		if err != nil {
+			return err
+		}
+		if len(want) != len(st.PeerCertificates) {
+			return fmt.Errorf("peer sent %d certificates, want %d", len(st.PeerCertificates), len(want))
+		}
+		for i, cert := range st.PeerCertificates {
+			if !bytes.Equal(cert.Raw, want[i]) {
+				return fmt.Errorf("peer certificate %d differs from %s", i, tc.expectPeerCertFile)
+			}
+		}
+	}
+	return nil
+}
+
+// exchange does what the runner expects after the handshake: the
+// exported keying material, the shim's first write, then echoing every
+// byte inverted until the runner closes; or, with -shim-shuts-down,
+// closing first.
+func exchange(tc *testConfig, conn *padlock.Conn) error {
+	if tc.exportKeyingMaterial > 0 {
+		var context []byte
+		if tc.useExportContext {
+			context = []byte(tc.exportContext)
+		}
+		st := conn.ConnectionState()
+		ekm, err := st.ExportKeyingMaterial(tc.exportLabel, context, tc.exportKeyingMaterial)
+		if err != nil {
+			return err
+		}
+		if _, err := conn.Write(ekm); err != nil {
+			return err
+		}
+	}
+	if tc.sendAlert {
+		return unimplementedf("sending an alert on demand")
+	}
+	if tc.differentSizes {
+		return unimplementedf("-write-different-record-sizes")
+	}
+	if tc.shimWritesFirst {
+		if _, err := conn.Write([]byte("hello")); err != nil {
+			return err
+		}
+	}
+	if tc.shimShutsDown {
+		return conn.Close()
+	}
+	size := 512
+	if tc.readSize > 0 {
+		size = tc.readSize
+	}
+	buf := make([]byte, size)
+	for {
+		if tc.keyUpdateBefore {
+			if err := conn.UpdateKeys(false); err != nil {
+				return err
+			}
+		}
+		n, err := conn.Read(buf)
+		if errors.Is(err, io.EOF) {
+			return conn.Close()
+		}
+		if err != nil {
+			return err
+		}
+		if tc.keyUpdate {
+			if err := conn.UpdateKeys(false); err != nil {
+				return err
+			}
+		}
+		for i := range buf[:n] {
+			buf[i] ^= 0xff
+		}
+		if _, err := conn.Write(buf[:n]); err != nil {
+			return err
+		}
+	}
+}
