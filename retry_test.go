@@ -102,6 +102,7 @@ func retryHellos(t testing.TB, edit func(*wire.ClientHello)) (ch1, ch2 *wire.Cli
 	t.Helper()
 	cc, _ := alertConfigs(t, VersionTLS13)
 	cc.NextProtos = []string{"h2", "http/1.1"}
+	cc.CurvePreferences = []CurveID{X25519, CurveP256}
 	h, _, err := Client(nil, cc).makeClientHello()
 	if err != nil {
 		t.Fatal(err)
