@@ -193,9 +193,12 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 // (section 6.2). Extensions are matched by type, not position: only
 // pre_shared_key's place has a meaning (last, which wire checks), and
 // crypto/tls, too, compares the two hellos' fields, not their order.
-// Unknown extensions must come back byte for byte, as GREASE does
-// (RFC 8701) and as the RFC asks of any extension that does not say
-// otherwise in the HelloRetryRequest.
+// Unknown extensions (GREASE included) must come back byte for byte,
+// stricter than crypto/tls: the RFC leaves room only for changes "allowed
+// by an extension ... present in the HelloRetryRequest", and padlock's
+// carries none. GREASE ECH copies its extension unchanged too
+// (draft-ietf-tls-esni section 6.2.1); accepting real ECH will add its
+// own allowance here.
 func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) error {
 	changed := func(field string) error {
 		return alertf(alert.IllegalParameter, "second ClientHello changes %s, which must repeat the first's", field)
