@@ -3,7 +3,9 @@ package padlock
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"padlock/internal/alert"
@@ -392,6 +394,21 @@ func serverRows13(t *testing.T) []alertCase {
 	withClientCert := func(c *Config) { c.Certificates = []Certificate{testClientCert()} }
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
 	onFinished := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeFinished), act) }
+	var pskOffered atomic.Bool // by the first ClientHello of the row below that sets it
+	// A padlock client whose x25519 share misses the server's secp256r1,
+	// so it must answer a HelloRetryRequest.
+	retryClient := func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }
+	// retryRow is such a client with its first ClientHello changed by
+	// first and its second by second.
+	retryRow := func(name string, want expectation, first, second func(*wire.ClientHello)) alertCase {
+		return alertCase{name: "second ClientHello " + name, role: asServer, vers: v13, want: want, ut: p256, peer: retryClient,
+			peerHook: func(c *Conn) { c.testHooks.editHello, c.testHooks.editRetryHello = first, second },
+			check: func(t *testing.T, ut *Conn, got []byte) {
+				if want == wantNoAlert {
+					gotPing(t, ut, got)
+				}
+			}}
+	}
 	return []alertCase{
 		// ClientHello checks. RFC 8446 section 4.1.2.
 		{name: "compression offered", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
@@ -476,27 +493,98 @@ func serverRows13(t *testing.T) []alertCase {
 		{name: "no ALPN protocol in common", role: asServer, vers: v13, want: wantFatal(alert.NoApplicationProtocol),
 			ut:     func(c *Config) { c.NextProtos = []string{"h2"} },
 			script: sendAll(hsRecord(hello(func(c *Config) { c.NextProtos = []string{"smtp"} }, nil)))},
-		// RFC 8446 section 4.1.2 (the second ClientHello repeats the first)
-		// and 4.2.8 (with the share asked for); no alert named, the fields
-		// are inconsistent: illegal_parameter.
+		// RFC 8446 section 4.1.2: the second ClientHello repeats the
+		// first but for key_share, early_data, cookie, pre_shared_key and
+		// padding. No alert is named; the two are inconsistent:
+		// illegal_parameter. Most rows are a padlock client whose
+		// editRetryHello makes it the attacker: its transcript and
+		// binders match what it sent.
 		{name: "second ClientHello changes the session ID", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
 			ut: p256,
 			script: func(s *script) {
-				cfg := func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }
-				s.send(hsRecord(hello(cfg, nil)))
+				ch1, ch2 := retryHellos(t, func(h *wire.ClientHello) { h.SessionID = bytes.Repeat([]byte{9}, 32) })
+				s.send(hsRecord(ch1.Raw))
 				s.next()
-				s.send(hsRecord(hello(cfg, func(h *wire.ClientHello) {
-					h.SessionID = bytes.Repeat([]byte{9}, 32)
-					h.KeyShares = []wire.KeyShare{{Group: uint16(CurveP256), Data: p256Public()}}
-				})))
+				s.send(hsRecord(ch2.Raw))
 			}},
 		{name: "second ClientHello still lacks the share", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
 			ut: p256,
 			script: func(s *script) {
-				ch := hello(func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }, nil)
+				ch := hello(retryClient, nil)
 				s.send(hsRecord(ch))
 				s.next()
 				s.send(hsRecord(ch))
+			}},
+		retryRow("names another server", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) { h.ServerName = "b.example" }),
+		retryRow("changes random", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) { h.Random = make([]byte, 32) }),
+		retryRow("changes legacy_version", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) { h.Vers = VersionTLS10 }),
+		retryRow("reorders cipher_suites", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) {
+			h.CipherSuites = slices.Clone(h.CipherSuites)
+			slices.Reverse(h.CipherSuites)
+		}),
+		retryRow("changes supported_groups", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) {
+			h.SupportedGroups = []uint16{uint16(CurveP256)}
+		}),
+		retryRow("changes signature_algorithms", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) {
+			h.SignatureAlgorithms = []uint16{uint16(Ed25519)}
+		}),
+		retryRow("changes ALPN", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) {
+			h.ALPNProtocols = []string{"h2", "http/1.1"}
+		}, func(h *wire.ClientHello) { h.ALPNProtocols = []string{"http/1.1"} }),
+		retryRow("drops status_request", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) { h.StatusRequest = false }),
+		retryRow("adds an unknown extension", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) {
+			h.ExtraExtensions = []wire.Extension{{Type: 0x1234}}
+		}),
+		retryRow("changes an unknown extension", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) {
+			h.ExtraExtensions = []wire.Extension{{Type: 0x1234, Data: []byte("a")}}
+		}, func(h *wire.ClientHello) { h.ExtraExtensions = []wire.Extension{{Type: 0x1234, Data: []byte("b")}} }),
+		retryRow("keeps early_data", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) { h.EarlyData = true },
+			func(h *wire.ClientHello) { h.EarlyData = true }),
+		retryRow("sends a cookie not asked for", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) { h.Cookie = []byte("c") }),
+		retryRow("carries two key shares", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) {
+			h.KeyShares = append(h.KeyShares, wire.KeyShare{Group: uint16(X25519), Data: x25519Public()})
+		}),
+		retryRow("offers a PSK the first did not", wantFatal(alert.IllegalParameter), nil, func(h *wire.ClientHello) {
+			h.PSKIdentities, h.PSKBinders = []wire.PSKIdentity{{Identity: []byte("ticket")}}, [][]byte{zero32}
+		}),
+		// The changes the RFC allows.
+		retryRow("adds padding", wantNoAlert, nil, func(h *wire.ClientHello) { h.PaddingLen = 100 }),
+		retryRow("drops padding", wantNoAlert, func(h *wire.ClientHello) { h.PaddingLen = 100 }, func(h *wire.ClientHello) { h.PaddingLen = 0 }),
+		retryRow("drops early_data", wantNoAlert, func(h *wire.ClientHello) { h.EarlyData = true }, nil),
+		retryRow("reorders extensions", wantNoAlert, func(h *wire.ClientHello) { h.ALPNProtocols = []string{"h2"} },
+			func(h *wire.ClientHello) {
+				// ALPN, written as an extra, moves ahead of server_name.
+				h.ALPNProtocols, h.ExtraExtensions = nil, []wire.Extension{{Type: wire.ExtALPN, Data: []byte{0, 3, 2, 'h', '2'}}}
+			}),
+		{name: "second ClientHello keeps the PSK with a new age and binder", role: asServer, vers: v13, want: wantNoAlert,
+			ut: func(c *Config) { p256(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
+			prepare: primeTicket,
+			check: func(t *testing.T, ut *Conn, got []byte) {
+				gotPing(t, ut, got)
+				if !ut.ConnectionState().DidResume {
+					t.Error("the server did not resume")
+				}
+			}},
+		{name: "second ClientHello drops a PSK of another hash", role: asServer, vers: v13, want: wantNoAlert,
+			ut: func(c *Config) { p256(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
+			peerHook: func(c *Conn) {
+				c.testHooks.editRetryHello = func(h *wire.ClientHello) { pskOffered.Store(len(h.PSKIdentities) > 0) }
+			},
+			prepare: func(t *testing.T, cc, sc *Config) {
+				// A SHA-384 ticket; then the server picks a SHA-256 suite,
+				// and the client drops the ticket from its retry.
+				sc.CipherSuites = []uint16{TLS_AES_256_GCM_SHA384}
+				primeTicket(t, cc, sc)
+				sc.CipherSuites = []uint16{TLS_AES_128_GCM_SHA256}
+			},
+			check: func(t *testing.T, ut *Conn, got []byte) {
+				gotPing(t, ut, got)
+				if ut.ConnectionState().DidResume {
+					t.Error("the server resumed a ticket the client dropped")
+				}
+				if !pskOffered.Load() {
+					t.Error("the first ClientHello offered no ticket: the row tests nothing")
+				}
 			}},
 		// Plaintext records, RFC 8446 sections 5, 5.1 and 6.
 		{name: "plaintext record of 2^14+1 bytes", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),

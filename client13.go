@@ -115,6 +115,9 @@ func (hs *clientHandshake13) answerHelloRetryRequest() error {
 		hello.KeyShares = []wire.KeyShare{{Group: g, Data: share.Public()}}
 	}
 	hello.EarlyData = false
+	if f := c.testHooks.editRetryHello; f != nil {
+		f(&hello)
+	}
 	if hs.session != nil {
 		// RFC 8446 section 4.1.4: the PSK stays only if its hash
 		// matches the suite the server chose; its binder covers the

@@ -66,6 +66,7 @@ type testHooks struct {
 	corruptFinished  bool // flip a bit of this side's Finished
 
 	editHello          func(*wire.ClientHello) // change the ClientHello before it is sent
+	editRetryHello     func(*wire.ClientHello) // change the second ClientHello before its binder is computed and it is sent
 	editServerHello    func(*wire.ServerHello) // change the TLS 1.3 ServerHello before it is sent
 	rsaPremaster       func([]byte) []byte     // replace the TLS 1.2 RSA premaster before encryption
 	corruptKeyExchange bool                    // flip a bit of the RSA-encrypted premaster

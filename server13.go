@@ -171,20 +171,113 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err != nil {
 		return err
 	}
-	// RFC 8446 section 4.1.2: the second ClientHello is the first but for
-	// the changes listed there; server_name, checked in the first, is not
-	// one of them.
-	if ch2.ServerName != hs.ch.ServerName {
-		return alertf(alert.IllegalParameter, "second ClientHello changes server_name")
-	}
-	if !bytes.Equal(ch2.SessionID, hs.ch.SessionID) || !slices.Contains(ch2.CipherSuites, hs.suite.ID) ||
-		!slices.Contains(ch2.SupportedVersions, VersionTLS13) {
-		return alertf(alert.IllegalParameter, "second ClientHello does not match the first")
-	}
-	if len(ch2.KeyShares) != 1 || ch2.KeyShares[0].Group != hs.group.ID {
-		return alertf(alert.IllegalParameter, "second ClientHello must carry one key share, for %s", hs.group.Name)
+	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
+		return err
 	}
 	hs.ch, hs.share = ch2, ch2.KeyShares[0].Data
+	return nil
+}
+
+// checkSecondClientHello checks that ch2, the ClientHello answering hrr,
+// is ch1 with only the changes RFC 8446 section 4.1.2 allows: "the
+// client MUST send the same ClientHello without modification, except"
+// for a key_share holding the one share hrr asked for, early_data
+// removed, the cookie hrr sent, pre_shared_key with new ages and binders
+// and perhaps fewer identities, and padding. Everything else the server
+// decided from ch1 (version, suite, group) or takes from ch2 (server
+// name, ALPN, signature schemes, tickets) is then the same in both: a
+// client cannot name a.example first and b.example after the retry, to
+// be served b.example's certificate or ticket while the application is
+// told a.example.
+//
+// The RFC names no alert for a server that receives anything else; the
+// hellos are "inconsistent with other fields": illegal_parameter
+// (section 6.2). Extensions are matched by type, not position: only
+// pre_shared_key's place has a meaning (last, which wire checks), and
+// crypto/tls, too, compares the two hellos' fields, not their order.
+// Unknown extensions (GREASE included) must come back byte for byte,
+// stricter than crypto/tls: the RFC leaves room only for changes "allowed
+// by an extension ... present in the HelloRetryRequest", and padlock's
+// carries none. GREASE ECH copies its extension unchanged too
+// (draft-ietf-tls-esni section 6.2.1); accepting real ECH will add its
+// own allowance here.
+func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) error {
+	changed := func(field string) error {
+		return alertf(alert.IllegalParameter, "second ClientHello changes %s, which must repeat the first's", field)
+	}
+	switch {
+	case ch2.Vers != ch1.Vers:
+		return changed("legacy_version")
+	case !bytes.Equal(ch2.Random, ch1.Random):
+		return changed("random")
+	case !bytes.Equal(ch2.SessionID, ch1.SessionID):
+		return changed("legacy_session_id")
+	case !slices.Equal(ch2.CipherSuites, ch1.CipherSuites):
+		return changed("cipher_suites")
+	case !bytes.Equal(ch2.CompressionMethods, ch1.CompressionMethods):
+		return changed("legacy_compression_methods")
+	}
+	if g := hrr.SelectedGroup; g != 0 && (len(ch2.KeyShares) != 1 || ch2.KeyShares[0].Group != g) {
+		// RFC 8446 section 4.2.8: "containing only a new KeyShareEntry
+		// for the group indicated in the selected_group field".
+		return alertf(alert.IllegalParameter, "second ClientHello must carry one key share, for %s", suites.GroupName(g))
+	}
+	if ch2.EarlyData {
+		// RFC 8446 section 4.2.10: "A client MUST NOT include the
+		// "early_data" extension in its followup ClientHello."
+		return alertf(alert.IllegalParameter, "second ClientHello offers early_data, which a retry forbids")
+	}
+	if hrr.Cookie != nil && !bytes.Equal(ch2.Cookie, hrr.Cookie) {
+		return alertf(alert.IllegalParameter, "second ClientHello does not echo the HelloRetryRequest's cookie")
+	}
+	// The PSKs may lose members "incompatible with the server's indicated
+	// cipher suite", and each age and binder is recomputed; what remains
+	// is the first list's identities, in their order.
+	i := 0
+	for _, id := range ch2.PSKIdentities {
+		for i < len(ch1.PSKIdentities) && !bytes.Equal(ch1.PSKIdentities[i].Identity, id.Identity) {
+			i++
+		}
+		if i == len(ch1.PSKIdentities) {
+			return alertf(alert.IllegalParameter, "second ClientHello offers a PSK identity the first did not, or reorders them")
+		}
+		i++
+	}
+	mayChange := func(t uint16) bool {
+		switch t {
+		case wire.ExtKeyShare:
+			return hrr.SelectedGroup != 0
+		case wire.ExtCookie:
+			return hrr.Cookie != nil
+		case wire.ExtEarlyData, wire.ExtPreSharedKey, wire.ExtPadding:
+			return true
+		}
+		return false
+	}
+	second := make(map[uint16][]byte, len(ch2.Extensions))
+	for _, e := range ch2.Extensions {
+		if !mayChange(e.Type) {
+			second[e.Type] = e.Data
+		}
+	}
+	for _, e := range ch1.Extensions {
+		if mayChange(e.Type) {
+			continue
+		}
+		data, ok := second[e.Type]
+		if !ok {
+			return alertf(alert.IllegalParameter, "second ClientHello drops %s, which must repeat the first's", wire.ExtensionName(e.Type))
+		}
+		if !bytes.Equal(data, e.Data) {
+			return changed(wire.ExtensionName(e.Type))
+		}
+		delete(second, e.Type)
+	}
+	for _, e := range ch2.Extensions {
+		if _, ok := second[e.Type]; ok {
+			return alertf(alert.IllegalParameter, "second ClientHello adds %s, which the first did not send", wire.ExtensionName(e.Type))
+		}
+	}
 	return nil
 }
 

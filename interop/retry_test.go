@@ -1,0 +1,142 @@
+package interop
+
+import (
+	"crypto/tls"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"padlock"
+	"padlock/internal/pki"
+	"padlock/trace"
+)
+
+// A padlock server checks that the second ClientHello repeats the first
+// but for what RFC 8446 section 4.1.2 lets change. These tests hold it to
+// what real clients send after a HelloRetryRequest: resuming (a ticket
+// with a new age and binder) and dropping a ticket whose hash no longer
+// fits the suite.
+
+// TestCryptoTLS13HelloRetryResumption resumes crypto/tls sessions on a
+// padlock server that asks every client for a secp256r1 share, which
+// crypto/tls does not send first.
+func TestCryptoTLS13HelloRetryResumption(t *testing.T) {
+	pcert, _, ca := chain(pki.ECDSAP256)
+	keys := []padlock.TicketKey{{7}}
+	server := func(suite uint16) *padlock.Config {
+		c := &padlock.Config{Certificates: []padlock.Certificate{pcert},
+			CurvePreferences: []padlock.CurveID{padlock.CurveP256}, CipherSuites: []uint16{suite}}
+		c.SetSessionTicketKeys(keys)
+		return c
+	}
+	connect := func(t *testing.T, cache tls.ClientSessionCache, sc *padlock.Config) (tls.ConnectionState, padlock.ConnectionState) {
+		t.Helper()
+		a, b := tcpPair(t)
+		client := tls.Client(a, &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", ClientSessionCache: cache})
+		srv := padlock.Server(b, sc)
+		if cerr, serr := handshakeBoth(client, srv, a, b); cerr != nil || serr != nil {
+			t.Fatalf("handshake: crypto/tls client: %v; padlock server: %v", cerr, serr)
+		}
+		ts, ps := client.ConnectionState(), srv.ConnectionState()
+		if !ts.HelloRetryRequest {
+			t.Fatal("no HelloRetryRequest: the test lost its point")
+		}
+		echoExchange(t, client, srv) // the client reads the ticket on the way
+		return ts, ps
+	}
+
+	t.Run("keeps the PSK", func(t *testing.T) {
+		cache := tls.NewLRUClientSessionCache(4)
+		sc := server(padlock.TLS_AES_128_GCM_SHA256)
+		connect(t, cache, sc)
+		ts, ps := connect(t, cache, sc)
+		if !ts.DidResume || !ps.DidResume {
+			t.Errorf("resumed: crypto/tls %v, padlock %v; want both", ts.DidResume, ps.DidResume)
+		}
+	})
+	t.Run("drops a PSK of another hash", func(t *testing.T) {
+		cache := tls.NewLRUClientSessionCache(4)
+		connect(t, cache, server(padlock.TLS_AES_256_GCM_SHA384))
+		ts, ps := connect(t, cache, server(padlock.TLS_AES_128_GCM_SHA256))
+		if ts.DidResume || ps.DidResume {
+			t.Errorf("resumed a SHA-384 ticket with a SHA-256 suite: crypto/tls %v, padlock %v", ts.DidResume, ps.DidResume)
+		}
+	})
+}
+
+// TestOpenSSLHelloRetry connects openssl s_client, which sends an x25519
+// share first, to a padlock server that wants secp256r1: once for a full
+// handshake and once resuming its session, both after a retry.
+func TestOpenSSLHelloRetry(t *testing.T) {
+	openssl := requirePeer(t, "openssl")
+	f := writePEM(t, pki.ECDSAP256)
+	pcert, _, _ := chain(pki.ECDSAP256)
+	var rec trace.Recorder
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	ln := padlock.NewListener(inner, &padlock.Config{Certificates: []padlock.Certificate{pcert},
+		CurvePreferences: []padlock.CurveID{padlock.CurveP256}, Trace: rec.Trace})
+	var mu sync.Mutex
+	var states []padlock.ConnectionState
+	var errs []error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			pc := c.(*padlock.Conn)
+			pc.SetDeadline(time.Now().Add(ioTimeout))
+			err = pc.Handshake()
+			if err == nil {
+				pc.Write([]byte("hi\n"))
+			}
+			mu.Lock()
+			states, errs = append(states, pc.ConnectionState()), append(errs, err)
+			mu.Unlock()
+			pc.Close()
+		}
+	}()
+	session := filepath.Join(t.TempDir(), "session.pem")
+	for _, sess := range []string{"-sess_out", "-sess_in"} {
+		p := start(t, strings.NewReader("x\n"), openssl, append(sClientArgs(inner.Addr().String(), f,
+			"-tls1_3", "-groups", "X25519:P-256", sess, session), "-ign_eof")...)
+		if err := p.wait(t); err != nil {
+			t.Fatalf("s_client %s: %v\n%s", sess, err, p.Output())
+		}
+	}
+	inner.Close()
+	wg.Wait()
+	if len(states) != 2 {
+		t.Fatalf("%d connections, want 2", len(states))
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("connection %d: padlock server: %v", i+1, err)
+		}
+	}
+	retries := 0
+	for _, e := range rec.Events() {
+		if e.Kind == trace.KindMessage && e.Name == "HelloRetryRequest" {
+			retries++
+		}
+	}
+	if retries != 2 {
+		t.Errorf("padlock sent %d HelloRetryRequests, want one per connection", retries)
+	}
+	if states[0].DidResume || !states[1].DidResume {
+		t.Errorf("resumed: first %v, second %v; want only the second", states[0].DidResume, states[1].DidResume)
+	}
+	if states[1].CurveID != padlock.CurveP256 {
+		t.Errorf("second connection's group %v, want secp256r1", states[1].CurveID)
+	}
+}
