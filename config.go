@@ -80,6 +80,15 @@ type Config struct {
 	// InsecureSkipVerify makes a client accept any server certificate.
 	// It defeats TLS's protection against an active attacker.
 	InsecureSkipVerify bool
+	// VerifyPeerCertificate, when set, is called once padlock's own checks
+	// of a peer's certificate chain have passed, with the chain as sent
+	// (DER, leaf first) and its verified chains (nil when padlock did not
+	// verify it: InsecureSkipVerify, or a ClientAuth that does not
+	// verify). An error ends the handshake with certificate_unknown. It is
+	// called again for the chain a session stored before the session is
+	// resumed or offered, as a full handshake would call it; an error then
+	// means a full handshake instead.
+	VerifyPeerCertificate func(rawCerts [][]byte, verifiedChains [][]*x509.Certificate) error
 	// ClientAuth is the server's policy for client certificates.
 	ClientAuth ClientAuthType
 	// ClientCAs are the CAs a server trusts for client certificates.

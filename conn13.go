@@ -169,11 +169,14 @@ func (c *Conn) verifyServerChain(ders [][]byte) error {
 		c.state.PeerCertificates = certs
 		c.traceStep(trace.StepCertificate, trace.KindWarning, "certificate verification skipped",
 			"InsecureSkipVerify is set: the server's identity is NOT checked, so an attacker in the middle would go unnoticed.")
-		return nil
+		return c.callVerifyPeerCertificate(ders, nil)
 	}
 	certs, chains, err := c.verifiedChain(ders, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
 	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
-	return err
+	if err != nil {
+		return err
+	}
+	return c.callVerifyPeerCertificate(ders, chains)
 }
 
 // verifyHandshakeSignature13 checks a CertificateVerify against the peer's

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"padlock/internal/alert"
+	"padlock/trace"
 )
 
 // A resumption skips the certificates, never the checks on them. Each
@@ -43,13 +46,31 @@ func (c *Conn) sessionClientAuth(s *sessionState) ([]*x509.Certificate, [][]*x50
 			return nil, nil, err
 		}
 		// Not verified, but never renewed past its validity either.
-		return certs, nil, checkValidity(certs[0], c.config.now())
+		if err := checkValidity(certs[0], c.config.now()); err != nil {
+			return nil, nil, err
+		}
+		return certs, nil, c.callVerifyPeerCertificate(s.certs, nil)
 	}
 	certs, chains, err := c.verifiedChain(s.certs, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the session's client certificate no longer verifies: %w", err)
 	}
-	return certs, chains, nil
+	return certs, chains, c.callVerifyPeerCertificate(s.certs, chains)
+}
+
+// callVerifyPeerCertificate runs Config.VerifyPeerCertificate, if set,
+// on a peer chain that passed padlock's own checks.
+func (c *Conn) callVerifyPeerCertificate(ders [][]byte, chains [][]*x509.Certificate) error {
+	f := c.config.VerifyPeerCertificate
+	if f == nil {
+		return nil
+	}
+	if err := f(ders, chains); err != nil {
+		return &alert.Error{Description: alert.CertificateUnknown, Err: fmt.Errorf("VerifyPeerCertificate: %w", err)}
+	}
+	c.traceStep(trace.StepCertificate, trace.KindVerified, "certificate accepted by the application",
+		"Config.VerifyPeerCertificate, the application's own check of the peer's certificate, accepted it.")
+	return nil
 }
 
 // checkValidity checks that now is within cert's validity period.
@@ -68,19 +89,19 @@ func checkValidity(cert *x509.Certificate, now time.Time) error {
 // again for the current RootCAs, ServerName and clock. It returns the
 // verified chains for the resumed connection.
 func (c *Conn) sessionServerAuth(s *ClientSessionState) ([][]*x509.Certificate, error) {
-	if c.config.InsecureSkipVerify {
-		return nil, nil
-	}
-	if !s.verified {
-		return nil, errors.New("the session's server certificate was never verified")
-	}
 	ders := make([][]byte, len(s.peerCertificates))
 	for i, cert := range s.peerCertificates {
 		ders[i] = cert.Raw
+	}
+	if c.config.InsecureSkipVerify {
+		return nil, c.callVerifyPeerCertificate(ders, nil)
+	}
+	if !s.verified {
+		return nil, errors.New("the session's server certificate was never verified")
 	}
 	_, chains, err := c.verifiedChain(ders, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
 	if err != nil {
 		return nil, fmt.Errorf("the session's server certificate no longer verifies: %w", err)
 	}
-	return chains, nil
+	return chains, c.callVerifyPeerCertificate(ders, chains)
 }

@@ -442,14 +442,16 @@ func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) 
 		}
 		return nil
 	}
+	var err error
 	if c.config.ClientAuth >= VerifyClientCertIfGiven {
-		certs, chains, err := c.verifiedChain(ders, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
-		c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
+		c.state.PeerCertificates, c.state.VerifiedChains, err = c.verifiedChain(ders, c.config.ClientCAs, "", x509.ExtKeyUsageClientAuth)
+	} else {
+		c.state.PeerCertificates, err = c.parseChain(ders)
+	}
+	if err != nil {
 		return err
 	}
-	certs, err := c.parseChain(ders)
-	c.state.PeerCertificates = certs
-	return err
+	return c.callVerifyPeerCertificate(ders, c.state.VerifiedChains)
 }
 
 // readClientFinished checks the client's Finished and switches the read
