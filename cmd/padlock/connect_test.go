@@ -245,7 +245,11 @@ func TestConnectWithoutEMS(t *testing.T) {
 		t.Errorf("exit %d, want 0 with the warning\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	code, _, stderr = runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--require-ems", "--send", "ping", addr)
-	if flat := strings.Join(strings.Fields(stderr), " "); code != exitFail || !strings.Contains(flat, "handshake_failure") || !strings.Contains(flat, "extended master secret") {
+	flat := strings.Join(strings.Fields(stderr), " ")
+	if code != exitFail || !strings.Contains(flat, "handshake_failure") || !strings.Contains(flat, "extended master secret") {
 		t.Errorf("--require-ems: exit %d, want 1 naming handshake_failure\n%s", code, stderr)
+	}
+	if !strings.Contains(flat, "Leave out --require-ems") {
+		t.Errorf("--require-ems: no advice\n%s", stderr)
 	}
 }
