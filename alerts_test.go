@@ -718,8 +718,10 @@ func clientRows12(t *testing.T) []alertCase {
 		// RFC 5746 section 3.4.
 		{name: "non-empty renegotiation_info", role: asClient, vers: v12, want: wantFatal(alert.HandshakeFailure),
 			script: answer12(func(sh *wire.ServerHello) { sh.SecureRenegotiation = []byte("verify data") })},
-		// RFC 7627 section 5.2 ("abort" is handshake_failure there).
-		{name: "no extended_master_secret", role: asClient, vers: v12, want: wantFatal(alert.HandshakeFailure),
+		// RFC 7627 section 5.2 ("abort" is handshake_failure there), for
+		// a client that requires it; by default a client goes on.
+		{name: "no extended_master_secret, required", role: asClient, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			ut:     func(c *Config) { c.RequireExtendedMasterSecret = true },
 			script: answer12(func(sh *wire.ServerHello) { sh.ExtendedMasterSecret = false })},
 		// RFC 5246 section 7.4.1.4.
 		{name: "unknown extension in ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnsupportedExtension),
@@ -861,8 +863,10 @@ func serverRows12(t *testing.T) []alertCase {
 		return plainRec(record.Handshake, hsMessage(wire.TypeClientKeyExchange, body))
 	}
 	return []alertCase{
-		// ClientHello checks. RFC 7627 section 5.2, RFC 5746 section 3.6.
-		{name: "no extended_master_secret", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+		// ClientHello checks. RFC 7627 section 5.2 (for a server that
+		// requires it; by default a server goes on), RFC 5746 section 3.6.
+		{name: "no extended_master_secret, required", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
+			ut:     func(c *Config) { c.RequireExtendedMasterSecret = true },
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.ExtendedMasterSecret = false })))},
 		{name: "non-empty renegotiation_info", role: asServer, vers: v12, want: wantFatal(alert.HandshakeFailure),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.SecureRenegotiation = []byte("verify data") })))},

@@ -102,11 +102,17 @@ func (hs *clientHandshake12) processServerHello() error {
 	if sh.ALPNProtocol != "" && !slices.Contains(hello.ALPNProtocols, sh.ALPNProtocol) {
 		return alertf(alert.IllegalParameter, "server chose ALPN protocol %q, which was not offered", sh.ALPNProtocol)
 	}
-	// RFC 7627 section 5.2: abort if the server does not echo it, unless
-	// the client was configured not to use it.
+	// RFC 7627 section 5.2: a client that does not wish to interoperate
+	// with legacy servers aborts when the server does not echo it.
 	hs.ems = sh.ExtendedMasterSecret
-	if !hs.ems && !c.config.DisableExtendedMasterSecret {
-		return alertf(alert.HandshakeFailure, "server does not support the extended master secret (RFC 7627), which padlock requires")
+	if !hs.ems {
+		why := "server does not support the extended master secret"
+		if !hello.ExtendedMasterSecret {
+			why = "DisableExtendedMasterSecret is set"
+		}
+		if err := c.withoutEMS(why, "server"); err != nil {
+			return err
+		}
 	}
 	hs.suite = s
 	c.hsTr.setHash(s.Hash)

@@ -115,11 +115,23 @@ type Config struct {
 	// preference order; nil selects the defaults.
 	SignatureSchemes []SignatureScheme
 	// DisableExtendedMasterSecret turns off the TLS 1.2 extended master
-	// secret (RFC 7627): it is neither offered nor required, and the
-	// master secret covers only the randoms. By default padlock offers
-	// it and refuses peers without it, which are open to the triple
-	// handshake attack. Set it only to talk to such legacy peers.
+	// secret (RFC 7627): a client does not offer it, a server does not
+	// answer it, and the master secret covers only the randoms, which
+	// leaves the session open to the triple handshake attack. By default
+	// a client always offers it (RFC 7627 section 5.1) and a server uses
+	// it whenever offered. Set it only to talk to a legacy peer that
+	// breaks on the extension. It does not decide whether a peer without
+	// the extension is accepted: see RequireExtendedMasterSecret.
 	DisableExtendedMasterSecret bool
+	// RequireExtendedMasterSecret refuses a TLS 1.2 peer that does not
+	// use the extended master secret (RFC 7627): a client without it in
+	// its ClientHello, or a server without it in its ServerHello, gets a
+	// handshake_failure alert (RFC 7627 section 5.2). By default such a
+	// peer is accepted, as by most TLS stacks, with three limits on the
+	// session: it is never resumed (section 5.3), no keying material is
+	// exported from it (section 5.4), and the trace warns of it. TLS 1.3
+	// is not affected: its key schedule always covers the handshake.
+	RequireExtendedMasterSecret bool
 	// PreferClientCipherSuites makes a server follow the client's order
 	// of suites and groups instead of its own.
 	PreferClientCipherSuites bool

@@ -97,6 +97,31 @@ func (c *Conn) serverKeyExchangeSigned(ske *wire.ServerKeyExchange) []byte {
 // the handshake.
 var errNoEKM = errors.New("padlock: no keying material export without the extended master secret (RFC 7627 section 5.4)")
 
+// withoutEMS decides a TLS 1.2 full handshake that would go on without
+// the extended master secret (RFC 7627 section 5.2): refused with
+// handshake_failure when the Config requires it, else allowed with a
+// warning in the trace. why says why it is missing; peer is "client" or
+// "server", the other side. What keeps such a session from resumption
+// and export is where those happen: planSession, storeSession and the
+// exporter of deriveMaster12.
+func (c *Conn) withoutEMS(why, peer string) error {
+	if c.config.RequireExtendedMasterSecret {
+		if c.config.DisableExtendedMasterSecret {
+			return alertf(alert.HandshakeFailure, "%s and RequireExtendedMasterSecret is too: no TLS 1.2 handshake can succeed with this Config", why)
+		}
+		return alertf(alert.HandshakeFailure, "%s (RFC 7627), which RequireExtendedMasterSecret requires", why)
+	}
+	if c.tracing() {
+		c.traceStep(trace.StepServerHello, trace.KindWarning, "no extended master secret",
+			"The master secret will cover only the two randoms, not the handshake (RFC 7627): a man in the middle could make this session and one of its own share a master secret, "+
+				"the triple handshake attack, and pass for one party to the other wherever the session vouches for them, as with channel bindings or resumption. "+
+				"The handshake goes on, as RFC 7627 section 5.2 allows, but the session will not be resumed (section 5.3) and no keying material is exported from it (section 5.4). "+
+				"RequireExtendedMasterSecret refuses such a "+peer+".",
+			field("reason", why))
+	}
+	return nil
+}
+
 // deriveMaster12 turns the premaster secret into the master secret and
 // wipes the premaster. With ems the master secret covers the session
 // hash, the transcript through ClientKeyExchange (RFC 7627 section 4);

@@ -239,8 +239,11 @@ func TestHandshake12Refusals(t *testing.T) {
 		{"no uncompressed points", func(cc *Config, c *Conn) {
 			c.testHooks.editHello = func(h *wire.ClientHello) { h.ECPointFormats = []uint8{1} }
 		}, nil, false, AlertIllegalParameter},
-		{"client without EMS", func(cc *Config, c *Conn) { cc.DisableExtendedMasterSecret = true }, nil, false, AlertHandshakeFailure},
-		{"server without EMS", nil, func(sc *Config, c *Conn) { sc.DisableExtendedMasterSecret = true }, true, AlertHandshakeFailure},
+		// RFC 7627 section 5.2, when asked to (by default both go on).
+		{"client without EMS, server requires it", func(cc *Config, c *Conn) { cc.DisableExtendedMasterSecret = true },
+			func(sc *Config, c *Conn) { sc.RequireExtendedMasterSecret = true }, false, AlertHandshakeFailure},
+		{"server without EMS, client requires it", func(cc *Config, c *Conn) { cc.RequireExtendedMasterSecret = true },
+			func(sc *Config, c *Conn) { sc.DisableExtendedMasterSecret = true }, true, AlertHandshakeFailure},
 		{"bad ServerKeyExchange signature", nil, func(sc *Config, c *Conn) { c.testHooks.corruptSignature = true }, true, AlertDecryptError},
 		{"tampered server Finished", nil, func(sc *Config, c *Conn) { c.testHooks.corruptFinished = true }, true, AlertDecryptError},
 		{"tampered client Finished", func(cc *Config, c *Conn) { c.testHooks.corruptFinished = true }, nil, false, AlertDecryptError},

@@ -356,7 +356,6 @@ func TestResumption12EMS(t *testing.T) {
 		cc, sc := configs12(t, pki.ECDSAP256, suite, &clock)
 		connect12(t, cc, sc)
 		ticket := cached(t, cc).ticket
-		sc.DisableExtendedMasterSecret = true // else any ClientHello without EMS is refused
 		a, b := tcpPair(t)
 		client := Client(a, &Config{RootCAs: cc.RootCAs, ServerName: "localhost", MaxVersion: VersionTLS12, DisableExtendedMasterSecret: true})
 		client.testHooks.editHello = func(h *wire.ClientHello) {
@@ -391,6 +390,27 @@ func TestResumption12EMS(t *testing.T) {
 			return e.Name == "session not resumed" && strings.Contains(fmt.Sprint(e.Fields), "extended master secret")
 		}) {
 			t.Error("server did not trace why it did not resume")
+		}
+	})
+	t.Run("server no longer with EMS", func(t *testing.T) {
+		// The server answers the session offered with a full handshake
+		// without the extended master secret: that session will not be
+		// resumed there again, and the new one must not be (section
+		// 5.3), so the client keeps neither.
+		clock := time.Now()
+		cc, sc := configs12(t, pki.ECDSAP256, suite, &clock)
+		connect12(t, cc, sc)
+		cached(t, cc)
+		sc.DisableExtendedMasterSecret = true
+		client, _, cerr, serr := runPair(t, cc, sc)
+		if cerr != nil || serr != nil {
+			t.Fatalf("client: %v; server: %v", cerr, serr)
+		}
+		if st := client.ConnectionState(); st.DidResume || st.ExtendedMasterSecret {
+			t.Fatalf("DidResume %v, ExtendedMasterSecret %v; want a full handshake without it", st.DidResume, st.ExtendedMasterSecret)
+		}
+		if s, ok := cc.ClientSessionCache.Get("localhost"); ok && s != nil {
+			t.Error("the client still keeps a session for this server")
 		}
 	})
 	t.Run("resuming ServerHello without EMS", func(t *testing.T) {

@@ -121,14 +121,24 @@ func (hs *clientHandshake12) readSessionTicket() error {
 // server's Finished is verified (RFC 5077 section 3.3): by ticket when
 // the server sent one, else by the session ID of its ServerHello. After
 // a full handshake that gives neither, the session offered, which the
-// server refused, is dropped.
+// server refused, is dropped. A session without the extended master
+// secret is never kept, even with a ticket, as RFC 7627 section 5.3
+// says it should not be resumed; the session offered is dropped then
+// too, since a server that answered it without the extension will not
+// resume it.
 func (hs *clientHandshake12) storeSession() error {
 	c := hs.c
 	cache := c.config.ClientSessionCache
-	if cache == nil || !hs.ems {
+	if cache == nil {
 		return nil
 	}
 	key := c.sessionCacheKey()
+	if !hs.ems {
+		if hs.session != nil {
+			cache.Put(key, nil)
+		}
+		return nil
+	}
 	s := hs.session
 	if !hs.resumed {
 		s = hs.newSession()

@@ -102,10 +102,15 @@ func (hs *serverHandshake12) checkClientHello() error {
 		return alertf(alert.IllegalParameter, "client does not accept uncompressed points")
 	}
 	// RFC 7627 section 5.2: a server that does not wish to interoperate
-	// with legacy clients aborts.
+	// with legacy clients aborts; one that goes on uses the classic
+	// master secret and does not answer the extension.
 	hs.ems = ch.ExtendedMasterSecret && !c.config.DisableExtendedMasterSecret
-	if !hs.ems && !c.config.DisableExtendedMasterSecret {
-		return alertf(alert.HandshakeFailure, "client does not offer the extended master secret (RFC 7627), which padlock requires")
+	if !hs.ems {
+		why := "client does not offer the extended master secret"
+		if ch.ExtendedMasterSecret {
+			why = "DisableExtendedMasterSecret is set"
+		}
+		return c.withoutEMS(why, "client")
 	}
 	return nil
 }

@@ -75,9 +75,20 @@ func (p *process) Output() string {
 // test ends. stdin is nil for a pipe the test writes to with p.stdin.
 func start(t *testing.T, stdin io.Reader, path string, args ...string) *process {
 	t.Helper()
+	return startEnv(t, nil, stdin, path, args...)
+}
+
+// startEnv is start with env ("NAME=value") added to the environment:
+// how a test configures a peer beyond its flags, without touching the
+// environment of the tests that run beside it.
+func startEnv(t *testing.T, env []string, stdin io.Reader, path string, args ...string) *process {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	p := &process{cmd: exec.CommandContext(ctx, path, args...), done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p, p
+	if env != nil {
+		p.cmd.Env = append(os.Environ(), env...)
+	}
 	p.cmd.WaitDelay = time.Second
 	if stdin != nil {
 		p.cmd.Stdin = stdin

@@ -15,7 +15,8 @@ import (
 // probeCryptoTLS reports crypto/tls, which has every group padlock has.
 func probeCryptoTLS(t *testing.T, _ string) (*peerCaps, error) {
 	pc := &peerCaps{version: "crypto/tls of " + runtime.Version(), groups: map[padlock.CurveID]string{},
-		noSessionIDs: "crypto/tls resumes TLS 1.2 with tickets only: it keeps no session IDs"}
+		noSessionIDs: "crypto/tls resumes TLS 1.2 with tickets only: it keeps no session IDs",
+		alwaysEMS:    "crypto/tls always offers and answers the extended master secret: it has no switch to do without"}
 	for _, g := range groups13 {
 		pc.groups[g] = tls.CurveID(g).String()
 	}
@@ -73,7 +74,7 @@ func (c cell) tlsConfig(role matrixRole) (tc *tls.Config, requests *atomic.Int32
 // cell; server says whether crypto/tls was the server.
 func (c cell) checkTLS(t *testing.T, server bool, i int, ts tls.ConnectionState) {
 	t.Helper()
-	resumed := c.resume && i == 1
+	resumed := c.resumes(i)
 	who := fmt.Sprintf("crypto/tls client, connection %d", i+1)
 	if server {
 		who = fmt.Sprintf("crypto/tls server, connection %d", i+1)
@@ -136,7 +137,7 @@ func runCryptoTLS(t *testing.T, c cell, role matrixRole) {
 		ps, ts := pconn.ConnectionState(), tconn.ConnectionState()
 		c.check(t, role, i, ps)
 		c.checkTLS(t, role == asClient, i, ts)
-		if c.resume && i == 1 && c.vers == padlock.VersionTLS12 {
+		if c.resumes(i) && c.vers == padlock.VersionTLS12 {
 			// crypto/tls logs no secret for a resumed TLS 1.2 session:
 			// the master secret is the one it logged before.
 			checkExporters(t, ps, ts)

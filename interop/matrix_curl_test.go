@@ -99,7 +99,7 @@ func runCurl(t *testing.T, bin string, pc *peerCaps, c cell) {
 	for i := range c.connections() {
 		args = append(args, fmt.Sprintf("https://localhost:%s/page%d", port, i+1))
 	}
-	p := start(t, strings.NewReader(""), bin, args...)
+	p := startEnv(t, opensslEnv(t, c), strings.NewReader(""), bin, args...)
 	if err := p.wait(t); err != nil {
 		t.Fatalf("curl: %v", err)
 	}

@@ -99,6 +99,9 @@ func gnutlsPriority(c cell, pc *peerCaps, server bool) string {
 			p = append(p, "+"+pc.groups[g])
 		}
 	}
+	if c.legacyEMS {
+		p = append(p, "%NO_SESSION_HASH") // no RFC 7627
+	}
 	return strings.Join(p, ":")
 }
 
@@ -169,13 +172,16 @@ func runGnuTLSServ(t *testing.T, bin string, pc *peerCaps, c cell) {
 		}
 	}
 	c.checkRequests(t, "padlock client", requests.Load())
+	c.checkNothingKept(t, config)
 	if t.Failed() {
 		return // do not wait for what gnutls-serv will not print
 	}
 	// gnutls-serv prints each connection's parameters after its handshake.
 	p.waitCount(t, "- Version: "+gnutlsVersion(c.vers), c.connections())
-	if c.resume {
+	if c.resumes(1) {
 		p.waitCount(t, "*** This is a resumed session", 1)
+	} else if strings.Contains(p.Output(), "*** This is a resumed session") {
+		t.Error("gnutls-serv resumed a session")
 	}
 }
 
@@ -205,8 +211,10 @@ func runGnuTLSCli(t *testing.T, bin string, pc *peerCaps, c cell) {
 	}
 	out := p.Output()
 	want := []string{"- Description: (" + gnutlsVersion(c.vers) + "-", "- Status: The certificate is trusted."}
-	if c.resume {
+	if c.resumes(1) {
 		want = append(want, "*** This is a resumed session")
+	} else if strings.Contains(out, "*** This is a resumed session") {
+		t.Error("gnutls-cli resumed a session")
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {

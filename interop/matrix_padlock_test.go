@@ -149,10 +149,10 @@ func (c cell) wantSchemes() []padlock.SignatureScheme {
 }
 
 // check compares what padlock reports of connection i (0, or 1 for the
-// resumed one) with the cell.
+// second) with the cell.
 func (c cell) check(t *testing.T, role matrixRole, i int, cs padlock.ConnectionState) {
 	t.Helper()
-	resumed := c.resume && i == 1
+	resumed := c.resumes(i)
 	who := fmt.Sprintf("%s, connection %d", role, i+1)
 	if cs.Version != c.vers || cs.CipherSuite != c.suite {
 		t.Errorf("%s: negotiated %s %s, want %s %s", who, padlock.VersionName(cs.Version),
@@ -168,11 +168,28 @@ func (c cell) check(t *testing.T, role matrixRole, i int, cs padlock.ConnectionS
 	if cs.DidResume != resumed {
 		t.Errorf("%s: DidResume %v, want %v", who, cs.DidResume, resumed)
 	}
-	if c.vers == padlock.VersionTLS12 && !cs.ExtendedMasterSecret {
-		t.Errorf("%s: no extended master secret", who)
+	if c.vers == padlock.VersionTLS12 && cs.ExtendedMasterSecret == c.legacyEMS {
+		t.Errorf("%s: extended master secret %v, want %v", who, cs.ExtendedMasterSecret, !c.legacyEMS)
+	}
+	// RFC 7627 section 5.4: nothing to export from a session without it.
+	if _, err := cs.ExportKeyingMaterial(exporterLabel, nil, 32); (err != nil) != c.legacyEMS {
+		t.Errorf("%s: ExportKeyingMaterial: %v", who, err)
 	}
 	if role == asServer && !resumed {
 		c.checkClientCert(t, who, cs)
+	}
+}
+
+// checkNothingKept checks that a padlock client kept no session from a
+// peer without the extended master secret, even one the peer offered a
+// ticket or a session ID for (RFC 7627 section 5.3).
+func (c cell) checkNothingKept(t *testing.T, pc *padlock.Config) {
+	t.Helper()
+	if !c.legacyEMS || pc.ClientSessionCache == nil {
+		return
+	}
+	if s, ok := pc.ClientSessionCache.Get(pc.ServerName); ok && s != nil {
+		t.Error("padlock client kept a session without the extended master secret")
 	}
 }
 

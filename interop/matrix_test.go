@@ -23,7 +23,9 @@ import (
 //     with PKCS#1 v1.5 and once with PSS handshake signatures in TLS 1.2;
 //   - features: a client certificate, a client certificate requested but
 //     not sent, and resumption, in each version; and in TLS 1.2 also
-//     resumption by session ID, without tickets.
+//     resumption by session ID, without tickets, and a peer without the
+//     extended master secret (RFC 7627), whose session padlock must not
+//     resume.
 //
 // A cell the peer cannot run names why and is shown as n/a; nothing is
 // silently left out. TestMatrix prints the tables when it ends.
@@ -85,6 +87,11 @@ type cell struct {
 	// sessionID makes padlock's side refuse tickets, so that TLS 1.2
 	// resumes by session ID (RFC 5246 section 7.4.1.2).
 	sessionID bool
+	// legacyEMS makes the peer do without the extended master secret
+	// (RFC 7627), as old stacks do: padlock goes on, but the second
+	// connection must be a full handshake (section 5.3) and nothing may
+	// be exported (section 5.4).
+	legacyEMS bool
 	// na, when set, is why no peer can run the cell (the protocol rules
 	// it out); the cell is still shown.
 	na string
@@ -111,7 +118,17 @@ func (c cell) name() string {
 	if c.sessionID {
 		n += "-by-session-id"
 	}
+	if c.legacyEMS {
+		n += "/peer-without-ems"
+	}
 	return n
+}
+
+// resumes reports whether connection i (0, or 1 for the second) of c
+// resumes the first: a session without the extended master secret is
+// never resumed (RFC 7627 section 5.3).
+func (c cell) resumes(i int) bool {
+	return c.resume && !c.legacyEMS && i == 1
 }
 
 // versionTag is "tls13" or "tls12".
@@ -142,6 +159,7 @@ const (
 	featRequested  = "requested, none sent"
 	featResumption = "resumption"
 	featSessionID  = "resumption by session ID"
+	featLegacyEMS  = "peer without EMS"
 )
 
 // matrixDesign returns the cells of the three tables, in table order.
@@ -195,12 +213,17 @@ func featureCells() []cell {
 		{axis: axisFeatures, vers: v13, suite: padlock.TLS_AES_128_GCM_SHA256, group: padlock.X25519, cert: p256, resume: true, sessionID: true,
 			na: "TLS 1.3 resumes with PSKs only, never by session ID (RFC 8446 section 2.2)"},
 		{axis: axisFeatures, vers: v12, suite: padlock.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, group: padlock.CurveP384, cert: p256, resume: true, sessionID: true},
+		{axis: axisFeatures, vers: v13, suite: padlock.TLS_AES_128_GCM_SHA256, group: padlock.X25519, cert: p256, resume: true, legacyEMS: true,
+			na: "TLS 1.3 has no such option: its key schedule always covers the handshake (RFC 8446 section 7.1)"},
+		{axis: axisFeatures, vers: v12, suite: padlock.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, group: padlock.CurveP384, cert: rsa, resume: true, legacyEMS: true},
 	}
 }
 
 // feature is the features-table column of c.
 func (c cell) feature() string {
 	switch {
+	case c.legacyEMS:
+		return featLegacyEMS
 	case c.auth == authCert:
 		return featClientCert
 	case c.auth == authRequested:
@@ -227,12 +250,18 @@ type peerCaps struct {
 	groups  map[padlock.CurveID]string // the groups it has, by its own names
 	// noSessionIDs, when set, is why the peer cannot resume by session ID.
 	noSessionIDs string
+	// alwaysEMS, when set, is why the peer cannot do without the
+	// extended master secret.
+	alwaysEMS string
 }
 
 // lacks returns why the peer cannot run cell c, or "".
 func (pc *peerCaps) lacks(c cell) string {
 	if c.sessionID && pc.noSessionIDs != "" {
 		return pc.noSessionIDs
+	}
+	if c.legacyEMS && pc.alwaysEMS != "" {
+		return pc.alwaysEMS
 	}
 	g := c.group
 	if g == 0 {

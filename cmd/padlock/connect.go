@@ -240,7 +240,7 @@ func (r *connectRun) once(n int) bool {
 // failure is what explanations of this run's failures may refer to.
 func (r *connectRun) failure(cfg *padlock.Config) failureContext {
 	return failureContext{addr: r.o.addr, serverName: cfg.ServerName, sentCert: len(cfg.Certificates) > 0,
-		minVersion: cfg.MinVersion, maxVersion: cfg.MaxVersion, now: r.c.now()}
+		requireEMS: cfg.RequireExtendedMasterSecret, minVersion: cfg.MinVersion, maxVersion: cfg.MaxVersion, now: r.c.now()}
 }
 
 // dial connects and runs the handshake within --timeout. The returned

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"padlock"
 	"padlock/internal/pki"
 )
 
@@ -208,5 +209,47 @@ func TestConnectStdin(t *testing.T) {
 	code := c.run([]string{"connect", "--ca", writeCA(t, ca), "--servername", "localhost", "--timeout", "5s", addr})
 	if code != exitOK || !strings.Contains(stdout.String(), "FROM STDIN") {
 		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// TestConnectWithoutEMS connects to a TLS 1.2 server without the
+// extended master secret (RFC 7627): connect goes on and shows the
+// warning, and refuses the server with --require-ems.
+func TestConnectWithoutEMS(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	ln, err := padlock.Listen("tcp", "127.0.0.1:0", &padlock.Config{
+		Certificates:                []padlock.Certificate{{Certificate: is.DER, PrivateKey: is.Key, Leaf: is.Cert}},
+		MaxVersion:                  padlock.VersionTLS12,
+		DisableExtendedMasterSecret: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	caPath, addr := writeCA(t, ca), ln.Addr().String()
+	code, stdout, stderr := runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", "ping", "--timeout", "1s", addr)
+	if code != exitOK || !strings.Contains(stdout, "no extended master secret") {
+		t.Errorf("exit %d, want 0 with the warning\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, _, stderr = runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--require-ems", "--send", "ping", addr)
+	flat := strings.Join(strings.Fields(stderr), " ")
+	if code != exitFail || !strings.Contains(flat, "handshake_failure") || !strings.Contains(flat, "extended master secret") {
+		t.Errorf("--require-ems: exit %d, want 1 naming handshake_failure\n%s", code, stderr)
+	}
+	if !strings.Contains(flat, "Leave out --require-ems") {
+		t.Errorf("--require-ems: no advice\n%s", stderr)
 	}
 }

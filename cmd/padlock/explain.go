@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ type failureContext struct {
 	addr       string // HOST:PORT dialed
 	serverName string // the name verified
 	sentCert   bool   // the client had a certificate to offer
+	requireEMS bool   // --require-ems
 	minVersion uint16
 	maxVersion uint16
 	now        time.Time
@@ -84,6 +86,11 @@ func explainLocalAlert(ae *padlock.AlertError, leaf *x509.Certificate, x failure
 		return "The server broke the protocol (" + causeOf(ae) + "). It may not speak TLS on this port, or it has a bug."
 	case padlock.AlertProtocolVersion:
 		return "The server chose a TLS version this client does not accept (" + causeOf(ae) + "). " + versionHint(x)
+	case padlock.AlertHandshakeFailure:
+		if x.requireEMS && strings.Contains(causeOf(ae), "extended master secret") {
+			return "The server speaks TLS 1.2 without the extended master secret (RFC 7627), which leaves its sessions open to the triple handshake attack, " +
+				"and --require-ems refuses such servers. Leave out --require-ems to connect anyway: the session will not be resumed and no keying material exported from it."
+		}
 	}
 	return "The client ended the handshake: " + causeOf(ae) + "."
 }

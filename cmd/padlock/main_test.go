@@ -122,6 +122,12 @@ func TestHelp(t *testing.T) {
 	if strings.Contains(stdout, "--seed") || strings.Contains(stdout, "--now") {
 		t.Errorf("demo usage shows the hidden flags:\n%s", stdout)
 	}
+	_, stdout, _ = runArgs(t, "help", "serve")
+	for _, want := range []string{"--require-ems", "handshake_failure", "RFC 7627"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("serve usage lacks %q:\n%s", want, stdout)
+		}
+	}
 }
 
 func TestParseVersion(t *testing.T) {

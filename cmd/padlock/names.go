@@ -96,6 +96,7 @@ type tlsFlags struct {
 	minVersion, maxVersion *string
 	suites, groups, alpn   *string
 	keylog                 *string
+	requireEMS             *bool
 }
 
 func (t *tlsFlags) register(fs *flagSet, alpnDefault string) {
@@ -108,6 +109,8 @@ func (t *tlsFlags) register(fs *flagSet, alpnDefault string) {
 	t.groups = fs.String("groups", "", "key exchange groups to enable (x25519, secp256r1, secp384r1, X25519MLKEM768, ...) in preference order, comma-separated")
 	t.alpn = fs.String("alpn", alpnDefault, "application protocols (ALPN) in preference order, comma-separated")
 	t.keylog = fs.String("keylog", "", "append the connection secrets to `FILE` in the NSS key log format, for Wireshark (default $SSLKEYLOGFILE)")
+	t.requireEMS = fs.Bool("require-ems", false, "refuse, with a handshake_failure alert, a TLS 1.2 peer without the extended master secret (RFC 7627); "+
+		"by default such a peer is accepted, but its session is never resumed, exports no keying material and is marked weak")
 }
 
 // apply sets what the flags say in cfg; its errors are usage errors.
@@ -133,5 +136,6 @@ func (t *tlsFlags) apply(cfg *padlock.Config) error {
 		}
 	}
 	cfg.NextProtos = parseList(*t.alpn)
+	cfg.RequireExtendedMasterSecret = *t.requireEMS
 	return nil
 }

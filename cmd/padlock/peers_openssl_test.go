@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -180,5 +181,46 @@ func TestOpenSSLHostileSNIToServe(t *testing.T) {
 				t.Errorf("log:\n%s", log)
 			}
 		})
+	}
+}
+
+// TestOpenSSLWithoutEMSToServe is the check of the conformance issue: a
+// TLS 1.2 client without the extended master secret (RFC 7627), as
+// OpenSSL 1.0.2 and scanners are, gets a page from padlock serve that
+// marks the weakness, and a handshake_failure under --require-ems.
+// OpenSSL 3 turns the extension off only in its configuration file.
+func TestOpenSSLWithoutEMSToServe(t *testing.T) {
+	openssl := requirePeer(t, "openssl", "openssl")
+	ca, cert, key := opensslCerts(t)
+	conf := filepath.Join(t.TempDir(), "openssl.cnf")
+	if err := os.WriteFile(conf, []byte("openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = no_ems\n"+
+		"[no_ems]\nOptions = -ExtendedMasterSecret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sClient := func(addr string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cmd := peerCommand(ctx, openssl, "s_client", "-connect", addr, "-CAfile", ca, "-servername", "localhost",
+			"-verify_return_error", "-ign_eof", "-tls1_2")
+		cmd.Env = append(os.Environ(), "OPENSSL_CONF="+conf)
+		cmd.Stdin = strings.NewReader("GET /api/handshake HTTP/1.0\r\nHost: localhost\r\n\r\n")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	addr, _, _ := startServe(t, "--cert", cert, "--key", key)
+	out, err := sClient(addr)
+	if err != nil {
+		t.Fatalf("s_client: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Extended master secret: no", `"version": "TLS 1.2"`,
+		`"parameter": "extended master secret"`, `"value": "no"`, `"weak": true`, `"name": "no extended master secret"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("s_client output lacks %s:\n%s", want, out)
+		}
+	}
+
+	addr, _, _ = startServe(t, "--cert", cert, "--key", key, "--require-ems")
+	if out, err = sClient(addr); err == nil || !strings.Contains(out, "alert handshake failure") {
+		t.Errorf("--require-ems: s_client %v, want a handshake_failure alert:\n%s", err, out)
 	}
 }

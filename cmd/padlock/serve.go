@@ -33,6 +33,11 @@ Without --cert and --key it makes, once, a local CA and a certificate for
 localhost, 127.0.0.1 and ::1 under --state-dir, and prints the path of the
 CA certificate to trust (e.g. curl --cacert PATH https://localhost:8443/).
 SIGINT or SIGTERM stops it: no new connections, open requests finish.
+
+A TLS 1.2 client without the extended master secret (RFC 7627), such as
+OpenSSL 1.0.2, is served, as most servers do, but its session is never
+resumed, no keying material is exported from it, and the page marks the
+weakness; with --require-ems it is refused with a handshake_failure alert.
 `
 
 // serveShutdownTimeout bounds how long open requests may take to finish

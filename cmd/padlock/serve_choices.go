@@ -19,6 +19,7 @@ type choice struct {
 	Parameter string `json:"parameter"`
 	Value     string `json:"value"`
 	Why       string `json:"why"`
+	Weak      bool   `json:"weak,omitempty"` // the choice weakens the connection
 }
 
 // defaultServerGroups is padlock's server order of key exchange groups
@@ -80,14 +81,17 @@ func explainChoices(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.Cl
 	if st.CurveID != 0 {
 		out = append(out, groupChoice(cfg, st, ch, groups, events))
 	} else {
-		out = append(out, choice{"key exchange", "RSA key transport",
-			"The cipher suite chosen has no key exchange group: your client encrypted the premaster secret to the RSA key of the server's certificate. Nothing protects a recording of this connection from a later theft of that key."})
+		out = append(out, choice{Parameter: "key exchange", Value: "RSA key transport",
+			Why: "The cipher suite chosen has no key exchange group: your client encrypted the premaster secret to the RSA key of the server's certificate. Nothing protects a recording of this connection from a later theft of that key."})
 	}
 	if st.DidResume {
-		out = append(out, choice{"authentication", "resumed session",
-			"Your client offered a ticket from an earlier connection and the server accepted it: no certificate was sent and no signature made; the earlier session's secret vouches for both sides."})
+		out = append(out, choice{Parameter: "authentication", Value: "resumed session",
+			Why: "Your client offered a ticket from an earlier connection and the server accepted it: no certificate was sent and no signature made; the earlier session's secret vouches for both sides."})
 	} else if st.SignatureScheme != 0 {
 		out = append(out, schemeChoice(cfg, st, ch, schemes))
+	}
+	if st.Version == padlock.VersionTLS12 {
+		out = append(out, emsChoice(st, ch))
 	}
 	if len(ch.ALPNProtocols) > 0 {
 		out = append(out, alpnChoice(cfg, st, ch))
@@ -107,7 +111,7 @@ func versionChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.Cli
 	if hi == 0 {
 		hi = padlock.VersionTLS13
 	}
-	return choice{"version", padlock.VersionName(st.Version), fmt.Sprintf(
+	return choice{Parameter: "version", Value: padlock.VersionName(st.Version), Why: fmt.Sprintf(
 		"The highest version both sides speak. Your client offered %s; the server speaks %s to %s.",
 		offered, padlock.VersionName(lo), padlock.VersionName(hi))}
 }
@@ -125,7 +129,7 @@ func suiteChoice(cfg *padlock.Config, st padlock.ConnectionState, ours []uint16)
 		why = fmt.Sprintf("The server follows your client's order: it takes the first suite you offered that it accepts (%s).",
 			names(ours, padlock.CipherSuiteName))
 	}
-	return choice{"cipher suite", padlock.CipherSuiteName(st.CipherSuite), why}
+	return choice{Parameter: "cipher suite", Value: padlock.CipherSuiteName(st.CipherSuite), Why: why}
 }
 
 func groupChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.ClientHello, groups []uint16, events []trace.Event) choice {
@@ -151,7 +155,7 @@ func groupChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.Clien
 	if g := suites.GroupByID(uint16(st.CurveID)); g != nil && g.Hybrid {
 		why += " It is a post-quantum hybrid: ML-KEM and elliptic-curve Diffie-Hellman together, safe while either holds."
 	}
-	return choice{"key exchange group", st.CurveID.String(), why}
+	return choice{Parameter: "key exchange group", Value: st.CurveID.String(), Why: why}
 }
 
 func schemeChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.ClientHello, schemes []uint16) choice {
@@ -161,9 +165,32 @@ func schemeChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.Clie
 			key = "an " + keyName(leaf.PublicKey) // ECDSA, RSA, Ed25519: all "an"
 		}
 	}
-	return choice{"signature scheme", st.SignatureScheme.String(), fmt.Sprintf(
+	return choice{Parameter: "signature scheme", Value: st.SignatureScheme.String(), Why: fmt.Sprintf(
 		"The server's certificate has %s key. Of the schemes your client accepts (%s), the server takes the first, in its order (%s), that such a key can make.",
 		key, names(ch.SignatureAlgorithms, suites.SchemeName), names(schemes, suites.SchemeName))}
+}
+
+// emsChoice says whether a TLS 1.2 connection's master secret covers
+// its handshake (RFC 7627), and what the server holds back when it does
+// not: a weakness the server accepts unless started with --require-ems.
+func emsChoice(st padlock.ConnectionState, ch *wire.ClientHello) choice {
+	const param = "extended master secret"
+	switch {
+	case st.DidResume:
+		return choice{Parameter: param, Value: "yes", Why: "The session resumed was made with the extended master secret (RFC 7627), the only kind the server resumes: " +
+			"its master secret covers the handshake that made it."}
+	case st.ExtendedMasterSecret:
+		return choice{Parameter: param, Value: "yes", Why: "Your client offered the extended master secret (RFC 7627) and the server uses it: " +
+			"the master secret covers the whole handshake, so no other connection can be made to share it."}
+	}
+	why := "Your client did not offer the extended master secret (RFC 7627)."
+	if ch.ExtendedMasterSecret {
+		why = "Your client offered the extended master secret (RFC 7627), but this server is configured not to use it."
+	}
+	return choice{Parameter: param, Value: "no", Weak: true, Why: why + " The server goes on, as most servers do, but the master secret covers only the two randoms, not the handshake: " +
+		"a man in the middle could make this session and one of its own share a master secret (the triple handshake attack). " +
+		"So the server will not resume this session and exports no keying material from it (RFC 7627 sections 5.3 and 5.4). " +
+		"Started with --require-ems, it would have refused your client with a handshake_failure alert."}
 }
 
 func alpnChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.ClientHello) choice {
@@ -171,7 +198,7 @@ func alpnChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.Client
 	if value == "" {
 		value = "none"
 	}
-	return choice{"application protocol (ALPN)", value, fmt.Sprintf(
+	return choice{Parameter: "application protocol (ALPN)", Value: value, Why: fmt.Sprintf(
 		"Your client offered %s; the server takes the first protocol in its own list (%s) that you offered.",
 		strings.Join(ch.ALPNProtocols, ", "), orNothing(cfg.NextProtos))}
 }

@@ -41,11 +41,16 @@ func TestExplainChoices(t *testing.T) {
 			padlock.ConnectionState{Version: padlock.VersionTLS13, CipherSuite: 0x1301, CurveID: padlock.CurveP256}, hrr,
 			map[string]string{"key exchange group": "asked for a key share for it with a HelloRetryRequest"}},
 		{"TLS 1.2 ECDHE", &padlock.Config{},
-			padlock.ConnectionState{Version: padlock.VersionTLS12, CipherSuite: 0xc02b, CurveID: padlock.X25519}, nil,
+			padlock.ConnectionState{Version: padlock.VersionTLS12, CipherSuite: 0xc02b, CurveID: padlock.X25519, ExtendedMasterSecret: true}, nil,
 			map[string]string{"key exchange group": "in its own order (x25519, secp256r1, secp384r1), the first group in your supported_groups",
-				"cipher suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}},
+				"cipher suite":           "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+				"extended master secret": "yes: Your client offered the extended master secret (RFC 7627)"}},
+		// The ClientHello above offers no extended master secret.
+		{"TLS 1.2 without EMS", &padlock.Config{},
+			padlock.ConnectionState{Version: padlock.VersionTLS12, CipherSuite: 0xc02b, CurveID: padlock.X25519}, nil,
+			map[string]string{"extended master secret": "no: Your client did not offer the extended master secret (RFC 7627)"}},
 		{"RSA key transport", &padlock.Config{EnableRSAKeyExchange: true},
-			padlock.ConnectionState{Version: padlock.VersionTLS12, CipherSuite: 0x009c}, nil,
+			padlock.ConnectionState{Version: padlock.VersionTLS12, CipherSuite: 0x009c, ExtendedMasterSecret: true}, nil,
 			map[string]string{"key exchange": "RSA key of the server's certificate", "cipher suite": "TLS_RSA_WITH_AES_128_GCM_SHA256"}},
 		{"client order", &padlock.Config{PreferClientCipherSuites: true},
 			padlock.ConnectionState{Version: padlock.VersionTLS13, CipherSuite: 0x1302, CurveID: padlock.X25519}, nil,
@@ -57,6 +62,19 @@ func TestExplainChoices(t *testing.T) {
 		got := map[string]string{}
 		for _, c := range explainChoices(tc.cfg, tc.st, ch, tc.events) {
 			got[c.Parameter] = c.Value + ": " + c.Why
+			if c.Weak != (c.Parameter == "extended master secret" && c.Value == "no") {
+				t.Errorf("%s: %s marked weak %v", tc.name, c.Parameter, c.Weak)
+			}
+		}
+		if _, ok := got["extended master secret"]; ok != (tc.st.Version == padlock.VersionTLS12) {
+			t.Errorf("%s: extended master secret explained %v, want it for TLS 1.2 only", tc.name, ok)
+		}
+		if w, ok := got["extended master secret"]; ok && !tc.st.ExtendedMasterSecret {
+			for _, part := range []string{"triple handshake", "not resume", "no keying material", "--require-ems"} {
+				if !strings.Contains(w, part) {
+					t.Errorf("%s: extended master secret = %q, want it to say %q", tc.name, w, part)
+				}
+			}
 		}
 		for p, w := range tc.want {
 			if !strings.Contains(got[p], w) {

@@ -107,6 +107,7 @@ type pageStep struct {
 	Explain string
 	Size    int
 	Fields  []pageField
+	Warning bool // the step weakens the connection (trace.KindWarning)
 }
 
 type pageField struct{ Name, Value string }
@@ -116,7 +117,7 @@ type pageField struct{ Name, Value string }
 func pageSteps(events []trace.Event) []pageStep {
 	steps := make([]pageStep, len(events))
 	for i, e := range events {
-		st := pageStep{N: i + 1, Name: e.Name, Explain: e.Explain, Size: len(e.Raw)}
+		st := pageStep{N: i + 1, Name: e.Name, Explain: e.Explain, Size: len(e.Raw), Warning: e.Kind == trace.KindWarning}
 		switch e.Dir {
 		case trace.Received:
 			st.Who, st.Class = "you → server", "in"

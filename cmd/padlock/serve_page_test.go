@@ -3,11 +3,13 @@ package main
 import (
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,7 @@ type apiReport struct {
 	} `json:"rating"`
 	Choices []struct {
 		Parameter, Value, Why string
+		Weak                  bool
 	} `json:"choices"`
 }
 
@@ -164,5 +167,64 @@ func TestServePage(t *testing.T) {
 		if m != "http://www.w3.org/2000/svg" {
 			t.Errorf("page names the address %s", m)
 		}
+	}
+}
+
+// TestServeWithoutEMS has a TLS 1.2 client without the extended master
+// secret (RFC 7627) visit padlock serve: served by default, with the
+// weakness on the page and in the API, and refused under --require-ems.
+func TestServeWithoutEMS(t *testing.T) {
+	base, caPath := serveBase(t)
+	pool, err := loadPool(caPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := &padlock.Config{RootCAs: pool, MaxVersion: padlock.VersionTLS12, DisableExtendedMasterSecret: true}
+	_, body := get(t, padlockHTTP(legacy), base+"/api/handshake")
+	var rep struct {
+		apiReport
+		Steps []struct{ Name, Kind string } `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(body), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, body)
+	}
+	var ems []string
+	for _, c := range rep.Choices {
+		if c.Parameter == "extended master secret" {
+			ems = append(ems, c.Value, c.Why)
+			if !c.Weak {
+				t.Error("the extended master secret choice is not marked weak")
+			}
+		}
+	}
+	if len(ems) != 2 || ems[0] != "no" || !strings.Contains(ems[1], "triple handshake") {
+		t.Errorf("extended master secret choice %q, want no, with the triple handshake", ems)
+	}
+	if !slices.ContainsFunc(rep.Steps, func(s struct{ Name, Kind string }) bool {
+		return s.Kind == "warning" && s.Name == "no extended master secret"
+	}) {
+		t.Error("the steps have no warning of the missing extended master secret")
+	}
+	_, page := get(t, padlockHTTP(legacy), base+"/")
+	for _, want := range []string{`class="weak"`, `class="warning local"`, "no extended master secret", "triple handshake"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+
+	strict, caPath := serveBase(t, "--require-ems")
+	if pool, err = loadPool(caPath); err != nil {
+		t.Fatal(err)
+	}
+	legacy.RootCAs = pool
+	_, err = padlockHTTP(legacy).Get(strict + "/api/handshake")
+	var ae *padlock.AlertError
+	if !errors.As(err, &ae) || !ae.Remote || ae.Description != padlock.AlertHandshakeFailure {
+		t.Errorf("--require-ems: a client without the extended master secret got %v, want handshake_failure from the server", err)
+	}
+	// crypto/tls always offers it.
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS12}}}
+	if code, _ := get(t, hc, strict+"/api/handshake"); code != http.StatusOK {
+		t.Errorf("--require-ems: crypto/tls got status %d", code)
 	}
 }
