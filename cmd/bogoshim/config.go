@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -44,6 +46,16 @@ func newConfig(tc *testConfig, shared *sharedState) (*padlock.Config, error) {
 	if tc.expectHRR || tc.expectNoHRR || tc.expectSecureReneg {
 		return nil, unimplementedf("no API reports a HelloRetryRequest or renegotiation_info")
 	}
+	if tc.verifyFail {
+		// BoringSSL's legacy callback fails with handshake_failure, its
+		// custom one with certificate_unknown, as padlock's one hook does.
+		if !tc.customVerify {
+			return nil, unimplementedf("-verify-fail with BoringSSL's legacy verify callback")
+		}
+		cfg.VerifyPeerCertificate = func([][]byte, [][]*x509.Certificate) error {
+			return errors.New("the test's verify callback refuses every certificate")
+		}
+	}
 	if tc.server {
 		return cfg, setServer(cfg, tc)
 	}
@@ -85,7 +97,9 @@ func setCredential(cfg *padlock.Config, tc *testConfig) error {
 	if err != nil {
 		return err
 	}
-	cert.OCSPStaple = tc.ocspResponse
+	if !tc.declineOCSP {
+		cert.OCSPStaple = tc.ocspResponse
+	}
 	cfg.Certificates = []padlock.Certificate{cert}
 	return nil
 }

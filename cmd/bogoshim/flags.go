@@ -79,6 +79,10 @@ type testConfig struct {
 	exportContext        string
 	useExportContext     bool
 
+	declineOCSP  bool
+	verifyFail   bool
+	customVerify bool
+
 	shimWritesFirst   bool
 	shimShutsDown     bool
 	checkCloseNotify  bool
@@ -209,6 +213,16 @@ var flags = map[string]flagSpec{
 	"-send-alert":                   {boolFlag, onBool(func(c *testConfig) *bool { return &c.sendAlert })},
 	"-read-size":                    {intFlag, onInt(func(c *testConfig) *int { return &c.readSize })},
 	"-write-different-record-sizes": {boolFlag, onBool(func(c *testConfig) *bool { return &c.differentSizes })},
+
+	"-verify-fail":                {boolFlag, onBool(func(c *testConfig) *bool { return &c.verifyFail })},
+	"-use-custom-verify-callback": {boolFlag, onBool(func(c *testConfig) *bool { return &c.customVerify })},
+	// The handshake succeeding is the verification succeeding.
+	"-expect-verify-result": {boolFlag, ignored},
+
+	// A callback that sets the staple is a static staple to padlock.
+	"-use-ocsp-callback":     {boolFlag, ignored},
+	"-set-ocsp-in-callback":  {boolFlag, ignored},
+	"-decline-ocsp-callback": {boolFlag, onBool(func(c *testConfig) *bool { return &c.declineOCSP })},
 
 	"-async":                        {boolFlag, ignored},
 	"-reverify-on-resume":           {boolFlag, ignored},
