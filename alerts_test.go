@@ -8,6 +8,7 @@ import (
 	"padlock/internal/alert"
 	"padlock/internal/pki"
 	"padlock/internal/record"
+	"padlock/internal/suites"
 	"padlock/internal/wire"
 )
 
@@ -40,6 +41,7 @@ func TestAlertTable(t *testing.T) {
 	testCert(t, pki.RSA2048) // generate the slow keys before the clock runs
 	extraCerts(t)
 	testClientCert()
+	rsaClientCert()
 	var rows []alertCase
 	for _, group := range [][]alertCase{
 		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t),
@@ -139,9 +141,40 @@ func chain11(c *wire.Certificate13) {
 	}
 }
 
+// claimPSSPSS relabels the peer's CertificateVerify (TLS 1.2 and 1.3) or
+// ServerKeyExchange (TLS 1.2) as rsa_pss_pss_sha256, keeping the
+// rsa_pss_rsae_sha256 signature: the same RSASSA-PSS computation, which
+// verifies, under a scheme an rsaEncryption key may not make (RFC 8446
+// section 4.2.3).
+func claimPSSPSS(msgType uint8) editFunc {
+	if msgType == wire.TypeServerKeyExchange {
+		return onFirst(isMsg(msgType), editMsg(func(m *wire.ServerKeyExchange) { m.Scheme = suites.RSAPSSPSSSHA256 }))
+	}
+	return onFirst(isMsg(msgType), editMsg(func(m *wire.CertificateVerify) { m.Scheme = suites.RSAPSSPSSSHA256 }))
+}
+
+// rsaServer gives the peer server the RSA test certificate and the
+// client under test its CA.
+func rsaServer(t *testing.T) (ut, peer func(*Config)) {
+	cert, pool := testCert(t, pki.RSA2048)
+	return func(c *Config) { c.RootCAs = pool }, func(c *Config) { c.Certificates = []Certificate{cert} }
+}
+
+// rsaClientAuth has the server under test require a client certificate
+// from the RSA test CA, offering only schemes; the peer client holds the
+// RSA test client certificate.
+func rsaClientAuth(t *testing.T, schemes ...SignatureScheme) (ut, peer func(*Config)) {
+	_, pool := testCert(t, pki.RSA2048)
+	return func(c *Config) {
+			c.ClientAuth, c.ClientCAs, c.SignatureSchemes = RequireAndVerifyClientCert, pool, schemes
+		},
+		func(c *Config) { c.Certificates = []Certificate{rsaClientCert()} }
+}
+
 // clientRows13 are the rows of a TLS 1.3 client under test.
 func clientRows13(t *testing.T) []alertCase {
 	zero32 := make([]byte, 32)
+	rsaUT, rsaPeer := rsaServer(t)
 	return []alertCase{
 		// ServerHello checks, RFC 8446 section 4.1.3.
 		{name: "session ID echo mismatch", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
@@ -311,6 +344,10 @@ func clientRows13(t *testing.T) []alertCase {
 			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
 		{name: "CertificateVerify with a scheme not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			edit: onFirst(isMsg(wire.TypeCertificateVerify), editMsg(func(cv *wire.CertificateVerify) { cv.Scheme = 0x0201 }))},
+		// RFC 8446 section 4.2.3: rsa_pss_pss_* only with a key certified
+		// with the RSASSA-PSS OID.
+		{name: "CertificateVerify claims rsa_pss_pss_sha256 with an RSA key", role: asClient, vers: v13,
+			want: wantFatal(alert.IllegalParameter), ut: rsaUT, peer: rsaPeer, edit: claimPSSPSS(wire.TypeCertificateVerify)},
 		// RFC 8446 section 4.4.4.
 		{name: "Finished does not match", role: asClient, vers: v13, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
@@ -389,6 +426,8 @@ func serverRows13(t *testing.T) []alertCase {
 		c.ClientAuth, c.ClientCAs = RequireAndVerifyClientCert, pool
 	}
 	withClientCert := func(c *Config) { c.Certificates = []Certificate{testClientCert()} }
+	rsaAuthUT, rsaAuthPeer := rsaClientAuth(t)
+	pssOnlyUT, pssOnlyPeer := rsaClientAuth(t, Ed25519, SignatureScheme(suites.RSAPSSPSSSHA256))
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
 	onFinished := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeFinished), act) }
 	return []alertCase{
@@ -543,6 +582,13 @@ func serverRows13(t *testing.T) []alertCase {
 			ut: clientAuth, peer: withClientCert, peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
 		{name: "no client certificate", role: asServer, vers: v13, want: wantFatal(alert.CertificateRequired),
 			ut: func(c *Config) { c.ClientAuth = RequireAnyClientCert }},
+		// RFC 8446 section 4.2.3: rsa_pss_pss_* only with a key certified
+		// with the RSASSA-PSS OID; an RSA client key that fits none of the
+		// schemes asked for sends no certificate.
+		{name: "client CertificateVerify claims rsa_pss_pss_sha256 with an RSA key", role: asServer, vers: v13,
+			want: wantFatal(alert.IllegalParameter), ut: rsaAuthUT, peer: rsaAuthPeer, edit: claimPSSPSS(wire.TypeCertificateVerify)},
+		{name: "client RSA key asked for rsa_pss_pss_sha256 only", role: asServer, vers: v13,
+			want: wantFatal(alert.CertificateRequired), ut: pssOnlyUT, peer: pssOnlyPeer},
 		{name: "client certificate from an unknown CA", role: asServer, vers: v13, want: wantFatal(alert.UnknownCA),
 			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{strangerClient} }},
 		// RFC 8446 section 4 (order) and 4.5.
@@ -619,6 +665,7 @@ func clientRows12(t *testing.T) []alertCase {
 		}))
 	}
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
+	rsaUT, rsaPeer := rsaServer(t)
 	return []alertCase{
 		// ServerHello checks. RFC 5246 section 7.4.1.3.
 		{name: "cipher suite not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
@@ -710,6 +757,10 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: editSKE(func(s *wire.ServerKeyExchange) { s.Group = uint16(CurveP384) })},
 		{name: "ServerKeyExchange signed with a scheme not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: editSKE(func(s *wire.ServerKeyExchange) { s.Scheme = 0x0201 })},
+		// RFC 8446 section 4.2.3, which RFC 8446 section 1.3 applies to
+		// TLS 1.2: rsa_pss_pss_* only with an RSASSA-PSS OID key.
+		{name: "ServerKeyExchange claims rsa_pss_pss_sha256 with an RSA key", role: asClient, vers: v12,
+			want: wantFatal(alert.IllegalParameter), ut: rsaUT, peer: rsaPeer, edit: claimPSSPSS(wire.TypeServerKeyExchange)},
 		// RFC 8422 section 5.11 and RFC 7748 section 6: signed, but bad.
 		{name: "signed x25519 low-order point", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: resign(X25519, zero32)},
@@ -767,6 +818,8 @@ func serverRows12(t *testing.T) []alertCase {
 		c.ClientAuth, c.ClientCAs = RequireAndVerifyClientCert, pool
 	}
 	onCKE := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeClientKeyExchange), act) }
+	rsaAuthUT, rsaAuthPeer := rsaClientAuth(t)
+	pssOnlyUT, pssOnlyPeer := rsaClientAuth(t, Ed25519, SignatureScheme(suites.RSAPSSPSSSHA256))
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
 	cke := func(body ...byte) *rec {
 		return plainRec(record.Handshake, hsMessage(wire.TypeClientKeyExchange, body))
@@ -857,6 +910,11 @@ func serverRows12(t *testing.T) []alertCase {
 		{name: "client signature does not verify", role: asServer, vers: v12, want: wantFatal(alert.DecryptError),
 			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{testClientCert()} },
 			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
+		// RFC 8446 section 4.2.3, applied to TLS 1.2 by its section 1.3.
+		{name: "client CertificateVerify claims rsa_pss_pss_sha256 with an RSA key", role: asServer, vers: v12,
+			want: wantFatal(alert.IllegalParameter), ut: rsaAuthUT, peer: rsaAuthPeer, edit: claimPSSPSS(wire.TypeCertificateVerify)},
+		{name: "client RSA key asked for rsa_pss_pss_sha256 only", role: asServer, vers: v12,
+			want: wantFatal(alert.HandshakeFailure), ut: pssOnlyUT, peer: pssOnlyPeer},
 
 		// After the handshake. RFC 5246 section 7.2.2: no_renegotiation
 		// is "always a warning".
