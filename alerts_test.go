@@ -324,7 +324,9 @@ func clientRows13(t *testing.T) []alertCase {
 		{name: "duplicated extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
 				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
-		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+		// Over Config.MaxHandshakeMessage: illegal_parameter, as OpenSSL
+		// and BoringSSL send (record_overflow is for records).
+		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x11, 0x70, 0})))},
 		// RFC 8446 section 4.4.2.4.
 		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
@@ -465,10 +467,15 @@ func serverRows13(t *testing.T) []alertCase {
 				h.KeyShares = nil
 				h.ExtraExtensions = []wire.Extension{{Type: wire.ExtKeyShare, Data: []byte{0, 16, 0, 0x1d}}}
 			})))},
-		// No RFC names an alert for a message over a local size limit
-		// (Config.MaxHandshakeMessage); padlock answers record_overflow.
-		{name: "ClientHello declaring 16 MiB", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
+		// No RFC names an alert for a message over a size limit;
+		// record_overflow is for records (RFC 8446 section 6.2), and
+		// OpenSSL and BoringSSL send illegal_parameter. A ClientHello may
+		// be as large as its structure allows, 131,396 bytes
+		// (TestLargeClientHello has one of 65,609).
+		{name: "ClientHello declaring 16 MiB", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0xff, 0xff, 0xff, 3, 3}))},
+		{name: "ClientHello declaring 131,397 bytes", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0x02, 0x01, 0x45, 3, 3}))},
 		// RFC 8446 section 4.2.11.
 		{name: "pre_shared_key not last", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
@@ -732,8 +739,9 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isType(record.ChangeCipherSpec), injectBefore(helloRequests(DefaultLimits.MaxWarningAlerts+1)...))},
 		{name: "HelloRequests beyond the warning limit before Finished", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isProtected, injectBefore(protHS(bytes.Repeat(helloRequest, DefaultLimits.MaxWarningAlerts+1))))},
-		// RFC 8446 section 4.4.2.4 by analogy: RFC 5246 names none.
-		{name: "ServerKeyExchange declaring 70000 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+		// No RFC names an alert for a message over the size limit;
+		// illegal_parameter, as OpenSSL and BoringSSL send.
+		{name: "ServerKeyExchange declaring 70000 bytes", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: onFirst(isMsg(wire.TypeServerKeyExchange), replaceWith(plainRec(record.Handshake, []byte{wire.TypeServerKeyExchange, 0x01, 0x11, 0x70})))},
 		{name: "empty server Certificate", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(plainRec(record.Handshake, (&wire.Certificate12{}).Marshal())))},
@@ -849,6 +857,10 @@ func serverRows12(t *testing.T) []alertCase {
 		// RFC 8422 section 5.1.2.
 		{name: "no uncompressed point format", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.ECPointFormats = []uint8{1} })))},
+		// Over the size limit: illegal_parameter, as OpenSSL and
+		// BoringSSL send.
+		{name: "ClientHello declaring 131,397 bytes", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0x02, 0x01, 0x45, 3, 3}))},
 		// Plaintext records. RFC 5246 sections 6, 6.2.1 and 7.2.2.
 		{name: "plaintext record of 2^14+1 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
 			script: sendAll(oversized(record.Handshake, 1<<14+1))},
@@ -925,7 +937,9 @@ func serverRows12(t *testing.T) []alertCase {
 		// fatal alert).
 		{name: "third ClientHello after the handshake", role: asServer, vers: v12, want: wantWarningThenFatal(alert.NoRenegotiation),
 			edit: onPing(protHS(hello(nil, nil)), protHS(hello(nil, nil)))},
-		{name: "post-handshake message declaring 70000 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
+		// A renegotiating ClientHello, refused anyway, gets only the
+		// general limit.
+		{name: "post-handshake message declaring 70000 bytes", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: onPing(protHS([]byte{wire.TypeClientHello, 0x01, 0x11, 0x70}))},
 		{name: "KeyUpdate in TLS 1.2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onPing(protHS(keyUpdate(0)))},

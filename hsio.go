@@ -15,12 +15,10 @@ import (
 // share one record (RFC 8446 section 5.1); other record types may not
 // come between the pieces of one message.
 func (c *Conn) nextHandshake() (int, error) {
-	max := c.config.maxHandshakeMessage()
 	for {
 		if n, ok := wire.SplitMessage(c.in.hsBuf); ok {
-			if n-4 > max {
-				return 0, alertf(alert.RecordOverflow, "%s of %d bytes exceeds the limit of %d",
-					wire.TypeName(c.in.hsBuf[0]), n-4, max)
+			if limit := c.maxMessage(c.in.hsBuf[0]); n-4 > limit {
+				return 0, errTooLong(c.in.hsBuf[0], n-4, limit)
 			}
 			if len(c.in.hsBuf) >= n {
 				skipped, err := c.skipHelloRequest(n)
@@ -59,6 +57,24 @@ func (c *Conn) nextHandshake() (int, error) {
 			return 0, alertf(alert.UnexpectedMessage, "%v record where a handshake message was expected", ct)
 		}
 	}
+}
+
+// maxMessage is the limit on a handshake message of type typ during the
+// handshake: the configured one, or for a ClientHello to a server the
+// largest its structure allows.
+func (c *Conn) maxMessage(typ uint8) int {
+	limit := c.config.maxHandshakeMessage()
+	if typ == wire.TypeClientHello && !c.isClient {
+		return max(limit, maxClientHello)
+	}
+	return limit
+}
+
+// errTooLong is the error for a handshake message over its size limit.
+// No RFC names the alert, and record_overflow is for records (RFC 8446
+// section 6.2); illegal_parameter is what OpenSSL and BoringSSL send.
+func errTooLong(typ uint8, n, limit int) error {
+	return alertf(alert.IllegalParameter, "%s of %d bytes exceeds the limit of %d", wire.TypeName(typ), n, limit)
 }
 
 // skipHelloRequest drops a HelloRequest, the n-byte message at the
