@@ -153,6 +153,18 @@ func claimPSSPSS(msgType uint8) editFunc {
 	return onFirst(isMsg(msgType), editMsg(func(m *wire.CertificateVerify) { m.Scheme = suites.RSAPSSPSSSHA256 }))
 }
 
+// finishedLength changes the length of the peer's Finished by delta
+// bytes, keeping the verify_data it has.
+func finishedLength(delta int) editFunc {
+	return onFirst(isMsg(wire.TypeFinished), editMsg(func(f *wire.Finished) {
+		if delta < 0 {
+			f.VerifyData = f.VerifyData[:len(f.VerifyData)+delta]
+		} else {
+			f.VerifyData = append(f.VerifyData, make([]byte, delta)...)
+		}
+	}))
+}
+
 // rsaServer gives the peer server the RSA test certificate and the
 // client under test its CA.
 func rsaServer(t *testing.T) (ut, peer func(*Config)) {
@@ -353,6 +365,12 @@ func clientRows13(t *testing.T) []alertCase {
 		// RFC 8446 section 4.4.4.
 		{name: "Finished does not match", role: asClient, vers: v13, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 8446 sections 4.4.4 and 6.2: verify_data is Hash.length
+		// bytes, and a message of the wrong length is malformed.
+		{name: "Finished one byte long", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished one byte short", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// Protected records, RFC 8446 sections 5, 5.1, 5.2 and 5.4.
 		{name: "application data before Finished", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.ApplicationData, []byte("early"))))},
@@ -584,6 +602,11 @@ func serverRows13(t *testing.T) []alertCase {
 		// RFC 8446 section 4.4.4.
 		{name: "Finished does not match", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 8446 sections 4.4.4 and 6.2.
+		{name: "Finished one byte long", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished one byte short", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// RFC 8446 sections 4.4.3, 4.4.2.4 and 6.2.
 		{name: "client signature does not verify", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
 			ut: clientAuth, peer: withClientCert, peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
@@ -782,6 +805,12 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isType(record.ChangeCipherSpec), dropIt)},
 		{name: "Finished does not match", role: asClient, vers: v12, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 5246 sections 7.4.9 and 7.2.2: verify_data is 12 bytes for
+		// every suite padlock has; another length is malformed.
+		{name: "Finished of 13 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished of 11 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// RFC 5246 sections 6.2.1 and 6.2.3.
 		{name: "ciphertext of 2^14+2049 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
 			edit: onFirst(isProtected, replaceWith(rawRec(oversized(record.Handshake, 1<<14+2049))))},
@@ -904,6 +933,10 @@ func serverRows12(t *testing.T) []alertCase {
 		// RFC 5246 section 7.4.9.
 		{name: "Finished does not match", role: asServer, vers: v12, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		{name: "Finished of 13 bytes", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished of 11 bytes", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// RFC 5246 section 6.2.3.
 		{name: "tampered Finished record", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isProtected, corrupted)},
