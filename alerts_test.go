@@ -298,6 +298,18 @@ func clientRows13(t *testing.T) []alertCase {
 			script: func(s *script) {
 				s.send(hsRecord(serverHello13(s.clientHello(), nil), []byte{wire.TypeEncryptedExtensions, 0}))
 			}},
+		// A server that fails right after its ServerHello, before its
+		// write keys change, sends its alert in plaintext (RFC 8446
+		// section 6: alerts go under the current write state). It is the
+		// peer's alert to report, not an unexpected record to answer.
+		{name: "plaintext alert after ServerHello", role: asClient, vers: v13, want: wantRemote(alert.HandshakeFailure),
+			script: func(s *script) {
+				s.send(hsRecord(serverHello13(s.clientHello(), nil)), plainRecord(record.Alert, []byte{2, byte(alert.HandshakeFailure)}))
+			}},
+		// Once a protected record has come under the new keys, the
+		// server has switched: a plaintext record is out of place.
+		{name: "plaintext alert after EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeCertificate), injectBefore(plainRec(record.Alert, []byte{2, byte(alert.HandshakeFailure)})))},
 
 		// The encrypted handshake, through the man in the middle.
 		// RFC 8446 section 4 (message order: unexpected_message).
@@ -579,6 +591,20 @@ func serverRows13(t *testing.T) []alertCase {
 			}},
 		{name: "ClientHello and part of a message span a key change", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: sendAll(hsRecord(hello(nil, nil), []byte{wire.TypeFinished, 0}))},
+		// A client rejecting the server's flight has not changed its
+		// write keys yet (it does at its own Finished, RFC 8446 section
+		// 4.4.4): its alert comes in plaintext, as OpenSSL's does. It is
+		// the peer's alert to report, not an unexpected record to answer.
+		{name: "plaintext alert after the server's flight", role: asServer, vers: v13, want: wantRemote(alert.UnknownCA),
+			script: func(s *script) {
+				s.send(hsRecord(hello(nil, nil)))
+				s.next()
+				s.send(plainRecord(record.Alert, []byte{2, byte(alert.UnknownCA)}))
+			}},
+		// After a protected record from the client, only protected ones.
+		{name: "plaintext alert after the client's Certificate", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: clientAuth, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificateVerify), injectBefore(plainRec(record.Alert, []byte{2, byte(alert.BadCertificate)})))},
 
 		// Resumption. RFC 8446 section 4.2.11.
 		{name: "PSK binder does not verify", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),

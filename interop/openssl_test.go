@@ -567,3 +567,29 @@ func TestOpenSSLClientOnlyPSSPSS(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenSSLClientRejectsCertificate has s_client refuse padlock's
+// certificate (a CA it does not trust). In TLS 1.3 s_client has not
+// changed its write keys when it checks the server's flight, so its
+// unknown_ca comes in plaintext where padlock reads protected records
+// (RFC 8446 section 6: alerts go under the current write state). padlock
+// must report the peer's alert, not answer it with one of its own.
+func TestOpenSSLClientRejectsCertificate(t *testing.T) {
+	openssl := requirePeer(t, "openssl")
+	f := writePEM(t, pki.ECDSAP384) // s_client trusts the P-384 test CA
+	pcert, _, _ := chain(pki.ECDSAP256)
+	for _, vers := range []string{"-tls1_3", "-tls1_2"} {
+		t.Run(vers[1:], func(t *testing.T) {
+			s := startLineServer(t, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
+			p := start(t, strings.NewReader("hello\nbye\n"), openssl,
+				append(sClientArgs(s.addr, f, vers), "-ign_eof")...)
+			wantPadlockAlert(t, "padlock server", s.result(t), padlock.AlertUnknownCA, true)
+			if err := p.wait(t); err == nil {
+				t.Error("s_client succeeded")
+			}
+			if out := p.Output(); strings.Contains(out, "SSL alert number") {
+				t.Errorf("padlock answered s_client's alert with one of its own")
+			}
+		})
+	}
+}
