@@ -2,7 +2,9 @@ package padlock
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"padlock/internal/alert"
@@ -151,6 +153,25 @@ func claimPSSPSS(msgType uint8) editFunc {
 		return onFirst(isMsg(msgType), editMsg(func(m *wire.ServerKeyExchange) { m.Scheme = suites.RSAPSSPSSSHA256 }))
 	}
 	return onFirst(isMsg(msgType), editMsg(func(m *wire.CertificateVerify) { m.Scheme = suites.RSAPSSPSSSHA256 }))
+}
+
+// closeNotify is the content of a close_notify alert.
+var closeNotify = []byte{1, byte(alert.CloseNotify)}
+
+// closedInHandshake checks how a handshake the peer closed is reported:
+// the peer's close_notify, saying so, and not io.EOF, which after the
+// handshake is the clean end of data.
+func closedInHandshake(t *testing.T, ut *Conn, _ []byte) {
+	err := ut.Handshake()
+	if errors.Is(err, io.EOF) {
+		t.Errorf("Handshake: %v is io.EOF", err)
+	}
+	if want := "closed the connection during the handshake"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Handshake: %v, want it to say %q", err, want)
+	}
+	if _, err2 := ut.Read(make([]byte, 1)); err2 != err {
+		t.Errorf("Read after the handshake failed: %v, want %v", err2, err)
+	}
 }
 
 // finishedLength changes the length of the peer's Finished by delta
@@ -310,6 +331,12 @@ func clientRows13(t *testing.T) []alertCase {
 		// server has switched: a plaintext record is out of place.
 		{name: "plaintext alert after EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isMsg(wire.TypeCertificate), injectBefore(plainRec(record.Alert, []byte{2, byte(alert.HandshakeFailure)})))},
+		// RFC 8446 section 6.1: close_notify is the peer closing. During
+		// the handshake it ends the handshake as the peer's, unanswered.
+		{name: "close_notify instead of ServerHello", role: asClient, vers: v13, want: wantRemote(alert.CloseNotify),
+			script: afterHello(plainRecord(record.Alert, closeNotify)), check: closedInHandshake},
+		{name: "close_notify instead of Certificate", role: asClient, vers: v13, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protRec(record.Alert, closeNotify)))},
 
 		// The encrypted handshake, through the man in the middle.
 		// RFC 8446 section 4 (message order: unexpected_message).
@@ -602,6 +629,11 @@ func serverRows13(t *testing.T) []alertCase {
 				s.send(plainRecord(record.Alert, []byte{2, byte(alert.UnknownCA)}))
 			}},
 		// After a protected record from the client, only protected ones.
+		// RFC 8446 section 6.1: the peer closing, not a protocol error.
+		{name: "close_notify instead of ClientHello", role: asServer, vers: v13, want: wantRemote(alert.CloseNotify),
+			script: sendAll(plainRecord(record.Alert, closeNotify)), check: closedInHandshake},
+		{name: "close_notify instead of the client's Finished", role: asServer, vers: v13, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isMsg(wire.TypeFinished), replaceWith(protRec(record.Alert, closeNotify)))},
 		{name: "plaintext alert after the client's Certificate", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			ut: clientAuth, peer: withClientCert,
 			edit: onFirst(isMsg(wire.TypeCertificateVerify), injectBefore(plainRec(record.Alert, []byte{2, byte(alert.BadCertificate)})))},
@@ -766,6 +798,11 @@ func clientRows12(t *testing.T) []alertCase {
 			}},
 		{name: "empty handshake record", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.Handshake, nil))},
+		// RFC 5246 section 7.2.1: close_notify is the peer closing.
+		{name: "close_notify instead of ServerHello", role: asClient, vers: v12, want: wantRemote(alert.CloseNotify),
+			script: afterHello(plainRecord(record.Alert, closeNotify))},
+		{name: "close_notify instead of change_cipher_spec", role: asClient, vers: v12, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.Alert, closeNotify)))},
 
 		// The server's flight, through the man in the middle.
 		// RFC 5246 section 7.3 (message order).
@@ -940,6 +977,11 @@ func serverRows12(t *testing.T) []alertCase {
 			edit: onCKE(injectAfter(plainRec(record.ApplicationData, []byte("GET /"))))},
 		// RFC 5246 names no alert for a malformed ChangeCipherSpec; RFC
 		// 8446 section 5 names unexpected_message for the same fault.
+		// RFC 5246 section 7.2.1: close_notify is the peer closing.
+		{name: "close_notify instead of ClientKeyExchange", role: asServer, vers: v12, want: wantRemote(alert.CloseNotify),
+			edit: onCKE(replaceWith(plainRec(record.Alert, closeNotify)))},
+		{name: "close_notify instead of change_cipher_spec", role: asServer, vers: v12, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.Alert, closeNotify)))},
 		{name: "change_cipher_spec of 2 bytes", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.ChangeCipherSpec, []byte{1, 1})))},
 		{name: "change_cipher_spec of value 2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),

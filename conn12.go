@@ -198,7 +198,7 @@ func (c *Conn) readChangeCipherSpec() error {
 		var err error
 		ct, data, err = c.readRecord()
 		if err == io.EOF {
-			return alertf(alert.UnexpectedMessage, "close_notify during the handshake")
+			return c.peerClosedHandshake()
 		}
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 
 	"padlock/internal/alert"
@@ -33,7 +34,7 @@ func (c *Conn) nextHandshake() (int, error) {
 		}
 		ct, data, err := c.readRecord()
 		if err == io.EOF {
-			return 0, alertf(alert.UnexpectedMessage, "close_notify during the handshake")
+			return 0, c.peerClosedHandshake()
 		}
 		if err != nil {
 			return 0, err
@@ -75,6 +76,16 @@ func (c *Conn) maxMessage(typ uint8) int {
 // section 6.2); illegal_parameter is what OpenSSL and BoringSSL send.
 func errTooLong(typ uint8, n, limit int) error {
 	return alertf(alert.IllegalParameter, "%s of %d bytes exceeds the limit of %d", wire.TypeName(typ), n, limit)
+}
+
+// peerClosedHandshake is the error of a handshake the peer ended with
+// close_notify. That alert is the peer closing (RFC 8446 section 6.1, RFC
+// 5246 section 7.2.1), not a fault to answer: it is the peer's alert, so
+// padlock sends none back. Nor is it io.EOF, the clean end of data on an
+// established connection: here nothing was established.
+func (c *Conn) peerClosedHandshake() error {
+	return &alert.Error{Description: alert.CloseNotify, Remote: true,
+		Err: fmt.Errorf("the %s closed the connection during the handshake", c.peerName())}
 }
 
 // skipHelloRequest drops a HelloRequest, the n-byte message at the
