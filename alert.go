@@ -8,6 +8,11 @@ import "padlock/internal/alert"
 //
 //	var ae *padlock.AlertError
 //	if errors.As(err, &ae) && ae.Description == padlock.AlertUnknownCA { ... }
+//
+// A peer that closes with close_notify after the handshake ends the data:
+// Read returns io.EOF. One that closes during the handshake ends it
+// unestablished: the error is an AlertError for close_notify with Remote
+// true, and not io.EOF.
 type AlertError = alert.Error
 
 // Alert is an alert description (RFC 8446 section 6). Its String method

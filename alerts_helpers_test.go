@@ -964,6 +964,12 @@ func testClientCert() Certificate {
 	return Certificate{Certificate: is.DER, PrivateKey: is.Key}
 }
 
+// rsaClientCert is the client certificate of the RSA test CA.
+func rsaClientCert() Certificate {
+	is := pki.TestClient(pki.RSA2048)
+	return Certificate{Certificate: is.DER, PrivateKey: is.Key}
+}
+
 // serverKey is the private key of the Ed25519 test server certificate.
 func serverKey(t testing.TB) crypto.Signer {
 	cert, _ := testCert(t, pki.Ed25519)

@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"padlock/internal/alert"
 	"padlock/internal/pki"
 	"padlock/internal/record"
+	"padlock/internal/suites"
 	"padlock/internal/wire"
 )
 
@@ -43,6 +45,7 @@ func TestAlertTable(t *testing.T) {
 	testCert(t, pki.RSA2048) // generate the slow keys before the clock runs
 	extraCerts(t)
 	testClientCert()
+	rsaClientCert()
 	var rows []alertCase
 	for _, group := range [][]alertCase{
 		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t), serverNameRows(t),
@@ -142,9 +145,71 @@ func chain11(c *wire.Certificate13) {
 	}
 }
 
+// claimPSSPSS relabels the peer's CertificateVerify (TLS 1.2 and 1.3) or
+// ServerKeyExchange (TLS 1.2) as rsa_pss_pss_sha256, keeping the
+// rsa_pss_rsae_sha256 signature: the same RSASSA-PSS computation, which
+// verifies, under a scheme an rsaEncryption key may not make (RFC 8446
+// section 4.2.3).
+func claimPSSPSS(msgType uint8) editFunc {
+	if msgType == wire.TypeServerKeyExchange {
+		return onFirst(isMsg(msgType), editMsg(func(m *wire.ServerKeyExchange) { m.Scheme = suites.RSAPSSPSSSHA256 }))
+	}
+	return onFirst(isMsg(msgType), editMsg(func(m *wire.CertificateVerify) { m.Scheme = suites.RSAPSSPSSSHA256 }))
+}
+
+// closeNotify is the content of a close_notify alert.
+var closeNotify = []byte{1, byte(alert.CloseNotify)}
+
+// closedInHandshake checks how a handshake the peer closed is reported:
+// the peer's close_notify, saying so, and not io.EOF, which after the
+// handshake is the clean end of data.
+func closedInHandshake(t *testing.T, ut *Conn, _ []byte) {
+	err := ut.Handshake()
+	if errors.Is(err, io.EOF) {
+		t.Errorf("Handshake: %v is io.EOF", err)
+	}
+	if want := "closed the connection during the handshake"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Handshake: %v, want it to say %q", err, want)
+	}
+	if _, err2 := ut.Read(make([]byte, 1)); err2 != err {
+		t.Errorf("Read after the handshake failed: %v, want %v", err2, err)
+	}
+}
+
+// finishedLength changes the length of the peer's Finished by delta
+// bytes, keeping the verify_data it has.
+func finishedLength(delta int) editFunc {
+	return onFirst(isMsg(wire.TypeFinished), editMsg(func(f *wire.Finished) {
+		if delta < 0 {
+			f.VerifyData = f.VerifyData[:len(f.VerifyData)+delta]
+		} else {
+			f.VerifyData = append(f.VerifyData, make([]byte, delta)...)
+		}
+	}))
+}
+
+// rsaServer gives the peer server the RSA test certificate and the
+// client under test its CA.
+func rsaServer(t *testing.T) (ut, peer func(*Config)) {
+	cert, pool := testCert(t, pki.RSA2048)
+	return func(c *Config) { c.RootCAs = pool }, func(c *Config) { c.Certificates = []Certificate{cert} }
+}
+
+// rsaClientAuth has the server under test require a client certificate
+// from the RSA test CA, offering only schemes; the peer client holds the
+// RSA test client certificate.
+func rsaClientAuth(t *testing.T, schemes ...SignatureScheme) (ut, peer func(*Config)) {
+	_, pool := testCert(t, pki.RSA2048)
+	return func(c *Config) {
+			c.ClientAuth, c.ClientCAs, c.SignatureSchemes = RequireAndVerifyClientCert, pool, schemes
+		},
+		func(c *Config) { c.Certificates = []Certificate{rsaClientCert()} }
+}
+
 // clientRows13 are the rows of a TLS 1.3 client under test.
 func clientRows13(t *testing.T) []alertCase {
 	zero32 := make([]byte, 32)
+	rsaUT, rsaPeer := rsaServer(t)
 	return []alertCase{
 		// ServerHello checks, RFC 8446 section 4.1.3.
 		{name: "session ID echo mismatch", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
@@ -256,6 +321,24 @@ func clientRows13(t *testing.T) []alertCase {
 			script: func(s *script) {
 				s.send(hsRecord(serverHello13(s.clientHello(), nil), []byte{wire.TypeEncryptedExtensions, 0}))
 			}},
+		// A server that fails right after its ServerHello, before its
+		// write keys change, sends its alert in plaintext (RFC 8446
+		// section 6: alerts go under the current write state). It is the
+		// peer's alert to report, not an unexpected record to answer.
+		{name: "plaintext alert after ServerHello", role: asClient, vers: v13, want: wantRemote(alert.HandshakeFailure),
+			script: func(s *script) {
+				s.send(hsRecord(serverHello13(s.clientHello(), nil)), plainRecord(record.Alert, []byte{2, byte(alert.HandshakeFailure)}))
+			}},
+		// Once a protected record has come under the new keys, the
+		// server has switched: a plaintext record is out of place.
+		{name: "plaintext alert after EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeCertificate), injectBefore(plainRec(record.Alert, []byte{2, byte(alert.HandshakeFailure)})))},
+		// RFC 8446 section 6.1: close_notify is the peer closing. During
+		// the handshake it ends the handshake as the peer's, unanswered.
+		{name: "close_notify instead of ServerHello", role: asClient, vers: v13, want: wantRemote(alert.CloseNotify),
+			script: afterHello(plainRecord(record.Alert, closeNotify)), check: closedInHandshake},
+		{name: "close_notify instead of Certificate", role: asClient, vers: v13, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protRec(record.Alert, closeNotify)))},
 
 		// The encrypted handshake, through the man in the middle.
 		// RFC 8446 section 4 (message order: unexpected_message).
@@ -294,7 +377,9 @@ func clientRows13(t *testing.T) []alertCase {
 		{name: "duplicated extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
 				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
-		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+		// Over Config.MaxHandshakeMessage: illegal_parameter, as OpenSSL
+		// and BoringSSL send (record_overflow is for records).
+		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x11, 0x70, 0})))},
 		// RFC 8446 section 4.4.2.4.
 		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
@@ -314,9 +399,19 @@ func clientRows13(t *testing.T) []alertCase {
 			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
 		{name: "CertificateVerify with a scheme not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			edit: onFirst(isMsg(wire.TypeCertificateVerify), editMsg(func(cv *wire.CertificateVerify) { cv.Scheme = 0x0201 }))},
+		// RFC 8446 section 4.2.3: rsa_pss_pss_* only with a key certified
+		// with the RSASSA-PSS OID.
+		{name: "CertificateVerify claims rsa_pss_pss_sha256 with an RSA key", role: asClient, vers: v13,
+			want: wantFatal(alert.IllegalParameter), ut: rsaUT, peer: rsaPeer, edit: claimPSSPSS(wire.TypeCertificateVerify)},
 		// RFC 8446 section 4.4.4.
 		{name: "Finished does not match", role: asClient, vers: v13, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 8446 sections 4.4.4 and 6.2: verify_data is Hash.length
+		// bytes, and a message of the wrong length is malformed.
+		{name: "Finished one byte long", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished one byte short", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// Protected records, RFC 8446 sections 5, 5.1, 5.2 and 5.4.
 		{name: "application data before Finished", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.ApplicationData, []byte("early"))))},
@@ -392,6 +487,8 @@ func serverRows13(t *testing.T) []alertCase {
 		c.ClientAuth, c.ClientCAs = RequireAndVerifyClientCert, pool
 	}
 	withClientCert := func(c *Config) { c.Certificates = []Certificate{testClientCert()} }
+	rsaAuthUT, rsaAuthPeer := rsaClientAuth(t)
+	pssOnlyUT, pssOnlyPeer := rsaClientAuth(t, Ed25519, SignatureScheme(suites.RSAPSSPSSSHA256))
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
 	onFinished := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeFinished), act) }
 	var pskOffered atomic.Bool // by the first ClientHello of the row below that sets it
@@ -444,10 +541,15 @@ func serverRows13(t *testing.T) []alertCase {
 				h.KeyShares = nil
 				h.ExtraExtensions = []wire.Extension{{Type: wire.ExtKeyShare, Data: []byte{0, 16, 0, 0x1d}}}
 			})))},
-		// No RFC names an alert for a message over a local size limit
-		// (Config.MaxHandshakeMessage); padlock answers record_overflow.
-		{name: "ClientHello declaring 16 MiB", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
+		// No RFC names an alert for a message over a size limit;
+		// record_overflow is for records (RFC 8446 section 6.2), and
+		// OpenSSL and BoringSSL send illegal_parameter. A ClientHello may
+		// be as large as its structure allows, 131,396 bytes
+		// (TestLargeClientHello has one of 65,609).
+		{name: "ClientHello declaring 16 MiB", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0xff, 0xff, 0xff, 3, 3}))},
+		{name: "ClientHello declaring 131,397 bytes", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0x02, 0x01, 0x45, 3, 3}))},
 		// RFC 8446 section 4.2.11.
 		{name: "pre_shared_key not last", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
@@ -604,6 +706,25 @@ func serverRows13(t *testing.T) []alertCase {
 			}},
 		{name: "ClientHello and part of a message span a key change", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: sendAll(hsRecord(hello(nil, nil), []byte{wire.TypeFinished, 0}))},
+		// A client rejecting the server's flight has not changed its
+		// write keys yet (it does at its own Finished, RFC 8446 section
+		// 4.4.4): its alert comes in plaintext, as OpenSSL's does. It is
+		// the peer's alert to report, not an unexpected record to answer.
+		{name: "plaintext alert after the server's flight", role: asServer, vers: v13, want: wantRemote(alert.UnknownCA),
+			script: func(s *script) {
+				s.send(hsRecord(hello(nil, nil)))
+				s.next()
+				s.send(plainRecord(record.Alert, []byte{2, byte(alert.UnknownCA)}))
+			}},
+		// After a protected record from the client, only protected ones.
+		// RFC 8446 section 6.1: the peer closing, not a protocol error.
+		{name: "close_notify instead of ClientHello", role: asServer, vers: v13, want: wantRemote(alert.CloseNotify),
+			script: sendAll(plainRecord(record.Alert, closeNotify)), check: closedInHandshake},
+		{name: "close_notify instead of the client's Finished", role: asServer, vers: v13, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isMsg(wire.TypeFinished), replaceWith(protRec(record.Alert, closeNotify)))},
+		{name: "plaintext alert after the client's Certificate", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: clientAuth, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificateVerify), injectBefore(plainRec(record.Alert, []byte{2, byte(alert.BadCertificate)})))},
 
 		// Resumption. RFC 8446 section 4.2.11.
 		{name: "PSK binder does not verify", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
@@ -627,11 +748,23 @@ func serverRows13(t *testing.T) []alertCase {
 		// RFC 8446 section 4.4.4.
 		{name: "Finished does not match", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 8446 sections 4.4.4 and 6.2.
+		{name: "Finished one byte long", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished one byte short", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// RFC 8446 sections 4.4.3, 4.4.2.4 and 6.2.
 		{name: "client signature does not verify", role: asServer, vers: v13, want: wantFatal(alert.DecryptError),
 			ut: clientAuth, peer: withClientCert, peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
 		{name: "no client certificate", role: asServer, vers: v13, want: wantFatal(alert.CertificateRequired),
 			ut: func(c *Config) { c.ClientAuth = RequireAnyClientCert }},
+		// RFC 8446 section 4.2.3: rsa_pss_pss_* only with a key certified
+		// with the RSASSA-PSS OID; an RSA client key that fits none of the
+		// schemes asked for sends no certificate.
+		{name: "client CertificateVerify claims rsa_pss_pss_sha256 with an RSA key", role: asServer, vers: v13,
+			want: wantFatal(alert.IllegalParameter), ut: rsaAuthUT, peer: rsaAuthPeer, edit: claimPSSPSS(wire.TypeCertificateVerify)},
+		{name: "client RSA key asked for rsa_pss_pss_sha256 only", role: asServer, vers: v13,
+			want: wantFatal(alert.CertificateRequired), ut: pssOnlyUT, peer: pssOnlyPeer},
 		{name: "client certificate from an unknown CA", role: asServer, vers: v13, want: wantFatal(alert.UnknownCA),
 			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{strangerClient} }},
 		// RFC 8446 section 4 (order) and 4.5.
@@ -708,6 +841,7 @@ func clientRows12(t *testing.T) []alertCase {
 		}))
 	}
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
+	rsaUT, rsaPeer := rsaServer(t)
 	return []alertCase{
 		// ServerHello checks. RFC 5246 section 7.4.1.3.
 		{name: "cipher suite not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
@@ -754,6 +888,11 @@ func clientRows12(t *testing.T) []alertCase {
 			}},
 		{name: "empty handshake record", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			script: afterHello(plainRecord(record.Handshake, nil))},
+		// RFC 5246 section 7.2.1: close_notify is the peer closing.
+		{name: "close_notify instead of ServerHello", role: asClient, vers: v12, want: wantRemote(alert.CloseNotify),
+			script: afterHello(plainRecord(record.Alert, closeNotify))},
+		{name: "close_notify instead of change_cipher_spec", role: asClient, vers: v12, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.Alert, closeNotify)))},
 
 		// The server's flight, through the man in the middle.
 		// RFC 5246 section 7.3 (message order).
@@ -776,8 +915,9 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isType(record.ChangeCipherSpec), injectBefore(helloRequests(DefaultLimits.MaxWarningAlerts+1)...))},
 		{name: "HelloRequests beyond the warning limit before Finished", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isProtected, injectBefore(protHS(bytes.Repeat(helloRequest, DefaultLimits.MaxWarningAlerts+1))))},
-		// RFC 8446 section 4.4.2.4 by analogy: RFC 5246 names none.
-		{name: "ServerKeyExchange declaring 70000 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+		// No RFC names an alert for a message over the size limit;
+		// illegal_parameter, as OpenSSL and BoringSSL send.
+		{name: "ServerKeyExchange declaring 70000 bytes", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: onFirst(isMsg(wire.TypeServerKeyExchange), replaceWith(plainRec(record.Handshake, []byte{wire.TypeServerKeyExchange, 0x01, 0x11, 0x70})))},
 		{name: "empty server Certificate", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(plainRec(record.Handshake, (&wire.Certificate12{}).Marshal())))},
@@ -801,6 +941,10 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: editSKE(func(s *wire.ServerKeyExchange) { s.Group = uint16(CurveP384) })},
 		{name: "ServerKeyExchange signed with a scheme not offered", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: editSKE(func(s *wire.ServerKeyExchange) { s.Scheme = 0x0201 })},
+		// RFC 8446 section 4.2.3, which RFC 8446 section 1.3 applies to
+		// TLS 1.2: rsa_pss_pss_* only with an RSASSA-PSS OID key.
+		{name: "ServerKeyExchange claims rsa_pss_pss_sha256 with an RSA key", role: asClient, vers: v12,
+			want: wantFatal(alert.IllegalParameter), ut: rsaUT, peer: rsaPeer, edit: claimPSSPSS(wire.TypeServerKeyExchange)},
 		// RFC 8422 section 5.11 and RFC 7748 section 6: signed, but bad.
 		{name: "signed x25519 low-order point", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: resign(X25519, zero32)},
@@ -814,6 +958,12 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isType(record.ChangeCipherSpec), dropIt)},
 		{name: "Finished does not match", role: asClient, vers: v12, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		// RFC 5246 sections 7.4.9 and 7.2.2: verify_data is 12 bytes for
+		// every suite padlock has; another length is malformed.
+		{name: "Finished of 13 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished of 11 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// RFC 5246 sections 6.2.1 and 6.2.3.
 		{name: "ciphertext of 2^14+2049 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
 			edit: onFirst(isProtected, replaceWith(rawRec(oversized(record.Handshake, 1<<14+2049))))},
@@ -858,6 +1008,8 @@ func serverRows12(t *testing.T) []alertCase {
 		c.ClientAuth, c.ClientCAs = RequireAndVerifyClientCert, pool
 	}
 	onCKE := func(act func(*mitm, *rec) []*rec) editFunc { return onFirst(isMsg(wire.TypeClientKeyExchange), act) }
+	rsaAuthUT, rsaAuthPeer := rsaClientAuth(t)
+	pssOnlyUT, pssOnlyPeer := rsaClientAuth(t, Ed25519, SignatureScheme(suites.RSAPSSPSSSHA256))
 	onPing := func(inject ...*rec) editFunc { return onFirst(isType(record.ApplicationData), injectBefore(inject...)) }
 	cke := func(body ...byte) *rec {
 		return plainRec(record.Handshake, hsMessage(wire.TypeClientKeyExchange, body))
@@ -889,6 +1041,10 @@ func serverRows12(t *testing.T) []alertCase {
 		// RFC 8422 section 5.1.2.
 		{name: "no uncompressed point format", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.ECPointFormats = []uint8{1} })))},
+		// Over the size limit: illegal_parameter, as OpenSSL and
+		// BoringSSL send.
+		{name: "ClientHello declaring 131,397 bytes", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
+			script: sendAll(hsRecord([]byte{wire.TypeClientHello, 0x02, 0x01, 0x45, 3, 3}))},
 		// Plaintext records. RFC 5246 sections 6, 6.2.1 and 7.2.2.
 		{name: "plaintext record of 2^14+1 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
 			script: sendAll(oversized(record.Handshake, 1<<14+1))},
@@ -913,6 +1069,11 @@ func serverRows12(t *testing.T) []alertCase {
 			edit: onCKE(injectAfter(plainRec(record.ApplicationData, []byte("GET /"))))},
 		// RFC 5246 names no alert for a malformed ChangeCipherSpec; RFC
 		// 8446 section 5 names unexpected_message for the same fault.
+		// RFC 5246 section 7.2.1: close_notify is the peer closing.
+		{name: "close_notify instead of ClientKeyExchange", role: asServer, vers: v12, want: wantRemote(alert.CloseNotify),
+			edit: onCKE(replaceWith(plainRec(record.Alert, closeNotify)))},
+		{name: "close_notify instead of change_cipher_spec", role: asServer, vers: v12, want: wantRemote(alert.CloseNotify),
+			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.Alert, closeNotify)))},
 		{name: "change_cipher_spec of 2 bytes", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ChangeCipherSpec), replaceWith(plainRec(record.ChangeCipherSpec, []byte{1, 1})))},
 		{name: "change_cipher_spec of value 2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
@@ -932,6 +1093,10 @@ func serverRows12(t *testing.T) []alertCase {
 		// RFC 5246 section 7.4.9.
 		{name: "Finished does not match", role: asServer, vers: v12, want: wantFatal(alert.DecryptError),
 			peerHook: func(c *Conn) { c.testHooks.corruptFinished = true }},
+		{name: "Finished of 13 bytes", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(1)},
+		{name: "Finished of 11 bytes", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
+			edit: finishedLength(-1)},
 		// RFC 5246 section 6.2.3.
 		{name: "tampered Finished record", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isProtected, corrupted)},
@@ -950,6 +1115,11 @@ func serverRows12(t *testing.T) []alertCase {
 		{name: "client signature does not verify", role: asServer, vers: v12, want: wantFatal(alert.DecryptError),
 			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{testClientCert()} },
 			peerHook: func(c *Conn) { c.testHooks.corruptSignature = true }},
+		// RFC 8446 section 4.2.3, applied to TLS 1.2 by its section 1.3.
+		{name: "client CertificateVerify claims rsa_pss_pss_sha256 with an RSA key", role: asServer, vers: v12,
+			want: wantFatal(alert.IllegalParameter), ut: rsaAuthUT, peer: rsaAuthPeer, edit: claimPSSPSS(wire.TypeCertificateVerify)},
+		{name: "client RSA key asked for rsa_pss_pss_sha256 only", role: asServer, vers: v12,
+			want: wantFatal(alert.HandshakeFailure), ut: pssOnlyUT, peer: pssOnlyPeer},
 
 		// After the handshake. RFC 5246 section 7.2.2: no_renegotiation
 		// is "always a warning".
@@ -960,7 +1130,9 @@ func serverRows12(t *testing.T) []alertCase {
 		// fatal alert).
 		{name: "third ClientHello after the handshake", role: asServer, vers: v12, want: wantWarningThenFatal(alert.NoRenegotiation),
 			edit: onPing(protHS(hello(nil, nil)), protHS(hello(nil, nil)))},
-		{name: "post-handshake message declaring 70000 bytes", role: asServer, vers: v12, want: wantFatal(alert.RecordOverflow),
+		// A renegotiating ClientHello, refused anyway, gets only the
+		// general limit.
+		{name: "post-handshake message declaring 70000 bytes", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
 			edit: onPing(protHS([]byte{wire.TypeClientHello, 0x01, 0x11, 0x70}))},
 		{name: "KeyUpdate in TLS 1.2", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onPing(protHS(keyUpdate(0)))},

@@ -270,6 +270,10 @@ func (hs *clientHandshake13) deriveHandshakeSecrets() error {
 	if err := c.installReadKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
 		return err
 	}
+	// A server that fails right after its ServerHello, before it has
+	// switched its own keys (appendix A.2), sends its alert in
+	// plaintext: the peer's alert to report (RFC 8446 section 6).
+	c.in.r.AllowPlaintextAlerts()
 	// The client's own records are protected from now on too, so that
 	// an alert it sends about the server's flight is encrypted. The
 	// compatibility CCS goes first (RFC 8446 appendix D.4); it is queued

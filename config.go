@@ -44,8 +44,9 @@ func (a ClientAuthType) String() string {
 
 // Default limits, each overridable in Config.
 const (
-	// DefaultMaxHandshakeMessage bounds a single handshake message; the
-	// largest legitimate one is a certificate chain.
+	// DefaultMaxHandshakeMessage bounds a single handshake message other
+	// than a ClientHello (see maxClientHello); the largest legitimate
+	// one is a certificate chain.
 	DefaultMaxHandshakeMessage = 64 << 10
 	// DefaultHandshakeTimeout bounds a server-side handshake.
 	DefaultHandshakeTimeout = 30 * time.Second
@@ -173,6 +174,10 @@ type Config struct {
 	ServerSessionCacheSize int
 
 	// MaxHandshakeMessage bounds one handshake message (default 64 KiB).
+	// A server accepts a ClientHello as large as its structure allows,
+	// 131,396 bytes, whatever this says, as OpenSSL does: post-quantum
+	// key shares and padding make hellos large, and a client cannot know
+	// a server's limit. A message over the limit is illegal_parameter.
 	MaxHandshakeMessage int
 	// Limits bounds what a peer can make a connection hold or do without
 	// making progress; zero fields take the defaults of DefaultLimits.
@@ -388,3 +393,9 @@ func (c *Config) maxHandshakeMessage() int {
 	}
 	return DefaultMaxHandshakeMessage
 }
+
+// maxClientHello is the largest ClientHello body the structure of RFC
+// 8446 section 4.1.2 (and RFC 5246 section 7.4.1.2) allows: version 2,
+// random 32, session ID 1+32, cipher suites 2+65534, compression methods
+// 1+255, extensions 2+65535. OpenSSL's limit is the same.
+const maxClientHello = 131396

@@ -248,7 +248,7 @@ func (c *Conn) readChangeCipherSpec() error {
 		var err error
 		ct, data, err = c.readRecord()
 		if err == io.EOF {
-			return alertf(alert.UnexpectedMessage, "close_notify during the handshake")
+			return c.peerClosedHandshake()
 		}
 		if err != nil {
 			return err
@@ -283,6 +283,12 @@ func (c *Conn) readChangeCipherSpec() error {
 // checkFinished12 compares the peer's verify_data with the expected one
 // in constant time (RFC 5246 section 7.4.9).
 func (c *Conn) checkFinished12(fin *wire.Finished, want []byte) error {
+	// RFC 5246 section 7.4.9: verify_data is 12 bytes unless the suite
+	// says otherwise, and none of padlock's does; another length is a
+	// malformed message, not a wrong MAC (section 7.2.2).
+	if len(fin.VerifyData) != len(want) {
+		return alertf(alert.DecodeError, "%s Finished of %d bytes, want %d", c.peerName(), len(fin.VerifyData), len(want))
+	}
 	if !keysched.Equal(fin.VerifyData, want) {
 		return alertf(alert.DecryptError, "%s Finished does not match the handshake", c.peerName())
 	}

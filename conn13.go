@@ -311,6 +311,11 @@ func (c *Conn) readFinished13(peerTrafficSecret *keysched.TrafficSecret) error {
 		return err
 	}
 	peer := c.peerName()
+	// RFC 8446 section 4.4.4: verify_data is Hash.length bytes; another
+	// length is a malformed message (section 6.2), not a wrong MAC.
+	if len(fin.VerifyData) != len(want) {
+		return alertf(alert.DecodeError, "%s Finished of %d bytes, want %d", peer, len(fin.VerifyData), len(want))
+	}
 	if !keysched.Equal(fin.VerifyData, want) {
 		return alertf(alert.DecryptError, "%s Finished does not match the handshake", peer)
 	}

@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 
 	"padlock/internal/alert"
@@ -15,12 +16,10 @@ import (
 // share one record (RFC 8446 section 5.1); other record types may not
 // come between the pieces of one message.
 func (c *Conn) nextHandshake() (int, error) {
-	max := c.config.maxHandshakeMessage()
 	for {
 		if n, ok := wire.SplitMessage(c.in.hsBuf); ok {
-			if n-4 > max {
-				return 0, alertf(alert.RecordOverflow, "%s of %d bytes exceeds the limit of %d",
-					wire.TypeName(c.in.hsBuf[0]), n-4, max)
+			if limit := c.maxMessage(c.in.hsBuf[0]); n-4 > limit {
+				return 0, errTooLong(c.in.hsBuf[0], n-4, limit)
 			}
 			if len(c.in.hsBuf) >= n {
 				skipped, err := c.skipHelloRequest(n)
@@ -35,7 +34,7 @@ func (c *Conn) nextHandshake() (int, error) {
 		}
 		ct, data, err := c.readRecord()
 		if err == io.EOF {
-			return 0, alertf(alert.UnexpectedMessage, "close_notify during the handshake")
+			return 0, c.peerClosedHandshake()
 		}
 		if err != nil {
 			return 0, err
@@ -59,6 +58,34 @@ func (c *Conn) nextHandshake() (int, error) {
 			return 0, alertf(alert.UnexpectedMessage, "%v record where a handshake message was expected", ct)
 		}
 	}
+}
+
+// maxMessage is the limit on a handshake message of type typ during the
+// handshake: the configured one, or for a ClientHello to a server the
+// largest its structure allows.
+func (c *Conn) maxMessage(typ uint8) int {
+	limit := c.config.maxHandshakeMessage()
+	if typ == wire.TypeClientHello && !c.isClient {
+		return max(limit, maxClientHello)
+	}
+	return limit
+}
+
+// errTooLong is the error for a handshake message over its size limit.
+// No RFC names the alert, and record_overflow is for records (RFC 8446
+// section 6.2); illegal_parameter is what OpenSSL and BoringSSL send.
+func errTooLong(typ uint8, n, limit int) error {
+	return alertf(alert.IllegalParameter, "%s of %d bytes exceeds the limit of %d", wire.TypeName(typ), n, limit)
+}
+
+// peerClosedHandshake is the error of a handshake the peer ended with
+// close_notify. That alert is the peer closing (RFC 8446 section 6.1, RFC
+// 5246 section 7.2.1), not a fault to answer: it is the peer's alert, so
+// padlock sends none back. Nor is it io.EOF, the clean end of data on an
+// established connection: here nothing was established.
+func (c *Conn) peerClosedHandshake() error {
+	return &alert.Error{Description: alert.CloseNotify, Remote: true,
+		Err: fmt.Errorf("the %s closed the connection during the handshake", c.peerName())}
 }
 
 // skipHelloRequest drops a HelloRequest, the n-byte message at the

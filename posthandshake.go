@@ -12,9 +12,11 @@ import (
 // HelloRequest and renegotiation attempts in TLS 1.2, both refused.
 func (c *Conn) handlePostHandshake() error {
 	for {
+		// The general limit, even for a ClientHello: a renegotiating
+		// one is refused whatever its size.
 		n, ok := wire.SplitMessage(c.in.hsBuf)
-		if ok && n-4 > c.config.maxHandshakeMessage() {
-			return alertf(alert.RecordOverflow, "post-handshake message of %d bytes", n-4)
+		if limit := c.config.maxHandshakeMessage(); ok && n-4 > limit {
+			return errTooLong(c.in.hsBuf[0], n-4, limit)
 		}
 		if !ok || len(c.in.hsBuf) < n {
 			if len(c.in.hsBuf) == 0 {

@@ -350,7 +350,15 @@ func (hs *serverHandshake13) sendServerHello() error {
 	if err := c.installWriteKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
 		return err
 	}
-	return c.installReadKeys13(hs.suite, hs.clientHS, "client handshake")
+	if err := c.installReadKeys13(hs.suite, hs.clientHS, "client handshake"); err != nil {
+		return err
+	}
+	// A client's write keys change only once it has the server's
+	// Finished (RFC 8446 appendix A.1; OpenSSL's do so): until then its
+	// alert about the server's flight comes in plaintext, and is the
+	// peer's alert to report (section 6).
+	c.in.r.AllowPlaintextAlerts()
+	return nil
 }
 
 func (hs *serverHandshake13) sendEncryptedExtensions() error {

@@ -537,3 +537,59 @@ func TestOpenSSLKeyUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenSSLClientOnlyPSSPSS has s_client accept only rsa_pss_pss_sha256
+// from a padlock server whose certificate holds an rsaEncryption key.
+// rsa_pss_pss_* are for keys certified with the RSASSA-PSS OID only (RFC
+// 8446 section 4.2.3), so no scheme fits: padlock must refuse with
+// handshake_failure, as openssl s_server does ("no suitable signature
+// algorithm"), not sign with the scheme s_client then rejects.
+func TestOpenSSLClientOnlyPSSPSS(t *testing.T) {
+	openssl := requirePeer(t, "openssl")
+	f := writePEM(t, pki.RSA2048)
+	pcert, _, _ := chain(pki.RSA2048)
+	for _, vers := range []string{"-tls1_3", "-tls1_2"} {
+		t.Run(vers[1:], func(t *testing.T) {
+			s := startLineServer(t, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
+			p := start(t, strings.NewReader("hello\nbye\n"), openssl,
+				append(sClientArgs(s.addr, f, vers, "-sigalgs", "rsa_pss_pss_sha256"), "-ign_eof")...)
+			wantPadlockAlert(t, "padlock server", s.result(t), padlock.AlertHandshakeFailure, false)
+			if err := p.wait(t); err == nil {
+				t.Error("s_client succeeded")
+			}
+			out := p.Output()
+			if !strings.Contains(out, "SSL alert number 40") {
+				t.Errorf("s_client did not receive handshake_failure")
+			}
+			if strings.Contains(out, "wrong signature type") {
+				t.Errorf("padlock signed with a scheme its key cannot make")
+			}
+		})
+	}
+}
+
+// TestOpenSSLClientRejectsCertificate has s_client refuse padlock's
+// certificate (a CA it does not trust). In TLS 1.3 s_client has not
+// changed its write keys when it checks the server's flight, so its
+// unknown_ca comes in plaintext where padlock reads protected records
+// (RFC 8446 section 6: alerts go under the current write state). padlock
+// must report the peer's alert, not answer it with one of its own.
+func TestOpenSSLClientRejectsCertificate(t *testing.T) {
+	openssl := requirePeer(t, "openssl")
+	f := writePEM(t, pki.ECDSAP384) // s_client trusts the P-384 test CA
+	pcert, _, _ := chain(pki.ECDSAP256)
+	for _, vers := range []string{"-tls1_3", "-tls1_2"} {
+		t.Run(vers[1:], func(t *testing.T) {
+			s := startLineServer(t, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
+			p := start(t, strings.NewReader("hello\nbye\n"), openssl,
+				append(sClientArgs(s.addr, f, vers), "-ign_eof")...)
+			wantPadlockAlert(t, "padlock server", s.result(t), padlock.AlertUnknownCA, true)
+			if err := p.wait(t); err == nil {
+				t.Error("s_client succeeded")
+			}
+			if out := p.Output(); strings.Contains(out, "SSL alert number") {
+				t.Errorf("padlock answered s_client's alert with one of its own")
+			}
+		})
+	}
+}

@@ -121,6 +121,9 @@ func explainRemoteAlert(d padlock.Alert, x failureContext) string {
 		return "The server could not verify the client's signature or Finished message."
 	case padlock.AlertInsufficientSecurity:
 		return "The server wants stronger parameters than the client offered."
+	case padlock.AlertCloseNotify:
+		return "The server closed the connection in the middle of the handshake, without saying what it objected to. " +
+			"It may have refused the client's offer or certificate silently; its logs may say why."
 	}
 	return "The server ended the handshake with the alert " + d.String() + "."
 }

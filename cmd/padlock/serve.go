@@ -17,6 +17,7 @@ import (
 
 	"padlock"
 	"padlock/internal/pki"
+	"padlock/internal/suites"
 	"padlock/trace"
 )
 
@@ -296,16 +297,31 @@ func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err e
 		return
 	}
 	line := fmt.Sprintf("%s  %s  %s", remote, padlock.VersionName(st.Version), padlock.CipherSuiteName(st.CipherSuite))
-	if st.CurveID != 0 {
-		line += "  " + st.CurveID.String()
-	} else {
-		line += "  RSA key transport"
+	if kx := keyExchange(st); kx != "" {
+		line += "  " + kx
+	}
+	if st.DidResume {
+		line += "  resumed"
 	}
 	line += "  sni=" + orNone(st.ServerName) + "  alpn=" + orNone(st.NegotiatedProtocol)
 	if len(st.PeerCertificates) > 0 {
 		line += "  client=" + st.PeerCertificates[0].Subject.String()
 	}
 	s.log.Print(trace.Printable(line))
+}
+
+// keyExchange names a connection's key exchange: its group, or RSA key
+// transport; "" when there was none, as when a TLS 1.2 session (or a TLS
+// 1.3 one without a key share) resumed, whose keys come from the earlier
+// session's secret. The lack of a group alone says nothing more.
+func keyExchange(st padlock.ConnectionState) string {
+	if st.CurveID != 0 {
+		return st.CurveID.String()
+	}
+	if s := suites.SuiteByID(st.CipherSuite); s != nil && s.KX == suites.KXRSA && !st.DidResume {
+		return "RSA key transport"
+	}
+	return ""
 }
 
 func orNone(s string) string {

@@ -78,11 +78,15 @@ func serverOrder(cfg *padlock.Config, vers uint16) (suiteIDs, groups, schemes []
 func explainChoices(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.ClientHello, events []trace.Event) []choice {
 	ours, groups, schemes := serverOrder(cfg, st.Version)
 	out := []choice{versionChoice(cfg, st, ch), suiteChoice(cfg, st, ours)}
-	if st.CurveID != 0 {
-		out = append(out, groupChoice(cfg, st, ch, groups, events))
-	} else {
+	switch keyExchange(st) {
+	case "":
+		out = append(out, choice{Parameter: "key exchange", Value: "none (resumed session)",
+			Why: "Your client resumed an earlier session without a new key exchange: this connection's keys derive from that session's secret."})
+	case "RSA key transport":
 		out = append(out, choice{Parameter: "key exchange", Value: "RSA key transport",
 			Why: "The cipher suite chosen has no key exchange group: your client encrypted the premaster secret to the RSA key of the server's certificate. Nothing protects a recording of this connection from a later theft of that key."})
+	default:
+		out = append(out, groupChoice(cfg, st, ch, groups, events))
 	}
 	if st.DidResume {
 		out = append(out, choice{Parameter: "authentication", Value: "resumed session",

@@ -210,3 +210,37 @@ func waitFor(b *syncBuffer, want string) string {
 	}
 	return b.String()
 }
+
+// TestServeLogResumption checks the log line of resumed connections: a
+// resumed TLS 1.2 connection has no key exchange group, which is not RSA
+// key transport, and every resumed connection says it resumed.
+func TestServeLogResumption(t *testing.T) {
+	dir := t.TempDir()
+	addr, _, stderr := startServe(t, "--state-dir", dir)
+	caPath := filepath.Join(dir, "ca.pem")
+	for _, vers := range []string{"1.2", "1.3"} {
+		t.Run(vers, func(t *testing.T) {
+			before := strings.Count(stderr.String(), "\n")
+			code, out, errOut := runArgs(t, "connect", "--ca", caPath, "--servername", "localhost",
+				"--max-version", vers, "--min-version", vers, "--reconnect", "1",
+				"--send", `GET /api/handshake HTTP/1.0\r\n\r\n`, addr)
+			if code != exitOK {
+				t.Fatalf("connect: exit %d\n%s\n%s", code, out, errOut)
+			}
+			var lines []string
+			for deadline := time.Now().Add(5 * time.Second); len(lines) < 2 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				lines = strings.Split(strings.TrimSpace(stderr.String()), "\n")[before:]
+			}
+			if len(lines) != 2 {
+				t.Fatalf("want 2 log lines, got:\n%s", strings.Join(lines, "\n"))
+			}
+			first, second := lines[0], lines[1]
+			if !strings.Contains(first, "TLS "+vers) || !strings.Contains(strings.ToLower(first), "x25519") || strings.Contains(first, "resumed") {
+				t.Errorf("full handshake logged as:\n%s", first)
+			}
+			if !strings.Contains(second, "TLS "+vers) || !strings.Contains(second, "resumed") || strings.Contains(second, "RSA key transport") {
+				t.Errorf("resumed connection logged as:\n%s", second)
+			}
+		})
+	}
+}

@@ -94,12 +94,17 @@ func (d Description) String() string {
 type Error struct {
 	Description Description
 	Remote      bool
-	Err         error // the cause, for local alerts; may be nil
+	Err         error // the cause: for local alerts, and a few remote ones; may be nil
 }
 
-// Error describes the alert and its cause.
+// Error describes the alert and its cause. A remote alert has a cause
+// only where padlock knows more than the alert says, as for a
+// close_notify that ends a handshake.
 func (e *Error) Error() string {
 	if e.Remote {
+		if e.Err != nil {
+			return "padlock: remote alert: " + e.Description.String() + ": " + e.Err.Error()
+		}
 		return "padlock: remote alert: " + e.Description.String()
 	}
 	if e.Err == nil {

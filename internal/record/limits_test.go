@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"math"
+	"slices"
 	"testing"
 
 	"padlock/internal/alert"
@@ -128,6 +129,39 @@ func TestChangeCipherSpec13(t *testing.T) {
 	// And the writer refuses a protected one.
 	_, err = w.WriteRecord(ChangeCipherSpec, []byte{1})
 	wantAlert(t, err, alert.InternalError)
+}
+
+// TestPlaintextAlerts13 checks the window AllowPlaintextAlerts opens: a
+// plaintext alert under a TLS 1.3 Cipher passes until a record opens
+// with it, and never without the call.
+func TestPlaintextAlerts13(t *testing.T) {
+	alertRec := append(header(Alert, 2), 2, 40)
+	var protected bytes.Buffer
+	suites[1].writer(t, &protected).WriteRecord(Handshake, []byte("flight"))
+
+	// Without the call: unexpected_message.
+	_, _, err := suites[1].reader(t, bytes.NewReader(alertRec)).ReadRecord()
+	wantAlert(t, err, alert.UnexpectedMessage)
+
+	// With it: returned as it is, until a protected record opens.
+	wire := slices.Concat(alertRec, protected.Bytes(), alertRec)
+	r := suites[1].reader(t, bytes.NewReader(wire))
+	r.AllowPlaintextAlerts()
+	if ct, data, err := r.ReadRecord(); err != nil || ct != Alert || !bytes.Equal(data, []byte{2, 40}) {
+		t.Fatalf("plaintext alert in the window: %v %x %v", ct, data, err)
+	}
+	if ct, data, err := r.ReadRecord(); err != nil || ct != Handshake || string(data) != "flight" {
+		t.Fatalf("protected record: %v %q %v", ct, data, err)
+	}
+	_, _, err = r.ReadRecord()
+	wantAlert(t, err, alert.UnexpectedMessage)
+
+	// A new Cipher closes the window too.
+	r = suites[1].reader(t, bytes.NewReader(alertRec))
+	r.AllowPlaintextAlerts()
+	r.SetCipher(suites[1].make(t))
+	_, _, err = r.ReadRecord()
+	wantAlert(t, err, alert.UnexpectedMessage)
 }
 
 func TestLimits12(t *testing.T) {

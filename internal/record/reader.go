@@ -32,6 +32,8 @@ type Reader struct {
 	version uint16
 	started bool  // a record has been returned: SSL 2.0 detection is over
 	pending error // a read error that came with bytes still unused
+
+	plainAlerts bool // see AllowPlaintextAlerts
 }
 
 // NewReader returns a Reader of plaintext records from r. It holds no
@@ -66,7 +68,17 @@ func (r *Reader) Release() {
 
 // SetCipher sets the protection of the records that follow; nil means
 // plaintext. The Cipher's sequence number continues where it stands.
-func (r *Reader) SetCipher(c *Cipher) { r.cipher = c }
+func (r *Reader) SetCipher(c *Cipher) { r.cipher, r.plainAlerts = c, false }
+
+// AllowPlaintextAlerts lets plaintext alert records through under the
+// TLS 1.3 Cipher just set, until a record opens with it. The peer sends
+// alerts under its current write state (RFC 8446 section 6), which lags
+// behind this side's read state in the handshake: a client rejecting the
+// server's flight has not changed keys yet, nor has a server failing
+// right after its ServerHello. Once a protected record has come, the
+// peer has changed keys and a plaintext alert is as unexpected as any
+// other plaintext record.
+func (r *Reader) AllowPlaintextAlerts() { r.plainAlerts = true }
 
 // SetVersion records the negotiated version, Version13 or Version12. A
 // Cipher of the other version is then refused with alert.InternalError.
@@ -88,7 +100,8 @@ func (r *Reader) Buffered() int { return r.end - r.start }
 // than change_cipher_spec, and handshake and alert records must not be
 // empty (RFC 8446 sections 5 and 5.4). Only a plaintext change_cipher_spec
 // record, which section 5 lets arrive between protected records, is
-// returned as it is, and the connection decides whether to drop it. Plaintext
+// returned as it is, and the connection decides whether to drop it; so is
+// a plaintext alert while AllowPlaintextAlerts holds. Plaintext
 // records of any known type and length up to MaxPlaintext, empty ones
 // included, pass: their policy is the connection's.
 //
@@ -132,7 +145,11 @@ func (r *Reader) ReadRecordInto(dst []byte) (ContentType, []byte, error) {
 		return t, rec[HeaderLen:], nil
 	}
 	if r.cipher.version == Version13 {
-		return r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:], dst)
+		t, pt, err := r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:], dst)
+		if err == nil {
+			r.plainAlerts = false
+		}
+		return t, pt, err
 	}
 	pt, err := r.cipher.open12(rec[:HeaderLen], rec[HeaderLen:], dst)
 	if err != nil {
@@ -143,10 +160,11 @@ func (r *Reader) ReadRecordInto(dst []byte) (ContentType, []byte, error) {
 
 // protected reports whether a record of outer type t is to be opened with
 // the Cipher. In TLS 1.3 a change_cipher_spec record is never protected:
-// it must be recognised before deprotection (RFC 8446 section 5).
+// it must be recognised before deprotection (RFC 8446 section 5); nor is
+// an alert while AllowPlaintextAlerts holds.
 func (r *Reader) protected(t ContentType) bool {
 	c := r.cipher
-	return c != nil && !(c.version == Version13 && t == ChangeCipherSpec)
+	return c != nil && !(c.version == Version13 && (t == ChangeCipherSpec || t == Alert && r.plainAlerts))
 }
 
 // parseHeader checks a record header and returns the outer content type and

@@ -39,6 +39,10 @@ type Scheme struct {
 	// (RFC 8446 section 4.2.3); TLS 1.2 lets any curve sign with any
 	// hash (RFC 8422 section 5.10), and the SHA-1 scheme names none.
 	curve elliptic.Curve
+
+	// pssOID marks rsa_pss_pss_*, which only a key certified with the
+	// RSASSA-PSS OID may make (RFC 8446 section 4.2.3).
+	pssOID bool
 }
 
 // The signature scheme IDs padlock implements (RFC 8446 section 4.2.3).
@@ -63,9 +67,11 @@ const (
 // schemes is every signature scheme padlock implements.
 //
 // rsa_pss_pss_* name RSASSA-PSS with a key whose certificate carries the
-// id-RSASSA-PSS OID. crypto/x509 cannot parse such certificates, so no
-// *rsa.PublicKey will come from one in practice; the math is that of
-// rsa_pss_rsae_*, and padlock verifies them with any *rsa.PublicKey.
+// id-RSASSA-PSS OID, rsa_pss_rsae_* with an rsaEncryption key (RFC 8446
+// section 4.2.3). The math is the same, but the key type is part of the
+// scheme: crypto/x509 gives no public key for an RSASSA-PSS OID, so every
+// *rsa.PublicKey padlock holds is rsaEncryption, and rsa_pss_pss_* fit
+// none of them (checkKey).
 var schemes = []Scheme{
 	{ID: ECDSASecp256r1SHA256, Name: "ecdsa_secp256r1_sha256", Hash: crypto.SHA256, TLS13: true, alg: sigECDSA, curve: elliptic.P256()},
 	{ID: ECDSASecp384r1SHA384, Name: "ecdsa_secp384r1_sha384", Hash: crypto.SHA384, TLS13: true, alg: sigECDSA, curve: elliptic.P384()},
@@ -74,9 +80,9 @@ var schemes = []Scheme{
 	{ID: RSAPSSRSAESHA256, Name: "rsa_pss_rsae_sha256", Hash: crypto.SHA256, TLS13: true, alg: sigRSAPSS},
 	{ID: RSAPSSRSAESHA384, Name: "rsa_pss_rsae_sha384", Hash: crypto.SHA384, TLS13: true, alg: sigRSAPSS},
 	{ID: RSAPSSRSAESHA512, Name: "rsa_pss_rsae_sha512", Hash: crypto.SHA512, TLS13: true, alg: sigRSAPSS},
-	{ID: RSAPSSPSSSHA256, Name: "rsa_pss_pss_sha256", Hash: crypto.SHA256, TLS13: true, alg: sigRSAPSS},
-	{ID: RSAPSSPSSSHA384, Name: "rsa_pss_pss_sha384", Hash: crypto.SHA384, TLS13: true, alg: sigRSAPSS},
-	{ID: RSAPSSPSSSHA512, Name: "rsa_pss_pss_sha512", Hash: crypto.SHA512, TLS13: true, alg: sigRSAPSS},
+	{ID: RSAPSSPSSSHA256, Name: "rsa_pss_pss_sha256", Hash: crypto.SHA256, TLS13: true, alg: sigRSAPSS, pssOID: true},
+	{ID: RSAPSSPSSSHA384, Name: "rsa_pss_pss_sha384", Hash: crypto.SHA384, TLS13: true, alg: sigRSAPSS, pssOID: true},
+	{ID: RSAPSSPSSSHA512, Name: "rsa_pss_pss_sha512", Hash: crypto.SHA512, TLS13: true, alg: sigRSAPSS, pssOID: true},
 	{ID: RSAPKCS1SHA256, Name: "rsa_pkcs1_sha256", Hash: crypto.SHA256, alg: sigPKCS1},
 	{ID: RSAPKCS1SHA384, Name: "rsa_pkcs1_sha384", Hash: crypto.SHA384, alg: sigPKCS1},
 	{ID: RSAPKCS1SHA512, Name: "rsa_pkcs1_sha512", Hash: crypto.SHA512, alg: sigPKCS1},

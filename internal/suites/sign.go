@@ -58,8 +58,9 @@ var pssVerify = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}
 //
 // A scheme padlock does not implement, a scheme TLS 1.3 forbids for
 // handshake signatures (RSASSA-PKCS1-v1_5, SHA-1), or a key that cannot
-// make the scheme's signatures (wrong type; in TLS 1.3, an ECDSA key on
-// another curve than the scheme names) fails with illegal_parameter.
+// make the scheme's signatures (wrong type, such as an rsaEncryption
+// key under rsa_pss_pss_*; in TLS 1.3, an ECDSA key on another curve
+// than the scheme names) fails with illegal_parameter.
 // A signature that does not verify fails with decrypt_error (RFC 8446
 // section 4.4.3).
 func Verify(id uint16, pub crypto.PublicKey, content, sig []byte, tls13 bool) error {
@@ -92,9 +93,9 @@ func Verify(id uint16, pub crypto.PublicKey, content, sig []byte, tls13 bool) er
 
 // KeyMatches reports whether the holder of pub's private key can make
 // signatures of scheme id that a peer would accept: the key type is
-// right, in TLS 1.3 the scheme is allowed and an ECDSA key lies on the
-// scheme's curve, and an RSA key is large enough for PSS with the
-// scheme's hash.
+// right (an RSA key is rsaEncryption, so never rsa_pss_pss_*), in TLS 1.3
+// the scheme is allowed and an ECDSA key lies on the scheme's curve, and
+// an RSA key is large enough for PSS with the scheme's hash.
 func KeyMatches(id uint16, pub crypto.PublicKey, tls13 bool) bool {
 	s := SchemeByID(id)
 	if s == nil || tls13 && !s.TLS13 {
@@ -125,6 +126,12 @@ func (s *Scheme) checkKey(pub crypto.PublicKey, tls13 bool) error {
 		k, ok := pub.(*rsa.PublicKey)
 		if !ok || k == nil || k.N == nil {
 			return fmt.Errorf("%s needs an RSA key, not %T", s.Name, pub)
+		}
+		// RFC 8446 section 4.2.3: an *rsa.PublicKey comes from an
+		// rsaEncryption certificate (see schemes), and such a key may
+		// make only rsa_pss_rsae_* PSS signatures.
+		if s.pssOID {
+			return fmt.Errorf("%s needs a key certified with the RSASSA-PSS OID, not an rsaEncryption RSA key", s.Name)
 		}
 		// RFC 8017 section 9.1.1: emLen >= hLen + sLen + 2, with the
 		// salt as long as the hash.

@@ -67,6 +67,9 @@ func TestSignVerify(t *testing.T) {
 	for i := range schemes {
 		s := &schemes[i]
 		t.Run(s.Name, func(t *testing.T) {
+			if s.pssOID {
+				t.Skip("no key padlock can hold makes rsa_pss_pss_* signatures: TestPSSOIDSchemes")
+			}
 			key := keyFor(s)
 			sig, err := Sign(s.ID, key, rand.Reader, content)
 			if err != nil {
@@ -152,6 +155,35 @@ func TestVerifyRules(t *testing.T) {
 	}
 	if KeyMatches(0x0808, k["ed25519"].Public(), false) {
 		t.Error("KeyMatches accepts an unknown scheme")
+	}
+}
+
+// TestPSSOIDSchemes checks that rsa_pss_pss_* are neither made nor
+// accepted with an rsaEncryption key (RFC 8446 section 4.2.3), although
+// the signature is the same computation as rsa_pss_rsae_*'s.
+func TestPSSOIDSchemes(t *testing.T) {
+	key := testKeys()["rsa"]
+	content := []byte("the signed content")
+	for _, pair := range [][2]uint16{
+		{RSAPSSPSSSHA256, RSAPSSRSAESHA256}, {RSAPSSPSSSHA384, RSAPSSRSAESHA384}, {RSAPSSPSSSHA512, RSAPSSRSAESHA512},
+	} {
+		pss, rsae := pair[0], pair[1]
+		t.Run(SchemeName(pss), func(t *testing.T) {
+			for _, tls13 := range []bool{false, true} {
+				if KeyMatches(pss, key.Public(), tls13) {
+					t.Errorf("KeyMatches(tls13=%v) accepts an rsaEncryption key", tls13)
+				}
+			}
+			_, err := Sign(pss, key, rand.Reader, content)
+			wantAlert(t, err, alert.InternalError)
+			sig, err := Sign(rsae, key, rand.Reader, content)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tls13 := range []bool{false, true} {
+				wantAlert(t, Verify(pss, key.Public(), content, sig, tls13), alert.IllegalParameter)
+			}
+		})
 	}
 }
 
