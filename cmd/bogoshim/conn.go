@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -24,11 +23,6 @@ type sharedState struct {
 func newSharedState(tc *testConfig) (*sharedState, error) {
 	s := &sharedState{cache: &recordingCache{inner: padlock.NewLRUClientSessionCache(0)}, clock: time.Now()}
 	s.base = &padlock.Config{Time: func() time.Time { return s.clock }}
-	if len(tc.ticketKey) > 0 {
-		// BoringSSL's ticket key is 48 bytes (name, HMAC key, AES key);
-		// padlock derives its own from one 32-byte secret.
-		s.base.SetSessionTicketKeys([]padlock.TicketKey{sha256.Sum256(tc.ticketKey)})
-	}
 	return s, nil
 }
 

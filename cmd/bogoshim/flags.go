@@ -51,7 +51,6 @@ type testConfig struct {
 	verifyPeer       bool
 	requireAnyClient bool
 	noTicket         bool
-	ticketKey        []byte
 	enableOCSP       bool
 	maxCertList      int
 
@@ -174,7 +173,7 @@ var flags = map[string]flagSpec{
 	"-verify-peer":                    {boolFlag, onBool(func(c *testConfig) *bool { return &c.verifyPeer })},
 	"-require-any-client-certificate": {boolFlag, onBool(func(c *testConfig) *bool { return &c.requireAnyClient })},
 	"-no-ticket":                      {boolFlag, onBool(func(c *testConfig) *bool { return &c.noTicket })},
-	"-ticket-key":                     {base64Flag, onBytes(func(c *testConfig) *[]byte { return &c.ticketKey })},
+	"-ticket-key":                     {base64Flag, nil}, // the runner opens the shim's tickets as BoringSSL seals them
 	"-enable-ocsp-stapling":           {boolFlag, onBool(func(c *testConfig) *bool { return &c.enableOCSP })},
 	"-max-cert-list":                  {intFlag, onInt(func(c *testConfig) *int { return &c.maxCertList })},
 
