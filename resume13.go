@@ -128,6 +128,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		}
 		certs, chains, err := c.sessionClientAuth(s)
 		if err != nil {
+			sched.Erase()
 			why = err.Error()
 			continue
 		}
