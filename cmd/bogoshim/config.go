@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"padlock"
+	"padlock/trace"
 )
 
 // newConfig turns the flags of one connection into a padlock Config,
@@ -43,8 +44,17 @@ func newConfig(tc *testConfig, shared *sharedState) (*padlock.Config, error) {
 	if tc.maxCertList > 0 {
 		cfg.Limits.MaxCertificateBytes = tc.maxCertList
 	}
-	if tc.expectHRR || tc.expectNoHRR || tc.expectSecureReneg {
-		return nil, unimplementedf("no API reports a HelloRetryRequest or renegotiation_info")
+	if tc.expectSecureReneg {
+		return nil, unimplementedf("no API reports renegotiation_info")
+	}
+	if tc.expectHRR || tc.expectNoHRR {
+		// The trace shows the HelloRetryRequest, sent or received.
+		shared.sawHRR.Store(false)
+		cfg.Trace = func(e trace.Event) {
+			if e.Name == "HelloRetryRequest" {
+				shared.sawHRR.Store(true)
+			}
+		}
 	}
 	if tc.verifyFail {
 		// BoringSSL's legacy callback fails with handshake_failure, its

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"padlock"
@@ -15,9 +16,10 @@ import (
 // ticket keys and TLS 1.2 session cache (in its base Config, which each
 // connection's Config clones), a client's session cache, and the clock.
 type sharedState struct {
-	base  *padlock.Config
-	cache *recordingCache
-	clock time.Time
+	base   *padlock.Config
+	cache  *recordingCache
+	clock  time.Time
+	sawHRR atomic.Bool // this connection's handshake had a HelloRetryRequest
 }
 
 func newSharedState(tc *testConfig) (*sharedState, error) {
@@ -114,6 +116,9 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 		if got := shared.cache.count() > puts; got != want {
 			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
 		}
+	}
+	if tc.expectHRR != shared.sawHRR.Load() && (tc.expectHRR || tc.expectNoHRR) {
+		return fmt.Errorf("HelloRetryRequest: %t, want %t", shared.sawHRR.Load(), tc.expectHRR)
 	}
 	if tc.expectServerName != "" && st.ServerName != tc.expectServerName {
 		return fmt.Errorf("server name %q, want %q", st.ServerName, tc.expectServerName)
