@@ -36,6 +36,7 @@ func newConfig(tc *testConfig, shared *sharedState) (*padlock.Config, error) {
 		cfg.CipherSuites = append([]uint16{padlock.TLS_AES_128_GCM_SHA256, padlock.TLS_AES_256_GCM_SHA384,
 			padlock.TLS_CHACHA20_POLY1305_SHA256}, ids...)
 	}
+	applyPolicy(cfg, tc.policy)
 	// BoringSSL's shim follows the client's preference unless told not
 	// to; padlock's server follows its own unless told not to.
 	cfg.PreferClientCipherSuites = !tc.serverPreference

@@ -79,6 +79,7 @@ type testConfig struct {
 	useExportContext     bool
 
 	declineOCSP  bool
+	policy       string // a compliance policy: "fips-202205" or "wpa-202304"
 	verifyFail   bool
 	customVerify bool
 
@@ -222,6 +223,9 @@ var flags = map[string]flagSpec{
 	"-use-ocsp-callback":     {boolFlag, ignored},
 	"-set-ocsp-in-callback":  {boolFlag, ignored},
 	"-decline-ocsp-callback": {boolFlag, onBool(func(c *testConfig) *bool { return &c.declineOCSP })},
+
+	"-fips-202205": {boolFlag, func(c *testConfig, _ value) { c.policy = "fips-202205" }},
+	"-wpa-202304":  {boolFlag, func(c *testConfig, _ value) { c.policy = "wpa-202304" }},
 
 	"-async":                        {boolFlag, ignored},
 	"-reverify-on-resume":           {boolFlag, ignored},
