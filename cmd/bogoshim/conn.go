@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,7 +59,7 @@ func (r *recordingCache) count() int {
 // runConnection runs one connection of a test: the handshake, the
 // checks of what it negotiated, then the exchange of data the runner
 // expects: each byte it sends comes back inverted.
-func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
+func runConnection(tc *testConfig, shared *sharedState, resumed bool) (err error) {
 	cfg, err := newConfig(tc, shared)
 	if err != nil {
 		return err
@@ -67,7 +68,12 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 	if err != nil {
 		return err
 	}
-	defer netConn.Close()
+	defer func() {
+		if err != nil {
+			lingerClose(netConn)
+		}
+		netConn.Close()
+	}()
 	var conn *padlock.Conn
 	if tc.server {
 		conn = padlock.Server(netConn, cfg)
@@ -234,4 +240,19 @@ func exchange(tc *testConfig, conn *padlock.Conn) error {
 			return err
 		}
 	}
+}
+
+// lingerClose closes a connection that failed the way a process exiting
+// would, but without discarding what the runner sent last: closing a
+// socket with unread data resets it, and the reset can overtake the
+// alert padlock just sent. So the shim stops writing, reads what is
+// left for a moment, and only then closes.
+func lingerClose(conn net.Conn) {
+	tcp, ok := conn.(*net.TCPConn)
+	if !ok {
+		return
+	}
+	tcp.CloseWrite()
+	tcp.SetReadDeadline(time.Now().Add(time.Second))
+	io.Copy(io.Discard, tcp)
 }
