@@ -129,6 +129,9 @@ func setGroupsAndSchemes(cfg *padlock.Config, tc *testConfig) error {
 			cfg.CurvePreferences = append(cfg.CurvePreferences, padlock.CurveID(id))
 		}
 	}
+	if tc.expectCurveID != 0 && !slices.Contains(groups, padlock.CurveID(tc.expectCurveID)) {
+		return unimplementedf("group %d", tc.expectCurveID)
+	}
 	if len(tc.curves) > 0 && len(cfg.CurvePreferences) == 0 {
 		return unimplementedf("groups %v", tc.curves)
 	}
