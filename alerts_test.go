@@ -214,6 +214,14 @@ func clientRows13(t *testing.T) []alertCase {
 			script: func(s *script) { s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, X25519))) }},
 		{name: "HelloRetryRequest that changes nothing", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			script: func(s *script) { s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, 0))) }},
+		// RFC 8446 section 4.2 forbids it, naming no alert; outside the
+		// hellos and EncryptedExtensions padlock answers illegal_parameter
+		// (see wire's readExtensions).
+		{name: "duplicated cookie in a HelloRetryRequest", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: func(s *script) {
+				cookie := rawExt(wire.ExtCookie, []byte{0, 1, 'c'})
+				s.send(hsRecord(withExtensions(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, 0), cookie, cookie)))
+			}},
 		{name: "ServerHello changes the HelloRetryRequest's suite", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
 			script: func(s *script) {
@@ -289,8 +297,9 @@ func clientRows13(t *testing.T) []alertCase {
 				rawExt(wire.ExtKeyShare, append([]byte{0, 0x1d, 0, 32}, zero32...))))))},
 		{name: "unknown extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(rawExt(0x1234, nil)))))},
-		// RFC 8446 section 4.2 forbids it but names no alert; section 6
-		// and padlock's wire package treat it as malformed.
+		// RFC 8446 section 4.2 forbids it but names no alert; in
+		// EncryptedExtensions padlock answers decode_error (see wire's
+		// readExtensions).
 		{name: "duplicated extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
 				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
@@ -343,6 +352,12 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(2))))},
 		{name: "KeyUpdate with a 2-byte body", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(0, 0))))},
+		// RFC 8446 section 4.2; the alert as in wire's readExtensions.
+		{name: "NewSessionTicket with early_data twice", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(func() []byte {
+				early := rawExt(wire.ExtEarlyData, []byte{0, 0, 0x40, 0})
+				return hsMessage(wire.TypeNewSessionTicket, []byte{0, 0, 0, 60, 0, 0, 0, 0, 1, 0, 0, 1, 't', 0, 16}, early, early)
+			}())))},
 		{name: "KeyUpdate and part of a message span a key change", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(0), []byte{wire.TypeKeyUpdate, 0})))},
 		// RFC 8446 section 4 (hello_request_RESERVED) and 5.1.

@@ -100,13 +100,17 @@ func (m *ServerHello) unmarshal(msg []byte) error {
 	if s.Empty() {
 		return nil // TLS 1.2 allows no extension block at all
 	}
-	if m.Extensions, err = readExtensions(&s, "ServerHello"); err != nil {
+	msgName, dup := "ServerHello", dupDecode
+	if m.IsHelloRetryRequest() {
+		msgName, dup = "HelloRetryRequest", dupIllegal
+	}
+	if m.Extensions, err = readExtensions(&s, msgName, dup); err != nil {
 		return err
 	}
 	for _, e := range m.Extensions {
 		data := cryptobyte.String(e.Data)
 		ok, err := m.parseExtension(e.Type, &data)
-		if err := extensionError(ok, err, data, "ServerHello", e.Type); err != nil {
+		if err := extensionError(ok, err, data, msgName, e.Type); err != nil {
 			return err
 		}
 	}
