@@ -142,6 +142,34 @@ func chain11(c *wire.Certificate13) {
 	}
 }
 
+// leafExtension adds a raw extension to the first CertificateEntry of a
+// TLS 1.3 Certificate, which Marshal cannot: it writes known ones only.
+func leafExtension(ext []byte) func(*mitm, *rec) []*rec {
+	return rewrite(func(m *mitm, d []byte) []byte {
+		var c wire.Certificate13
+		if err := c.Unmarshal(d); err != nil {
+			m.t.Errorf("leafExtension: %v", err)
+			return d
+		}
+		var list []byte
+		for i, e := range c.Entries {
+			var exts []byte
+			for _, x := range e.Extensions {
+				exts = append(exts, rawExt(x.Type, x.Data)...)
+			}
+			if i == 0 {
+				exts = append(exts, ext...)
+			}
+			list = append(list, byte(len(e.Data)>>16), byte(len(e.Data)>>8), byte(len(e.Data)))
+			list = append(list, e.Data...)
+			list = append(list, byte(len(exts)>>8), byte(len(exts)))
+			list = append(list, exts...)
+		}
+		return hsMessage(wire.TypeCertificate, []byte{byte(len(c.RequestContext))}, c.RequestContext,
+			[]byte{byte(len(list) >> 16), byte(len(list) >> 8), byte(len(list))}, list)
+	})
+}
+
 // clientRows13 are the rows of a TLS 1.3 client under test.
 func clientRows13(t *testing.T) []alertCase {
 	zero32 := make([]byte, 32)
@@ -308,6 +336,13 @@ func clientRows13(t *testing.T) []alertCase {
 		// RFC 8446 section 4.4.2.4.
 		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS((&wire.Certificate13{}).Marshal())))},
+		// RFC 8446 sections 4.4.2 and 4.2: the client offered
+		// status_request, but neither signed_certificate_timestamp nor
+		// an unknown extension.
+		{name: "SCTs in the server Certificate, not asked for", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].SCTs = [][]byte{{1}} }))},
+		{name: "unknown extension in the server Certificate", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			edit: onFirst(isMsg(wire.TypeCertificate), leafExtension(rawExt(0x7f, nil)))},
 		// No RFC alert for a chain over the limit; bad_certificate.
 		{name: "certificate chain of 11", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(chain11))},
@@ -649,6 +684,11 @@ func serverRows13(t *testing.T) []alertCase {
 			ut: func(c *Config) { c.ClientAuth = RequireAnyClientCert }},
 		{name: "client certificate from an unknown CA", role: asServer, vers: v13, want: wantFatal(alert.UnknownCA),
 			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{strangerClient} }},
+		// RFC 8446 sections 4.4.2 and 4.2: padlock's CertificateRequest
+		// asks for no extension in the client's CertificateEntry.
+		{name: "OCSP staple in the client Certificate, not asked for", role: asServer, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			ut: clientAuth, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].OCSPStaple = []byte{1} }))},
 		// RFC 8446 section 4 (order) and 4.5.
 		{name: "Certificate not requested", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFinished(injectBefore(protHS((&wire.Certificate13{}).Marshal())))},

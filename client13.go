@@ -324,6 +324,9 @@ func (hs *clientHandshake13) readServerCertificate() error {
 	if len(cert.RequestContext) != 0 {
 		return alertf(alert.IllegalParameter, "server Certificate with a request context")
 	}
+	if err := checkCertificateExtensions13("server", cert, func(t uint16) bool { return offeredInCertificate13(hs.hello, t) }); err != nil {
+		return err
+	}
 	ders := make([][]byte, len(cert.Entries))
 	for i, e := range cert.Entries {
 		ders[i] = e.Data

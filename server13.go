@@ -418,6 +418,11 @@ func (hs *serverHandshake13) readClientCertificate() error {
 	if len(cert.RequestContext) != 0 {
 		return alertf(alert.IllegalParameter, "client Certificate with a request context that was not sent")
 	}
+	// padlock's CertificateRequest asks for none of the extensions a
+	// CertificateEntry may carry (status_request, section 4.4.2.1).
+	if err := checkCertificateExtensions13("client", cert, func(uint16) bool { return false }); err != nil {
+		return err
+	}
 	ders := make([][]byte, len(cert.Entries))
 	for i, e := range cert.Entries {
 		ders[i] = e.Data
