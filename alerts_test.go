@@ -343,6 +343,10 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].SCTs = [][]byte{{1}} }))},
 		{name: "unknown extension in the server Certificate", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
 			edit: onFirst(isMsg(wire.TypeCertificate), leafExtension(rawExt(0x7f, nil)))},
+		// RFC 8446 section 4.3.2: the context is empty in the handshake.
+		{name: "CertificateRequest with a request context", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			peer: func(c *Config) { c.ClientAuth = RequestClientCert },
+			edit: onFirst(isMsg(wire.TypeCertificateRequest), editMsg(func(r *wire.CertificateRequest13) { r.Context = []byte("ctx") }))},
 		// No RFC alert for a chain over the limit; bad_certificate.
 		{name: "certificate chain of 11", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(chain11))},

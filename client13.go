@@ -313,6 +313,11 @@ func (hs *clientHandshake13) readServerCertificate() error {
 		if hs.certReq, err = readMessage[wire.CertificateRequest13](c); err != nil {
 			return err
 		}
+		// RFC 8446 section 4.3.2: the context "SHALL be zero length
+		// unless used for the post-handshake authentication exchanges".
+		if len(hs.certReq.Context) != 0 {
+			return alertf(alert.IllegalParameter, "CertificateRequest in the handshake with a request context")
+		}
 	}
 	cert, err := readMessage[wire.Certificate13](c)
 	if err != nil {
