@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
 	"time"
 
@@ -71,7 +72,7 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 	if err != nil {
 		return err
 	}
-	defer netConn.Close()
+	defer closeDrained(netConn)
 	var conn *padlock.Conn
 	if tc.server {
 		conn = padlock.Server(netConn, cfg)
@@ -105,6 +106,23 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 	}
 	return nil
 }
+
+// closeDrained half-closes conn and reads whatever the runner still
+// sends before closing it, as BoringSSL's shim does. Closing a socket
+// with unread data makes the kernel answer with a reset, and the runner,
+// still writing its side of the exchange, would see "broken pipe" or
+// "connection reset" where it expects the alert padlock sent.
+func closeDrained(conn net.Conn) {
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.CloseWrite()
+		tcp.SetReadDeadline(time.Now().Add(drainTimeout))
+		io.Copy(io.Discard, tcp)
+	}
+	conn.Close()
+}
+
+// drainTimeout bounds closeDrained, should the runner never close.
+const drainTimeout = 10 * time.Second
 
 // checkHandshake checks what the handshake negotiated against the flags.
 func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, puts int, resumed bool) error {
