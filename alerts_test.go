@@ -787,6 +787,14 @@ func clientRows12(t *testing.T) []alertCase {
 			script: func(s *script) {
 				s.send(hsRecord(withExtensions(serverHello12(s.clientHello(), nil), rawExt(0x1234, nil))))
 			}},
+		// The client sent supported_groups, so an echo is tolerated: the
+		// alert is for the ServerHelloDone that follows in place of the
+		// Certificate (BoGo SupportedCurves-ServerHello-TLS12).
+		{name: "supported_groups echoed in ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: func(s *script) {
+				groups := rawExt(wire.ExtSupportedGroups, []byte{0, 2, 0, 0x1d})
+				s.send(hsRecord(withExtensions(serverHello12(s.clientHello(), nil), groups), hsMessage(wire.TypeServerHelloDone)))
+			}},
 		// RFC 8446 appendix D.5.
 		{name: "legacy_version 0x0300", role: asClient, vers: v12, want: wantFatal(alert.ProtocolVersion),
 			script: answer12(func(sh *wire.ServerHello) { sh.Vers = VersionSSL30 })},
