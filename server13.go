@@ -353,8 +353,15 @@ func (hs *serverHandshake13) sendServerHello() error {
 	return c.installReadKeys13(hs.suite, hs.clientHS, "client handshake")
 }
 
+// sendEncryptedExtensions sends the negotiated ALPN protocol and, for a
+// full handshake, the empty server_name that tells the client its name
+// chose the certificate (RFC 6066 section 3; a resumption keeps the
+// session's name, as in TLS 1.2).
 func (hs *serverHandshake13) sendEncryptedExtensions() error {
-	return hs.c.writeMessage(&wire.EncryptedExtensions{ALPNProtocol: hs.alpn})
+	return hs.c.writeMessage(&wire.EncryptedExtensions{
+		ALPNProtocol:  hs.alpn,
+		ServerNameAck: hs.ch.ServerName != "" && hs.psk == nil,
+	})
 }
 
 // sendCertificateRequest asks for a client certificate when ClientAuth

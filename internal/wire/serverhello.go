@@ -41,6 +41,7 @@ type ServerHello struct {
 	SecureRenegotiation          []byte // renegotiated_connection
 	ECPointFormats               []uint8
 	StatusRequest                bool // empty status_request (RFC 6066 section 8)
+	ServerNameAck                bool // empty server_name: the server used the client's name (RFC 6066 section 3)
 
 	// Extensions lists, after Unmarshal, every extension in wire order.
 	// Marshal ignores it.
