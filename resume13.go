@@ -108,8 +108,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		// RFC 8446 section 4.2.9: pre_shared_key requires it.
 		return alertf(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
 	}
-	dhe := slices.Contains(ch.PSKModes, pskModeDHE)
-	ke := c.config.PSKWithoutKeyExchange && slices.Contains(ch.PSKModes, pskModeKE)
+	dhe, ke := hs.pskModes()
 	if !dhe && !ke {
 		return nil // psk_ke alone, which this server does not allow
 	}
@@ -145,6 +144,15 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		"The client offered a session ticket the server cannot use, so this is a full handshake.",
 		field("reason", why))
 	return nil
+}
+
+// pskModes reports which PSK key exchange modes (RFC 8446 section 4.2.9)
+// the client listed and this server allows: psk_dhe_ke always, psk_ke
+// only with Config.PSKWithoutKeyExchange.
+func (hs *serverHandshake13) pskModes() (dhe, ke bool) {
+	dhe = slices.Contains(hs.ch.PSKModes, pskModeDHE)
+	ke = hs.c.config.PSKWithoutKeyExchange && slices.Contains(hs.ch.PSKModes, pskModeKE)
+	return dhe, ke
 }
 
 // openSession opens a ticket and checks it may resume this handshake;
@@ -183,6 +191,12 @@ func (hs *serverHandshake13) openSession(id wire.PSKIdentity) (*sessionState, st
 func (hs *serverHandshake13) sendSessionTicket13() error {
 	c := hs.c
 	if c.config.SessionTicketsDisabled {
+		return nil
+	}
+	// RFC 8446 section 4.2.9: "Servers SHOULD NOT send NewSessionTicket
+	// with tickets that are not compatible with the advertised modes":
+	// the client could never resume with it.
+	if dhe, ke := hs.pskModes(); !dhe && !ke {
 		return nil
 	}
 	// The server needs resumption_master_secret (RFC 8446 section 7.1)
