@@ -619,6 +619,17 @@ func serverRows13(t *testing.T) []alertCase {
 					t.Error("the server did not resume")
 				}
 			}},
+		// A PSK that fits the HelloRetryRequest's suite may not go
+		// (BoGo Resume-Server-OmitPSKsOnSecondClientHello).
+		{name: "second ClientHello drops a PSK that fits the suite", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { p256(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
+			prepare: primeTicket,
+			edit: func(m *mitm, r *rec) []*rec {
+				if !r.isMsg(wire.TypeClientHello) || m.once("first ClientHello") {
+					return []*rec{r}
+				}
+				return editMsg(func(h *wire.ClientHello) { h.PSKIdentities, h.PSKBinders = nil, nil })(m, r)
+			}},
 		{name: "second ClientHello drops a PSK of another hash", role: asServer, vers: v13, want: wantNoAlert,
 			ut: func(c *Config) { p256(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
 			peerHook: func(c *Conn) {

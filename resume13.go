@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/binary"
 	"io"
@@ -143,6 +144,30 @@ func (hs *serverHandshake13) acceptPSK13() error {
 	c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
 		"The client offered a session ticket the server cannot use, so this is a full handshake.",
 		field("reason", why))
+	return nil
+}
+
+// checkDroppedPSKs applies the rest of RFC 8446 section 4.1.2's rule for
+// pre_shared_key in the second ClientHello, which checkSecondClientHello
+// cannot judge alone: the client may remove only "PSKs which are
+// incompatible with the server's indicated cipher suite". A ticket of the
+// first ClientHello that this server opens, and that fits the suite of
+// its HelloRetryRequest, must still be offered; a ticket it cannot open
+// may go. Called while hs.ch is still the first ClientHello.
+func (hs *serverHandshake13) checkDroppedPSKs(ch1, ch2 *wire.ClientHello) error {
+	if hs.c.config.SessionTicketsDisabled {
+		return nil
+	}
+	for _, id := range ch1.PSKIdentities[:min(len(ch1.PSKIdentities), maxPSKIdentities)] {
+		kept := slices.ContainsFunc(ch2.PSKIdentities, func(x wire.PSKIdentity) bool { return bytes.Equal(x.Identity, id.Identity) })
+		if kept {
+			continue
+		}
+		if s, _ := hs.openSession(id); s != nil {
+			clear(s.secret)
+			return alertf(alert.IllegalParameter, "second ClientHello drops a PSK that fits the HelloRetryRequest's cipher suite")
+		}
+	}
 	return nil
 }
 

@@ -174,6 +174,9 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
 		return err
 	}
+	if err := hs.checkDroppedPSKs(hs.ch, ch2); err != nil {
+		return err
+	}
 	hs.ch, hs.share = ch2, ch2.KeyShares[0].Data
 	return nil
 }
