@@ -206,6 +206,34 @@ func rsaClientAuth(t *testing.T, schemes ...SignatureScheme) (ut, peer func(*Con
 		func(c *Config) { c.Certificates = []Certificate{rsaClientCert()} }
 }
 
+// leafExtension adds a raw extension to the first CertificateEntry of a
+// TLS 1.3 Certificate, which Marshal cannot: it writes known ones only.
+func leafExtension(ext []byte) func(*mitm, *rec) []*rec {
+	return rewrite(func(m *mitm, d []byte) []byte {
+		var c wire.Certificate13
+		if err := c.Unmarshal(d); err != nil {
+			m.t.Errorf("leafExtension: %v", err)
+			return d
+		}
+		var list []byte
+		for i, e := range c.Entries {
+			var exts []byte
+			for _, x := range e.Extensions {
+				exts = append(exts, rawExt(x.Type, x.Data)...)
+			}
+			if i == 0 {
+				exts = append(exts, ext...)
+			}
+			list = append(list, byte(len(e.Data)>>16), byte(len(e.Data)>>8), byte(len(e.Data)))
+			list = append(list, e.Data...)
+			list = append(list, byte(len(exts)>>8), byte(len(exts)))
+			list = append(list, exts...)
+		}
+		return hsMessage(wire.TypeCertificate, []byte{byte(len(c.RequestContext))}, c.RequestContext,
+			[]byte{byte(len(list) >> 16), byte(len(list) >> 8), byte(len(list))}, list)
+	})
+}
+
 // clientRows13 are the rows of a TLS 1.3 client under test.
 func clientRows13(t *testing.T) []alertCase {
 	zero32 := make([]byte, 32)
@@ -279,6 +307,14 @@ func clientRows13(t *testing.T) []alertCase {
 			script: func(s *script) { s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, X25519))) }},
 		{name: "HelloRetryRequest that changes nothing", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			script: func(s *script) { s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, 0))) }},
+		// RFC 8446 section 4.2 forbids it, naming no alert; outside the
+		// hellos and EncryptedExtensions padlock answers illegal_parameter
+		// (see wire's readExtensions).
+		{name: "duplicated cookie in a HelloRetryRequest", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			script: func(s *script) {
+				cookie := rawExt(wire.ExtCookie, []byte{0, 1, 'c'})
+				s.send(hsRecord(withExtensions(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, 0), cookie, cookie)))
+			}},
 		{name: "ServerHello changes the HelloRetryRequest's suite", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
 			script: func(s *script) {
@@ -372,8 +408,9 @@ func clientRows13(t *testing.T) []alertCase {
 				rawExt(wire.ExtKeyShare, append([]byte{0, 0x1d, 0, 32}, zero32...))))))},
 		{name: "unknown extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(rawExt(0x1234, nil)))))},
-		// RFC 8446 section 4.2 forbids it but names no alert; section 6
-		// and padlock's wire package treat it as malformed.
+		// RFC 8446 section 4.2 forbids it but names no alert; in
+		// EncryptedExtensions padlock answers decode_error (see wire's
+		// readExtensions).
 		{name: "duplicated extension in EncryptedExtensions", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
 				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
@@ -384,6 +421,17 @@ func clientRows13(t *testing.T) []alertCase {
 		// RFC 8446 section 4.4.2.4.
 		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS((&wire.Certificate13{}).Marshal())))},
+		// RFC 8446 sections 4.4.2 and 4.2: the client offered
+		// status_request, but neither signed_certificate_timestamp nor
+		// an unknown extension.
+		{name: "SCTs in the server Certificate, not asked for", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].SCTs = [][]byte{{1}} }))},
+		{name: "unknown extension in the server Certificate", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			edit: onFirst(isMsg(wire.TypeCertificate), leafExtension(rawExt(0x7f, nil)))},
+		// RFC 8446 section 4.3.2: the context is empty in the handshake.
+		{name: "CertificateRequest with a request context", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			peer: func(c *Config) { c.ClientAuth = RequestClientCert },
+			edit: onFirst(isMsg(wire.TypeCertificateRequest), editMsg(func(r *wire.CertificateRequest13) { r.Context = []byte("ctx") }))},
 		// No RFC alert for a chain over the limit; bad_certificate.
 		{name: "certificate chain of 11", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(chain11))},
@@ -438,6 +486,12 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(2))))},
 		{name: "KeyUpdate with a 2-byte body", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(0, 0))))},
+		// RFC 8446 section 4.2; the alert as in wire's readExtensions.
+		{name: "NewSessionTicket with early_data twice", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(func() []byte {
+				early := rawExt(wire.ExtEarlyData, []byte{0, 0, 0x40, 0})
+				return hsMessage(wire.TypeNewSessionTicket, []byte{0, 0, 0, 60, 0, 0, 0, 0, 1, 0, 0, 1, 't', 0, 16}, early, early)
+			}())))},
 		{name: "KeyUpdate and part of a message span a key change", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protHS(keyUpdate(0), []byte{wire.TypeKeyUpdate, 0})))},
 		// RFC 8446 section 4 (hello_request_RESERVED) and 5.1.
@@ -667,6 +721,17 @@ func serverRows13(t *testing.T) []alertCase {
 					t.Error("the server did not resume")
 				}
 			}},
+		// A PSK that fits the HelloRetryRequest's suite may not go
+		// (BoGo Resume-Server-OmitPSKsOnSecondClientHello).
+		{name: "second ClientHello drops a PSK that fits the suite", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { p256(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
+			prepare: primeTicket,
+			edit: func(m *mitm, r *rec) []*rec {
+				if !r.isMsg(wire.TypeClientHello) || m.once("first ClientHello") {
+					return []*rec{r}
+				}
+				return editMsg(func(h *wire.ClientHello) { h.PSKIdentities, h.PSKBinders = nil, nil })(m, r)
+			}},
 		{name: "second ClientHello drops a PSK of another hash", role: asServer, vers: v13, want: wantNoAlert,
 			ut: func(c *Config) { p256(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
 			peerHook: func(c *Conn) {
@@ -767,6 +832,11 @@ func serverRows13(t *testing.T) []alertCase {
 			want: wantFatal(alert.CertificateRequired), ut: pssOnlyUT, peer: pssOnlyPeer},
 		{name: "client certificate from an unknown CA", role: asServer, vers: v13, want: wantFatal(alert.UnknownCA),
 			ut: clientAuth, peer: func(c *Config) { c.Certificates = []Certificate{strangerClient} }},
+		// RFC 8446 sections 4.4.2 and 4.2: padlock's CertificateRequest
+		// asks for no extension in the client's CertificateEntry.
+		{name: "OCSP staple in the client Certificate, not asked for", role: asServer, vers: v13, want: wantFatal(alert.UnsupportedExtension),
+			ut: clientAuth, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].OCSPStaple = []byte{1} }))},
 		// RFC 8446 section 4 (order) and 4.5.
 		{name: "Certificate not requested", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFinished(injectBefore(protHS((&wire.Certificate13{}).Marshal())))},
@@ -861,6 +931,14 @@ func clientRows12(t *testing.T) []alertCase {
 		{name: "unknown extension in ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnsupportedExtension),
 			script: func(s *script) {
 				s.send(hsRecord(withExtensions(serverHello12(s.clientHello(), nil), rawExt(0x1234, nil))))
+			}},
+		// The client sent supported_groups, so an echo is tolerated: the
+		// alert is for the ServerHelloDone that follows in place of the
+		// Certificate (BoGo SupportedCurves-ServerHello-TLS12).
+		{name: "supported_groups echoed in ServerHello", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: func(s *script) {
+				groups := rawExt(wire.ExtSupportedGroups, []byte{0, 2, 0, 0x1d})
+				s.send(hsRecord(withExtensions(serverHello12(s.clientHello(), nil), groups), hsMessage(wire.TypeServerHelloDone)))
 			}},
 		// RFC 8446 appendix D.5.
 		{name: "legacy_version 0x0300", role: asClient, vers: v12, want: wantFatal(alert.ProtocolVersion),

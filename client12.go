@@ -140,6 +140,11 @@ func (hs *clientHandshake12) checkServerExtensions() error {
 			offered = h.ServerName != ""
 		case wire.ExtECPointFormats:
 			offered = h.ECPointFormats != nil
+		case wire.ExtSupportedGroups:
+			// No RFC has a TLS 1.2 server answer it, but the client
+			// did send it, and some servers echo it: BoringSSL and
+			// crypto/tls ignore it, and so does padlock.
+			offered = len(h.SupportedGroups) > 0
 		case wire.ExtALPN:
 			offered = len(h.ALPNProtocols) > 0
 		case wire.ExtExtendedMasterSecret:

@@ -317,6 +317,11 @@ func (hs *clientHandshake13) readServerCertificate() error {
 		if hs.certReq, err = readMessage[wire.CertificateRequest13](c); err != nil {
 			return err
 		}
+		// RFC 8446 section 4.3.2: the context "SHALL be zero length
+		// unless used for the post-handshake authentication exchanges".
+		if len(hs.certReq.Context) != 0 {
+			return alertf(alert.IllegalParameter, "CertificateRequest in the handshake with a request context")
+		}
 	}
 	cert, err := readMessage[wire.Certificate13](c)
 	if err != nil {
@@ -327,6 +332,9 @@ func (hs *clientHandshake13) readServerCertificate() error {
 	}
 	if len(cert.RequestContext) != 0 {
 		return alertf(alert.IllegalParameter, "server Certificate with a request context")
+	}
+	if err := checkCertificateExtensions13("server", cert, func(t uint16) bool { return offeredInCertificate13(hs.hello, t) }); err != nil {
+		return err
 	}
 	ders := make([][]byte, len(cert.Entries))
 	for i, e := range cert.Entries {

@@ -524,7 +524,7 @@ type ConnectionState struct {
 	HandshakeComplete    bool
 	DidResume            bool
 	CipherSuite          uint16
-	CurveID              CurveID // the key exchange group; 0 for RSA key transport
+	CurveID              CurveID // the key exchange group (a TLS 1.2 resumption: its session's); 0 for RSA key transport and psk_ke
 	SignatureScheme      SignatureScheme
 	NegotiatedProtocol   string // ALPN; "" if none
 	ServerName           string // SNI: sent by the client, received by the server

@@ -145,6 +145,7 @@ func (hs *serverHandshake12) resume(s *sessionState) error {
 	c.state.Version = VersionTLS12
 	c.state.CipherSuite = hs.suite.ID
 	c.state.NegotiatedProtocol = hs.alpn
+	c.state.CurveID = CurveID(s.group) // the keys still stem from its exchange
 	c.state.DidResume = true
 	c.hsTr.keepAll = false
 	c.hsTr.setHash(hs.suite.Hash)
@@ -215,6 +216,7 @@ func (hs *serverHandshake12) newSession() *sessionState {
 	s := &sessionState{
 		version:       VersionTLS12,
 		suite:         hs.suite.ID,
+		group:         uint16(c.state.CurveID),
 		created:       now,
 		authenticated: now,
 		secret:        hs.master,

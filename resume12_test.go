@@ -81,8 +81,13 @@ func TestResumption12(t *testing.T) {
 				sc.SessionTicketsDisabled = !byTicket
 				var klc bytes.Buffer
 				cc.KeyLogWriter = &klc
-				if _, _, resumed := connect12(t, cc, sc); resumed {
+				first, _, resumed := connect12(t, cc, sc)
+				if resumed {
 					t.Fatal("first connection resumed")
+				}
+				group := first.ConnectionState().CurveID
+				if (group != 0) != (rs.kt != pki.RSA2048) {
+					t.Fatalf("first connection's group %v", group)
 				}
 				s := cached(t, cc)
 				if (s.ticket != nil) != byTicket || (s.sessionID != nil) == byTicket {
@@ -96,7 +101,7 @@ func TestResumption12(t *testing.T) {
 				if !resumed {
 					t.Fatal("second connection did not resume")
 				}
-				checkResumed12(t, client, server, rs.suite)
+				checkResumed12(t, client, server, rs.suite, group)
 				// Same master secret, new client random.
 				if firstLog[len(firstLog)-97:] != klc.String()[len(klc.String())-97:] || firstLog[:78] == klc.String()[:78] {
 					t.Errorf("key logs %q then %q", firstLog, klc.String())
@@ -118,20 +123,27 @@ func TestResumption12(t *testing.T) {
 				}
 				echo(t, client, server, 1000)
 				// The session, renewed or not, resumes once more.
-				if _, _, resumed := connect12(t, cc, sc); !resumed {
+				client, server, resumed = connect12(t, cc, sc)
+				if !resumed {
 					t.Fatal("third connection did not resume")
 				}
+				checkResumed12(t, client, server, rs.suite, group)
 			})
 		}
 	}
 }
 
-// checkResumed12 checks what a resumed connection reports on both sides.
-func checkResumed12(t *testing.T, client, server *Conn, suite uint16) {
+// checkResumed12 checks what a resumed connection reports on both sides:
+// among it, the group of the session's full handshake, whose exchange the
+// keys still stem from (BoGo CurveID-Resume-Client/Server).
+func checkResumed12(t *testing.T, client, server *Conn, suite uint16, group CurveID) {
 	t.Helper()
 	cs, ss := client.ConnectionState(), server.ConnectionState()
 	if cs.CipherSuite != suite || ss.CipherSuite != suite {
 		t.Errorf("suites %s, %s", CipherSuiteName(cs.CipherSuite), CipherSuiteName(ss.CipherSuite))
+	}
+	if cs.CurveID != group || ss.CurveID != group {
+		t.Errorf("groups %v, %v; want the session's %v", cs.CurveID, ss.CurveID, group)
 	}
 	if len(cs.PeerCertificates) == 0 || len(cs.VerifiedChains) == 0 {
 		t.Error("resumed client lost the server's certificates")

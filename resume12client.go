@@ -82,6 +82,7 @@ func (hs *clientHandshake12) checkResumption() error {
 func (hs *clientHandshake12) resume() error {
 	c, s := hs.c, hs.session
 	c.state.DidResume = true
+	c.state.CurveID = CurveID(s.group) // the keys still stem from its exchange
 	c.state.PeerCertificates = s.peerCertificates
 	c.state.VerifiedChains = hs.chains
 	c.state.OCSPResponse = s.ocsp
@@ -183,6 +184,7 @@ func (hs *clientHandshake12) newSession() *ClientSessionState {
 		lifetime:         ticketLifetime,
 		ems:              hs.ems,
 		alpn:             c.state.NegotiatedProtocol,
+		group:            uint16(c.state.CurveID),
 		peerCertificates: c.state.PeerCertificates,
 		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,

@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/binary"
 	"io"
@@ -108,8 +109,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		// RFC 8446 section 4.2.9: pre_shared_key requires it.
 		return alertf(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
 	}
-	dhe := slices.Contains(ch.PSKModes, pskModeDHE)
-	ke := c.config.PSKWithoutKeyExchange && slices.Contains(ch.PSKModes, pskModeKE)
+	dhe, ke := hs.pskModes()
 	if !dhe && !ke {
 		return nil // psk_ke alone, which this server does not allow
 	}
@@ -148,6 +148,39 @@ func (hs *serverHandshake13) acceptPSK13() error {
 	return nil
 }
 
+// checkDroppedPSKs applies the rest of RFC 8446 section 4.1.2's rule for
+// pre_shared_key in the second ClientHello, which checkSecondClientHello
+// cannot judge alone: the client may remove only "PSKs which are
+// incompatible with the server's indicated cipher suite". A ticket of the
+// first ClientHello that this server opens, and that fits the suite of
+// its HelloRetryRequest, must still be offered; a ticket it cannot open
+// may go. Called while hs.ch is still the first ClientHello.
+func (hs *serverHandshake13) checkDroppedPSKs(ch1, ch2 *wire.ClientHello) error {
+	if hs.c.config.SessionTicketsDisabled {
+		return nil
+	}
+	for _, id := range ch1.PSKIdentities[:min(len(ch1.PSKIdentities), maxPSKIdentities)] {
+		kept := slices.ContainsFunc(ch2.PSKIdentities, func(x wire.PSKIdentity) bool { return bytes.Equal(x.Identity, id.Identity) })
+		if kept {
+			continue
+		}
+		if s, _ := hs.openSession(id); s != nil {
+			clear(s.secret)
+			return alertf(alert.IllegalParameter, "second ClientHello drops a PSK that fits the HelloRetryRequest's cipher suite")
+		}
+	}
+	return nil
+}
+
+// pskModes reports which PSK key exchange modes (RFC 8446 section 4.2.9)
+// the client listed and this server allows: psk_dhe_ke always, psk_ke
+// only with Config.PSKWithoutKeyExchange.
+func (hs *serverHandshake13) pskModes() (dhe, ke bool) {
+	dhe = slices.Contains(hs.ch.PSKModes, pskModeDHE)
+	ke = hs.c.config.PSKWithoutKeyExchange && slices.Contains(hs.ch.PSKModes, pskModeKE)
+	return dhe, ke
+}
+
 // openSession opens a ticket and checks it may resume this handshake;
 // when it may not, it returns nil and why.
 func (hs *serverHandshake13) openSession(id wire.PSKIdentity) (*sessionState, string) {
@@ -184,6 +217,12 @@ func (hs *serverHandshake13) openSession(id wire.PSKIdentity) (*sessionState, st
 func (hs *serverHandshake13) sendSessionTicket13() error {
 	c := hs.c
 	if c.config.SessionTicketsDisabled {
+		return nil
+	}
+	// RFC 8446 section 4.2.9: "Servers SHOULD NOT send NewSessionTicket
+	// with tickets that are not compatible with the advertised modes":
+	// the client could never resume with it.
+	if dhe, ke := hs.pskModes(); !dhe && !ke {
 		return nil
 	}
 	// The server needs resumption_master_secret (RFC 8446 section 7.1)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"padlock/internal/pki"
+	"padlock/internal/wire"
+	"padlock/trace"
 )
 
 // resumeOnce runs one full connection, reading until the ticket arrives,
@@ -166,4 +168,46 @@ func FuzzOpenTicket(f *testing.F) {
 			parseSessionState(plain)
 		}
 	})
+}
+
+// TestNoTicketForUnusableModes checks a server sends no NewSessionTicket
+// when the client lists no PSK key exchange mode it could resume with
+// (RFC 8446 section 4.2.9; BoGo TLS13-ExpectNoSessionTicketOnBadKEMode-Server).
+func TestNoTicketForUnusableModes(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	for _, tc := range []struct {
+		name      string
+		modes     []uint8
+		keAllowed bool
+		want      bool
+	}{
+		{"psk_dhe_ke", []uint8{pskModeDHE}, false, true},
+		{"psk_ke, not allowed", []uint8{pskModeKE}, false, false},
+		{"psk_ke, allowed", []uint8{pskModeKE}, true, true},
+		{"unknown mode", []uint8{0x1a}, false, false},
+		{"none", nil, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var rec trace.Recorder
+			a, b := tcpPair(t)
+			client := Client(a, &Config{RootCAs: pool, ServerName: "localhost"})
+			client.testHooks.editHello = func(h *wire.ClientHello) { h.PSKModes = tc.modes }
+			server := Server(b, &Config{Certificates: []Certificate{cert}, PSKWithoutKeyExchange: tc.keAllowed, Trace: rec.Trace})
+			errc := make(chan error, 1)
+			go func() { errc <- server.Handshake() }()
+			if err := client.Handshake(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+			sent := false
+			for _, e := range rec.Events() {
+				sent = sent || e.Kind == trace.KindMessage && e.Dir == trace.Sent && e.Name == "NewSessionTicket"
+			}
+			if sent != tc.want {
+				t.Errorf("server sent a ticket: %t, want %t", sent, tc.want)
+			}
+		})
+	}
 }

@@ -339,6 +339,10 @@ func (hs *serverHandshake12) sendServerHello() error {
 		SecureRenegotiationSupported: hs.secureReneg,
 		ALPNProtocol:                 hs.alpn,
 		StatusRequest:                hs.staple,
+		// RFC 6066 section 3: a server that used the client's name says
+		// so with an empty server_name, but not when resuming, where
+		// the name is the session's.
+		ServerNameAck: ch.ServerName != "" && hs.session == nil,
 	}
 	if hs.group != nil && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0} // RFC 8422 section 5.2

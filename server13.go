@@ -174,6 +174,9 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
 		return err
 	}
+	if err := hs.checkDroppedPSKs(hs.ch, ch2); err != nil {
+		return err
+	}
 	hs.ch, hs.share = ch2, ch2.KeyShares[0].Data
 	return nil
 }
@@ -361,8 +364,15 @@ func (hs *serverHandshake13) sendServerHello() error {
 	return nil
 }
 
+// sendEncryptedExtensions sends the negotiated ALPN protocol and, for a
+// full handshake, the empty server_name that tells the client its name
+// chose the certificate (RFC 6066 section 3; a resumption keeps the
+// session's name, as in TLS 1.2).
 func (hs *serverHandshake13) sendEncryptedExtensions() error {
-	return hs.c.writeMessage(&wire.EncryptedExtensions{ALPNProtocol: hs.alpn})
+	return hs.c.writeMessage(&wire.EncryptedExtensions{
+		ALPNProtocol:  hs.alpn,
+		ServerNameAck: hs.ch.ServerName != "" && hs.psk == nil,
+	})
 }
 
 // sendCertificateRequest asks for a client certificate when ClientAuth
@@ -425,6 +435,11 @@ func (hs *serverHandshake13) readClientCertificate() error {
 	}
 	if len(cert.RequestContext) != 0 {
 		return alertf(alert.IllegalParameter, "client Certificate with a request context that was not sent")
+	}
+	// padlock's CertificateRequest asks for none of the extensions a
+	// CertificateEntry may carry (status_request, section 4.4.2.1).
+	if err := checkCertificateExtensions13("client", cert, func(uint16) bool { return false }); err != nil {
+		return err
 	}
 	ders := make([][]byte, len(cert.Entries))
 	for i, e := range cert.Entries {

@@ -68,3 +68,36 @@ func offered13(hello *wire.ClientHello, t uint16) bool {
 	}
 	return false
 }
+
+// checkCertificateExtensions13 applies RFC 8446 section 4.4.2 to the
+// extensions of every entry of a peer's Certificate: "Extensions in the
+// Certificate message from the server MUST correspond to ones from the
+// ClientHello message. Extensions in the Certificate message from the
+// client MUST correspond to extensions in the CertificateRequest message
+// from the server." Any other, unknown ones included, is an extension
+// response nobody asked for: unsupported_extension (section 4.2).
+// offered reports whether padlock's own message asked for type t.
+func checkCertificateExtensions13(from string, cert *wire.Certificate13, offered func(t uint16) bool) error {
+	for i, e := range cert.Entries {
+		for _, x := range e.Extensions {
+			if !offered(x.Type) {
+				return alertf(alert.UnsupportedExtension, "%s certificate %d carries %s, which was not asked for",
+					from, i, wire.ExtensionName(x.Type))
+			}
+		}
+	}
+	return nil
+}
+
+// offeredInCertificate13 reports whether hello asked for an answer of
+// extension t in the server's CertificateEntry: the OCSP staple
+// (status_request, section 4.4.2.1) or the SCTs (RFC 6962 section 3.3.1).
+func offeredInCertificate13(hello *wire.ClientHello, t uint16) bool {
+	switch t {
+	case wire.ExtStatusRequest:
+		return hello.StatusRequest
+	case wire.ExtSCT:
+		return hello.SCT
+	}
+	return false
+}

@@ -22,6 +22,7 @@ type ClientSessionState struct {
 	lifetime time.Duration
 	ems      bool
 	alpn     string
+	group    uint16 // TLS 1.2: the ECDHE group of the full handshake, 0 for RSA
 
 	sessionID        []byte // TLS 1.2 without a ticket: the server's session ID
 	peerCertificates []*x509.Certificate

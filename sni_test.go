@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"padlock/internal/pki"
+	"padlock/internal/wire"
+	"padlock/trace"
 )
 
 // TestCertificateSelection checks the server picks its certificate by the
@@ -173,4 +175,64 @@ func TestPeerCertificateNamesEscaped(t *testing.T) {
 	if msg := cerr.Error(); strings.ContainsAny(msg, "\x1b\n") || !strings.Contains(msg, `evil\x1b[31mRED\nFAKE`) {
 		t.Errorf("error message %q", msg)
 	}
+}
+
+// TestServerNameAck checks the server answers a server_name it used with
+// an empty one (RFC 6066 section 3), in the ServerHello of TLS 1.2 and the
+// EncryptedExtensions of TLS 1.3, and not when resuming, where the name
+// is the session's (BoGo ServerNameExtensionServer-*).
+func TestServerNameAck(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	for _, vers := range []uint16{VersionTLS12, VersionTLS13} {
+		t.Run(VersionName(vers), func(t *testing.T) {
+			cc := &Config{RootCAs: pool, ServerName: "localhost", ClientSessionCache: NewLRUClientSessionCache(4),
+				MaxVersion: vers}
+			sc := &Config{Certificates: []Certificate{cert}}
+			var rec *trace.Recorder
+			record := func() { rec = new(trace.Recorder); cc.Trace = rec.Trace }
+			for i, want := range []bool{true, false} {
+				record()
+				client, _ := connectAndRead(t, cc, sc)
+				if resumed := client.ConnectionState().DidResume; resumed != (i == 1) {
+					t.Fatalf("connection %d: resumed %t", i, resumed)
+				}
+				if got := serverNameAcked(t, rec.Events(), vers); got != want {
+					t.Errorf("connection %d: server_name acknowledged %t, want %t", i, got, want)
+				}
+			}
+			record()
+			cc.ServerName, cc.InsecureSkipVerify, cc.ClientSessionCache = "", true, nil
+			connectAndRead(t, cc, sc)
+			if serverNameAcked(t, rec.Events(), vers) {
+				t.Error("server_name acknowledged, but the client sent none")
+			}
+		})
+	}
+}
+
+// serverNameAcked reports whether the server's message that carries the
+// acknowledgement, among a client's events, has the empty server_name.
+func serverNameAcked(t *testing.T, events []trace.Event, vers uint16) bool {
+	t.Helper()
+	for _, e := range events {
+		if e.Kind != trace.KindMessage || e.Dir != trace.Received {
+			continue
+		}
+		switch {
+		case vers == VersionTLS12 && e.Name == "ServerHello":
+			var sh wire.ServerHello
+			if err := sh.Unmarshal(e.Raw); err != nil {
+				t.Fatal(err)
+			}
+			return sh.ServerNameAck
+		case vers == VersionTLS13 && e.Name == "EncryptedExtensions":
+			var ee wire.EncryptedExtensions
+			if err := ee.Unmarshal(e.Raw); err != nil {
+				t.Fatal(err)
+			}
+			return ee.ServerNameAck
+		}
+	}
+	t.Fatal("no ServerHello or EncryptedExtensions in the trace")
+	return false
 }

@@ -239,6 +239,10 @@ const ticketLifetime = 7 * 24 * time.Hour
 type sessionState struct {
 	version uint16
 	suite   uint16
+	// group is, in TLS 1.2, the ECDHE group of the full handshake, which
+	// a resumption reports as its own (0 for RSA key transport). TLS 1.3
+	// resumptions make a key exchange of their own.
+	group   uint16
 	created uint64 // Unix seconds: when this ticket was issued
 	// authenticated is when the full handshake that authenticated the
 	// session ran, in Unix seconds. Resumptions issue new tickets but
@@ -271,6 +275,7 @@ func (s *sessionState) marshal() []byte {
 	var b cryptobyte.Builder
 	b.AddUint16(s.version)
 	b.AddUint16(s.suite)
+	b.AddUint16(s.group)
 	b.AddUint64(s.created)
 	b.AddUint64(s.authenticated)
 	b.AddUint32(s.ageAdd)
@@ -294,7 +299,7 @@ func parseSessionState(data []byte) (*sessionState, error) {
 	in := cryptobyte.String(data)
 	var secret, alpn, name, certs cryptobyte.String
 	var ems, clientAuth uint8
-	if !in.ReadUint16(&s.version) || !in.ReadUint16(&s.suite) || !in.ReadUint64(&s.created) ||
+	if !in.ReadUint16(&s.version) || !in.ReadUint16(&s.suite) || !in.ReadUint16(&s.group) || !in.ReadUint64(&s.created) ||
 		!in.ReadUint64(&s.authenticated) || !in.ReadUint32(&s.ageAdd) ||
 		!in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint8(&ems) ||
 		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint8LengthPrefixed(&name) || !in.ReadUint8(&clientAuth) ||

@@ -111,7 +111,7 @@ func (e *CertificateEntry) read(s *cryptobyte.String) error {
 		return decodeError("Certificate", "CertificateEntry")
 	}
 	var err error
-	if e.Extensions, err = readExtensionList(exts, "Certificate"); err != nil {
+	if e.Extensions, err = readExtensionList(exts, "Certificate", dupIllegal); err != nil {
 		return err
 	}
 	for _, x := range e.Extensions {

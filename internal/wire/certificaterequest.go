@@ -62,7 +62,7 @@ func (m *CertificateRequest13) unmarshal(msg []byte) error {
 	if !readOpaque8(&s, 0, &m.Context) {
 		return decodeError("CertificateRequest", "certificate_request_context")
 	}
-	if m.Extensions, err = readExtensions(&s, "CertificateRequest"); err != nil {
+	if m.Extensions, err = readExtensions(&s, "CertificateRequest", dupIllegal); err != nil {
 		return err
 	}
 	for _, e := range m.Extensions {

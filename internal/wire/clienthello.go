@@ -99,7 +99,7 @@ func (m *ClientHello) unmarshal(msg []byte) error {
 	if s.Empty() {
 		return nil // TLS 1.2 allows no extension block at all
 	}
-	if m.Extensions, err = readExtensions(&s, "ClientHello"); err != nil {
+	if m.Extensions, err = readExtensions(&s, "ClientHello", dupDecode); err != nil {
 		return err
 	}
 	// RFC 8446 section 4.2.11: servers "MUST check that it is the last

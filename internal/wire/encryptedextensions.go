@@ -69,7 +69,7 @@ func (m *EncryptedExtensions) unmarshal(msg []byte) error {
 	if err != nil {
 		return err
 	}
-	if m.Extensions, err = readExtensions(&s, "EncryptedExtensions"); err != nil {
+	if m.Extensions, err = readExtensions(&s, "EncryptedExtensions", dupDecode); err != nil {
 		return err
 	}
 	for _, e := range m.Extensions {

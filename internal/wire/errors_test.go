@@ -117,10 +117,36 @@ func TestDuplicateExtension(t *testing.T) {
 	_, err = Parse(ee, true)
 	wantAlert(t, err, alert.DecodeError)
 
-	entry := cat([]byte{0, 0, 1, 0xaa}, vec16(ext(0x99), ext(0x99)))
-	cert := handshake(TypeCertificate, vec8(), []byte{0, 0, byte(len(entry))}, entry)
-	_, err = Parse(cert, true)
+	sh := handshake(TypeServerHello, []byte{3, 3}, fill(32, 1), vec8(), []byte{0x13, 1, 0},
+		vec16(ext(ExtSupportedVersions, 3, 4), ext(ExtSupportedVersions, 3, 4)))
+	_, err = Parse(sh, true)
 	wantAlert(t, err, alert.DecodeError)
+}
+
+// TestDuplicateExtensionIllegal checks the messages where a repeated
+// extension is an illegal_parameter (see readExtensions), as BoringSSL's
+// runner expects of a HelloRetryRequest
+// (HelloRetryRequest-DuplicateCurve-TLS13) and of a NewSessionTicket
+// (TLS13-DuplicateTicketEarlyDataSupport).
+func TestDuplicateExtensionIllegal(t *testing.T) {
+	hrr := HelloRetryRequestRandom
+	entry := cat([]byte{0, 0, 1, 0xaa}, vec16(ext(0x99), ext(0x99)))
+	sigs := ext(ExtSignatureAlgorithms, vec16([]byte{4, 3})...)
+	for name, msg := range map[string][]byte{
+		"HelloRetryRequest": handshake(TypeServerHello, []byte{3, 3}, hrr[:], vec8(), []byte{0x13, 1, 0},
+			vec16(ext(ExtKeyShare, 0, 0x17), ext(ExtKeyShare, 0, 0x17))),
+		"NewSessionTicket": handshake(TypeNewSessionTicket, fill(8, 0), vec8(), vec16([]byte{1}),
+			vec16(ext(ExtEarlyData, 0, 0, 0x40, 0), ext(ExtEarlyData, 0, 0, 0x40, 0))),
+		"CertificateRequest": handshake(TypeCertificateRequest, vec8(), vec16(sigs, sigs)),
+		"Certificate":        handshake(TypeCertificate, vec8(), []byte{0, 0, byte(len(entry))}, entry),
+	} {
+		_, err := Parse(msg, true)
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) { wantAlert(t, err, alert.IllegalParameter) })
+	}
 }
 
 func TestPreSharedKeyNotLast(t *testing.T) {

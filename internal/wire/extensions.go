@@ -103,20 +103,33 @@ type PSKIdentity struct {
 
 // readExtensions reads an extension block, Extension extensions<0..2^16-1>,
 // that must be all that is left of s, and returns its entries in wire
-// order (nil if there are none). A type that appears twice is malformed
-// (RFC 8446 section 4.2: "There MUST NOT be more than one extension of
-// the same type in a given extension block").
-func readExtensions(s *cryptobyte.String, msg string) ([]Extension, error) {
+// order (nil if there are none). A type that appears twice breaks RFC
+// 8446 section 4.2 ("There MUST NOT be more than one extension of the
+// same type in a given extension block"); dup is the alert for it.
+//
+// The RFC names no alert for a repeated type. padlock answers as
+// BoringSSL does, whose conformance runner checks both: decode_error in
+// the ClientHello, a ServerHello and EncryptedExtensions (dupDecode), and
+// illegal_parameter (section 6.2: "inconsistent with other fields") in
+// the other messages, a HelloRetryRequest among them (dupIllegal), as
+// OpenSSL answers in every message.
+func readExtensions(s *cryptobyte.String, msg string, dup alert.Description) ([]Extension, error) {
 	var block cryptobyte.String
 	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
 		return nil, decodeError(msg, "extensions")
 	}
-	return readExtensionList(block, msg)
+	return readExtensionList(block, msg, dup)
 }
+
+// The alerts for a repeated extension type: see readExtensions.
+const (
+	dupDecode  = alert.DecodeError
+	dupIllegal = alert.IllegalParameter
+)
 
 // readExtensionList is readExtensions for the contents of the block,
 // without its length prefix.
-func readExtensionList(block cryptobyte.String, msg string) ([]Extension, error) {
+func readExtensionList(block cryptobyte.String, msg string, dup alert.Description) ([]Extension, error) {
 	var buf [24]Extension // most blocks fit: one exact allocation below
 	exts := buf[:0]
 	for !block.Empty() {
@@ -131,8 +144,8 @@ func readExtensionList(block cryptobyte.String, msg string) ([]Extension, error)
 	if len(exts) == 0 {
 		return nil, nil
 	}
-	if t, dup := findDuplicate(exts); dup {
-		return nil, alert.New(alert.DecodeError, "wire: %s: duplicate %s extension", msg, ExtensionName(t))
+	if t, found := findDuplicate(exts); found {
+		return nil, alert.New(dup, "wire: %s: duplicate %s extension", msg, ExtensionName(t))
 	}
 	return slices.Clone(exts), nil
 }

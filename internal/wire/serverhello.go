@@ -41,6 +41,7 @@ type ServerHello struct {
 	SecureRenegotiation          []byte // renegotiated_connection
 	ECPointFormats               []uint8
 	StatusRequest                bool // empty status_request (RFC 6066 section 8)
+	ServerNameAck                bool // empty server_name: the server used the client's name (RFC 6066 section 3)
 
 	// Extensions lists, after Unmarshal, every extension in wire order.
 	// Marshal ignores it.
@@ -100,13 +101,17 @@ func (m *ServerHello) unmarshal(msg []byte) error {
 	if s.Empty() {
 		return nil // TLS 1.2 allows no extension block at all
 	}
-	if m.Extensions, err = readExtensions(&s, "ServerHello"); err != nil {
+	msgName, dup := "ServerHello", dupDecode
+	if m.IsHelloRetryRequest() {
+		msgName, dup = "HelloRetryRequest", dupIllegal
+	}
+	if m.Extensions, err = readExtensions(&s, msgName, dup); err != nil {
 		return err
 	}
 	for _, e := range m.Extensions {
 		data := cryptobyte.String(e.Data)
 		ok, err := m.parseExtension(e.Type, &data)
-		if err := extensionError(ok, err, data, "ServerHello", e.Type); err != nil {
+		if err := extensionError(ok, err, data, msgName, e.Type); err != nil {
 			return err
 		}
 	}

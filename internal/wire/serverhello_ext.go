@@ -37,6 +37,8 @@ func (m *ServerHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		return readUint8s(data, &m.ECPointFormats), nil
 	case ExtStatusRequest:
 		m.StatusRequest = true // empty (RFC 6066 section 8)
+	case ExtServerName:
+		m.ServerNameAck = true // empty (RFC 6066 section 3)
 	default:
 		readRest(data) // unknown: only recorded in Extensions
 	}
@@ -48,12 +50,15 @@ func (m *ServerHello) hasExtensions() bool {
 	return m.SupportedVersion != 0 || m.KeyShare.Group != 0 || m.SelectedGroup != 0 ||
 		len(m.Cookie) > 0 || m.HasSelectedIdentity || m.ALPNProtocol != "" ||
 		m.ExtendedMasterSecret || m.SessionTicketSupported || m.SecureRenegotiationSupported ||
-		len(m.ECPointFormats) > 0 || m.StatusRequest
+		len(m.ECPointFormats) > 0 || m.StatusRequest || m.ServerNameAck
 }
 
 // addExtensions writes the extension block's contents: first the TLS 1.2
 // extensions, then the TLS 1.3 ones in the order of RFC 8448's traces.
 func (m *ServerHello) addExtensions(b *builder) {
+	if m.ServerNameAck {
+		addEmptyExtension(b, ExtServerName)
+	}
 	if m.SecureRenegotiationSupported {
 		addExtension(b, ExtRenegotiationInfo, func(b *builder) { addOpaque8(b, m.SecureRenegotiation) })
 	}

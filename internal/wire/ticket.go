@@ -60,7 +60,7 @@ func (m *NewSessionTicket13) unmarshal(msg []byte) error {
 		!readOpaque8(&s, 0, &m.Nonce) || !readOpaque16(&s, 1, &m.Ticket) {
 		return decodeError("NewSessionTicket", "fixed fields")
 	}
-	if m.Extensions, err = readExtensions(&s, "NewSessionTicket"); err != nil {
+	if m.Extensions, err = readExtensions(&s, "NewSessionTicket", dupIllegal); err != nil {
 		return err
 	}
 	for _, e := range m.Extensions {
