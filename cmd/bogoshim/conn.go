@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
 	"time"
 
@@ -65,7 +66,7 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 	if err != nil {
 		return err
 	}
-	defer netConn.Close()
+	defer closeDrained(netConn)
 	var conn *padlock.Conn
 	if tc.server {
 		conn = padlock.Server(netConn, cfg)
@@ -99,6 +100,23 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 	}
 	return nil
 }
+
+// closeDrained closes the connection to the runner as BoringSSL's shim
+// does: it half-closes it, then reads until the runner closes its side,
+// so that a record the runner is still sending when padlock gives up
+// (a client's last flight after a fatal alert) does not turn the close
+// into a reset that loses the alert before the runner reads it.
+func closeDrained(conn net.Conn) {
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.CloseWrite()
+		tcp.SetReadDeadline(time.Now().Add(drainTimeout))
+		io.Copy(io.Discard, tcp)
+	}
+	conn.Close()
+}
+
+// drainTimeout bounds closeDrained's wait for the runner to close.
+const drainTimeout = 5 * time.Second
 
 // checkHandshake checks what the handshake negotiated against the flags.
 func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, puts int, resumed bool) error {
