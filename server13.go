@@ -282,10 +282,13 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 }
 
 // sendCompatCCS sends the server's compatibility ChangeCipherSpec once,
-// right after its first handshake message, when the client asked for
-// compatibility mode with a session ID (RFC 8446 appendix D.4).
+// right after its first handshake message (RFC 8446 appendix D.4). It
+// goes to every client, with a session ID or without: the appendix does
+// not tie the server's CCS to the client's, every client must drop it
+// (section 5), and a middlebox on the path sees the server's flight
+// either way.
 func (hs *serverHandshake13) sendCompatCCS() error {
-	if hs.sentCCS || len(hs.ch.SessionID) == 0 {
+	if hs.sentCCS {
 		return nil
 	}
 	hs.sentCCS = true
