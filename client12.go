@@ -262,7 +262,7 @@ func (hs *clientHandshake12) sendClientCertificate() error {
 		if err != nil {
 			return alert.Wrap(alert.InternalError, err)
 		}
-		hs.clientScheme = c.pickScheme(leaf.PublicKey, req.SignatureAlgorithms, false)
+		hs.clientScheme = c.pickScheme(cert, leaf, req.SignatureAlgorithms, false)
 		if hs.clientScheme != 0 && slices.Contains(req.CertificateTypes, certificateType(leaf.PublicKey)) {
 			hs.clientCert = cert
 		}

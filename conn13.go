@@ -206,11 +206,13 @@ func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte,
 	return nil
 }
 
-// pickScheme chooses the signature scheme for key among those the peer
-// accepts, in this side's order of preference; 0 if there is none.
-func (c *Conn) pickScheme(key crypto.PublicKey, peer []uint16, tls13 bool) uint16 {
-	for _, s := range c.config.schemes(tls13) {
-		if slices.Contains(peer, s) && suites.KeyMatches(s, key, tls13) {
+// pickScheme chooses the scheme cert, whose parsed leaf is leaf, signs
+// with among those the peer accepts, in the certificate's order of
+// preference (Certificate.SignatureSchemes, else Config.SignatureSchemes);
+// 0 if there is none.
+func (c *Conn) pickScheme(cert *Certificate, leaf *x509.Certificate, peer []uint16, tls13 bool) uint16 {
+	for _, s := range c.config.signingSchemes(cert, tls13) {
+		if slices.Contains(peer, s) && suites.KeyMatches(s, leaf.PublicKey, tls13) {
 			return s
 		}
 	}
@@ -260,7 +262,7 @@ func (c *Conn) sendCertificate13(req *wire.CertificateRequest13) error {
 		if err != nil {
 			return alert.Wrap(alert.InternalError, err)
 		}
-		scheme = c.pickScheme(leaf.PublicKey, req.SignatureAlgorithms, true)
+		scheme = c.pickScheme(cert, leaf, req.SignatureAlgorithms, true)
 		if scheme == 0 {
 			cert = nil
 		}
@@ -294,7 +296,7 @@ func (c *Conn) clientCertificate(cas [][]byte, schemes []uint16, vers uint16) (*
 	}
 	for i := range c.config.Certificates {
 		cert := &c.config.Certificates[i]
-		if leaf, err := cert.leaf(); err == nil && c.pickScheme(leaf.PublicKey, schemes, vers == VersionTLS13) != 0 {
+		if leaf, err := cert.leaf(); err == nil && c.pickScheme(cert, leaf, schemes, vers == VersionTLS13) != 0 {
 			return cert, nil
 		}
 	}

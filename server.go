@@ -123,7 +123,7 @@ func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 boo
 			if err != nil {
 				return nil, 0, alert.Wrap(alert.InternalError, err)
 			}
-			if s := c.pickScheme(leaf.PublicKey, schemes, tls13); s != 0 {
+			if s := c.pickScheme(cert, leaf, schemes, tls13); s != 0 {
 				return cert, s, nil
 			}
 			return nil, 0, alertf(alert.HandshakeFailure, "the client accepts no signature scheme the certificate's key can make")
@@ -137,7 +137,7 @@ func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 boo
 		if err != nil {
 			continue
 		}
-		s := c.pickScheme(leaf.PublicKey, schemes, tls13)
+		s := c.pickScheme(cert, leaf, schemes, tls13)
 		if s == 0 {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/subtle"
+	"crypto/x509"
 	"io"
 	"slices"
 
@@ -203,9 +204,11 @@ func (hs *serverHandshake12) pickGroup() *suites.Group {
 	return nil
 }
 
-// certChoice is a certificate the server may present, with its leaf key.
+// certChoice is a certificate the server may present, with its parsed
+// leaf and the leaf's key.
 type certChoice struct {
 	cert *Certificate
+	leaf *x509.Certificate
 	pub  crypto.PublicKey
 }
 
@@ -224,7 +227,7 @@ func (hs *serverHandshake12) certificateOrder() ([]certChoice, error) {
 			if err != nil {
 				return nil, alert.Wrap(alert.InternalError, err)
 			}
-			return []certChoice{{cert, leaf.PublicKey}}, nil
+			return []certChoice{{cert, leaf, leaf.PublicKey}}, nil
 		}
 	}
 	if len(c.config.Certificates) == 0 {
@@ -238,9 +241,9 @@ func (hs *serverHandshake12) certificateOrder() ([]certChoice, error) {
 			continue
 		}
 		if ch.ServerName == "" || leaf.VerifyHostname(ch.ServerName) == nil {
-			named = append(named, certChoice{cert, leaf.PublicKey})
+			named = append(named, certChoice{cert, leaf, leaf.PublicKey})
 		} else {
-			others = append(others, certChoice{cert, leaf.PublicKey})
+			others = append(others, certChoice{cert, leaf, leaf.PublicKey})
 		}
 	}
 	return append(named, others...), nil
@@ -279,7 +282,7 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 	if k, ok := cc.pub.(*ecdsa.PublicKey); ok && !hs.curveAccepted(k) {
 		return 0, false
 	}
-	scheme := hs.c.pickScheme(cc.pub, hs.ch.SignatureAlgorithms, false)
+	scheme := hs.c.pickScheme(cc.cert, cc.leaf, hs.ch.SignatureAlgorithms, false)
 	return scheme, scheme != 0
 }
 
@@ -397,9 +400,13 @@ func (hs *serverHandshake12) sendCertificateRequest() error {
 	if c.config.ClientAuth == NoClientCert {
 		return nil
 	}
+	schemes, err := c.config.offeredSchemes(false)
+	if err != nil {
+		return err
+	}
 	req := &wire.CertificateRequest12{
 		CertificateTypes:    []uint8{certTypeRSASign, certTypeECDSASign},
-		SignatureAlgorithms: c.config.schemes(false),
+		SignatureAlgorithms: schemes,
 	}
 	if c.config.ClientCAs != nil && c.config.ClientAuth >= VerifyClientCertIfGiven {
 		req.CertificateAuthorities = c.config.ClientCAs.Subjects() //nolint:staticcheck // only for the hint

@@ -376,7 +376,11 @@ func (hs *serverHandshake13) sendCertificateRequest() error {
 		// RFC 8446 section 4.3.2: no CertificateRequest with a PSK.
 		return nil
 	}
-	req := &wire.CertificateRequest13{SignatureAlgorithms: c.config.schemes(true)}
+	schemes, err := c.config.offeredSchemes(true)
+	if err != nil {
+		return err
+	}
+	req := &wire.CertificateRequest13{SignatureAlgorithms: schemes}
 	if c.config.ClientCAs != nil && c.config.ClientAuth >= VerifyClientCertIfGiven {
 		req.CertificateAuthorities = c.config.ClientCAs.Subjects() //nolint:staticcheck // only for the hint
 	}
