@@ -222,6 +222,7 @@ func (hs *clientHandshake12) readServerKeyExchange() error {
 	hs.ske, hs.group = ske, g
 	c.state.CurveID = CurveID(g.ID)
 	c.state.SignatureScheme = SignatureScheme(ske.Scheme)
+	c.state.PeerSignatureScheme = SignatureScheme(ske.Scheme)
 	c.traceStep(trace.StepKeyExchange, trace.KindVerified, "ServerKeyExchange signature verified",
 		"The server signed its ephemeral key and both randoms with its certificate key: the key really comes from the server, for this handshake.",
 		field("group", g.Name), field("signature_scheme", suites.SchemeName(ske.Scheme)))

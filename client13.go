@@ -214,6 +214,7 @@ func (hs *clientHandshake13) acceptResumption() ([]byte, error) {
 	hs.resumed = true
 	c.state.DidResume = true
 	c.state.PeerCertificates = hs.session.peerCertificates
+	c.state.PeerSignatureScheme = hs.session.peerScheme
 	c.state.VerifiedChains = hs.sessionChains
 	c.state.OCSPResponse = hs.session.ocsp
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",

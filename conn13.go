@@ -198,6 +198,7 @@ func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte,
 	if !fromClient {
 		c.state.SignatureScheme = SignatureScheme(cv.Scheme)
 	}
+	c.state.PeerSignatureScheme = SignatureScheme(cv.Scheme)
 	if c.tracing() {
 		c.traceStep(trace.StepCertificate, trace.KindVerified, who+" signature verified",
 			"The "+who+"'s CertificateVerify signature over the handshake checks out with the certificate's public key: it holds the private key.",

@@ -83,6 +83,7 @@ func (hs *clientHandshake12) resume() error {
 	c, s := hs.c, hs.session
 	c.state.DidResume = true
 	c.state.PeerCertificates = s.peerCertificates
+	c.state.PeerSignatureScheme = s.peerScheme
 	c.state.VerifiedChains = hs.chains
 	c.state.OCSPResponse = s.ocsp
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
@@ -184,6 +185,7 @@ func (hs *clientHandshake12) newSession() *ClientSessionState {
 		ems:              hs.ems,
 		alpn:             c.state.NegotiatedProtocol,
 		peerCertificates: c.state.PeerCertificates,
+		peerScheme:       c.state.PeerSignatureScheme,
 		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,
 	}

@@ -494,6 +494,7 @@ func (hs *serverHandshake12) readCertificateVerify() error {
 	if err := suites.Verify(cv.Scheme, c.state.PeerCertificates[0].PublicKey, signed, cv.Signature, false); err != nil {
 		return alert.Wrap(alert.DecryptError, err)
 	}
+	c.state.PeerSignatureScheme = SignatureScheme(cv.Scheme)
 	c.traceStep(trace.StepCertificate, trace.KindVerified, "client signature verified",
 		"The client's CertificateVerify signature over the handshake checks out with its certificate's public key: it holds the private key.",
 		field("signature_scheme", suites.SchemeName(cv.Scheme)))

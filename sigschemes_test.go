@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"testing"
+	"time"
 
 	"padlock/internal/pki"
 )
@@ -28,8 +29,12 @@ func TestCertificateSignatureSchemes(t *testing.T) {
 				t.Fatalf("client: %v; server: %v", cerr, serr)
 			}
 			cs, ss := client.ConnectionState(), server.ConnectionState()
-			if cs.SignatureScheme != PSSWithSHA512 || ss.SignatureScheme != PSSWithSHA512 {
-				t.Errorf("server signed with %v (client saw %v), want %v", ss.SignatureScheme, cs.SignatureScheme, PSSWithSHA512)
+			if cs.SignatureScheme != PSSWithSHA512 || ss.SignatureScheme != PSSWithSHA512 || cs.PeerSignatureScheme != PSSWithSHA512 {
+				t.Errorf("server signed with %v (client saw %v, peer %v), want %v",
+					ss.SignatureScheme, cs.SignatureScheme, cs.PeerSignatureScheme, PSSWithSHA512)
+			}
+			if ss.PeerSignatureScheme != ECDSAWithP256AndSHA256 {
+				t.Errorf("client signed with %v, want %v", ss.PeerSignatureScheme, ECDSAWithP256AndSHA256)
 			}
 		})
 	}
@@ -98,4 +103,46 @@ func TestOfferedSchemesNotEmpty(t *testing.T) {
 		_, _, _, serr := runPair(t, &Config{RootCAs: pool, ServerName: "localhost"}, sc)
 		wantAlert(t, serr, AlertInternalError)
 	})
+}
+
+// TestPeerSignatureSchemeResumed: PeerSignatureScheme says how the peer
+// proved its key, on both sides, and a resumed session still says it,
+// from the ticket or the client's cache, as it still reports the peer's
+// certificates; SignatureScheme is 0 on a resumption, which signs
+// nothing.
+func TestPeerSignatureSchemeResumed(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP384)
+	ecClient := pki.TestClient(pki.ECDSAP256)
+	clientCert := Certificate{Certificate: ecClient.DER, PrivateKey: ecClient.Key}
+	now := time.Now()
+	clock := func() time.Time { return now }
+	for _, vers := range []uint16{VersionTLS12, VersionTLS13} {
+		// TLS 1.2 lets a P-384 key sign with SHA-256 (RFC 8422 section
+		// 5.10), padlock's first choice; TLS 1.3 binds curve and hash.
+		serverScheme := ECDSAWithP256AndSHA256
+		if vers == VersionTLS13 {
+			serverScheme = ECDSAWithP384AndSHA384
+		}
+		t.Run(VersionName(vers), func(t *testing.T) {
+			cc := &Config{RootCAs: pool, ServerName: "localhost", ClientSessionCache: NewLRUClientSessionCache(4),
+				Certificates: []Certificate{clientCert}, Time: clock, MaxVersion: vers}
+			sc := &Config{Certificates: []Certificate{cert}, ClientAuth: RequireAnyClientCert, Time: clock}
+			for i, resumed := range []bool{false, true} {
+				client, server := connectAndRead(t, cc, sc)
+				cs, ss := client.ConnectionState(), server.ConnectionState()
+				if cs.DidResume != resumed || ss.DidResume != resumed {
+					t.Fatalf("connection %d: resumed %v/%v, want %v", i, cs.DidResume, ss.DidResume, resumed)
+				}
+				if cs.PeerSignatureScheme != serverScheme {
+					t.Errorf("connection %d: client reports the server's scheme as %v, want %v", i, cs.PeerSignatureScheme, serverScheme)
+				}
+				if ss.PeerSignatureScheme != ECDSAWithP256AndSHA256 {
+					t.Errorf("connection %d: server reports the client's scheme as %v, want %v", i, ss.PeerSignatureScheme, ECDSAWithP256AndSHA256)
+				}
+				if want := map[bool]SignatureScheme{false: serverScheme}[resumed]; cs.SignatureScheme != want || ss.SignatureScheme != want {
+					t.Errorf("connection %d: SignatureScheme %v/%v, want %v", i, cs.SignatureScheme, ss.SignatureScheme, want)
+				}
+			}
+		})
+	}
 }
