@@ -295,10 +295,13 @@ func (c *Config) suites12() []uint16 {
 }
 
 // serverGroups are the groups a server accepts by default, in its order
-// of preference: the post-quantum hybrids before the classical groups.
+// of preference: the post-quantum hybrids before the classical groups,
+// and secp521r1 last, for a client that offers nothing else (as the
+// servers of crypto/tls and OpenSSL accept it).
 var serverGroups = []uint16{
 	uint16(X25519MLKEM768), uint16(X25519), uint16(SecP256r1MLKEM768),
 	uint16(CurveP256), uint16(SecP384r1MLKEM1024), uint16(CurveP384),
+	uint16(CurveP521),
 }
 
 // groups returns the enabled key exchange groups in preference order. A

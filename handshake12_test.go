@@ -36,7 +36,7 @@ func TestHandshake12Matrix(t *testing.T) {
 			combos = append(combos, combo{kt, TLS_RSA_WITH_AES_128_GCM_SHA256, 0}, combo{kt, TLS_RSA_WITH_AES_256_GCM_SHA384, 0})
 		}
 		for _, s := range ss {
-			for _, g := range []CurveID{X25519, CurveP256, CurveP384} {
+			for _, g := range []CurveID{X25519, CurveP256, CurveP384, CurveP521} {
 				combos = append(combos, combo{kt, s, g})
 			}
 		}

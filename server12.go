@@ -300,7 +300,7 @@ func (hs *serverHandshake12) curveAccepted(k *ecdsa.PublicKey) bool {
 	case "P-384":
 		id = suites.Secp384r1
 	case "P-521":
-		id = 0x0019 // secp521r1
+		id = suites.Secp521r1
 	}
 	return slices.Contains(hs.ch.SupportedGroups, id)
 }

@@ -123,7 +123,7 @@ var allSchemes = []padlock.SignatureScheme{
 }
 
 // groups are the key exchange groups padlock implements.
-var groups = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP384,
+var groups = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP384, padlock.CurveP521,
 	padlock.X25519MLKEM768, padlock.SecP256r1MLKEM768, padlock.SecP384r1MLKEM1024}
 
 // setGroupsAndSchemes applies -curves and -verify-prefs, the schemes
@@ -132,8 +132,8 @@ var groups = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP
 // implement (0x0420, BoringSSL's 0xff01 for MD5-SHA1) as a stack that
 // does not know them ignores them in a list.
 func setGroupsAndSchemes(cfg *padlock.Config, tc *testConfig) error {
-	// Groups padlock lacks (P-521, the draft Kyber) are left out, as a
-	// stack that does not know them ignores them in a list.
+	// Groups padlock lacks (the draft Kyber) are left out, as a stack
+	// that does not know them ignores them in a list.
 	for _, id := range tc.curves {
 		if slices.Contains(groups, padlock.CurveID(id)) {
 			cfg.CurvePreferences = append(cfg.CurvePreferences, padlock.CurveID(id))
