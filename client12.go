@@ -169,7 +169,13 @@ func (hs *clientHandshake12) readServerCertificate() error {
 	if len(cert.Certificates) == 0 {
 		return alertf(alert.DecodeError, "server sent an empty certificate chain")
 	}
-	if err := c.verifyServerChain(cert.Certificates); err != nil {
+	// The key receives the premaster secret in RSA key transport and
+	// signs the ServerKeyExchange otherwise.
+	use := x509.KeyUsageDigitalSignature
+	if hs.suite.KX == suites.KXRSA {
+		use = x509.KeyUsageKeyEncipherment
+	}
+	if err := c.verifyServerChain(cert.Certificates, use); err != nil {
 		return err
 	}
 	pub := c.state.PeerCertificates[0].PublicKey

@@ -333,7 +333,8 @@ func (hs *clientHandshake13) readServerCertificate() error {
 	for i, e := range cert.Entries {
 		ders[i] = e.Data
 	}
-	if err := c.verifyServerChain(ders); err != nil {
+	// The server's key signs the CertificateVerify that follows.
+	if err := c.verifyServerChain(ders, x509.KeyUsageDigitalSignature); err != nil {
 		return err
 	}
 	c.state.OCSPResponse = cert.Entries[0].OCSPStaple

@@ -159,8 +159,11 @@ func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) (client, s
 }
 
 // verifyServerChain parses and verifies the server's chain for
-// ServerName, unless verification is switched off.
-func (c *Conn) verifyServerChain(ders [][]byte) error {
+// ServerName, unless verification is switched off, and checks that the
+// leaf's key usage allows use, which even InsecureSkipVerify does not
+// waive: it is about what the handshake does with the key, not whom the
+// client trusts.
+func (c *Conn) verifyServerChain(ders [][]byte, use x509.KeyUsage) error {
 	if c.config.InsecureSkipVerify {
 		certs, err := c.parseChain(ders)
 		if err != nil {
@@ -169,11 +172,17 @@ func (c *Conn) verifyServerChain(ders [][]byte) error {
 		c.state.PeerCertificates = certs
 		c.traceStep(trace.StepCertificate, trace.KindWarning, "certificate verification skipped",
 			"InsecureSkipVerify is set: the server's identity is NOT checked, so an attacker in the middle would go unnoticed.")
+		if err := c.checkPeerKeyUsage(certs[0], use); err != nil {
+			return err
+		}
 		return c.callVerifyPeerCertificate(ders, nil)
 	}
 	certs, chains, err := c.verifiedChain(ders, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
 	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
 	if err != nil {
+		return err
+	}
+	if err := c.checkPeerKeyUsage(certs[0], use); err != nil {
 		return err
 	}
 	return c.callVerifyPeerCertificate(ders, chains)
@@ -210,8 +219,12 @@ func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte,
 // pickScheme chooses the scheme cert, whose parsed leaf is leaf, signs
 // with among those the peer accepts, in the certificate's order of
 // preference (Certificate.SignatureSchemes, else Config.SignatureSchemes);
-// 0 if there is none.
+// 0 if there is none, or if the leaf's key usage does not allow signing,
+// which the peer would refuse (RFC 8446 section 4.4.2.2).
 func (c *Conn) pickScheme(cert *Certificate, leaf *x509.Certificate, peer []uint16, tls13 bool) uint16 {
+	if !keyUsageAllows(leaf, x509.KeyUsageDigitalSignature) {
+		return 0
+	}
 	for _, s := range c.config.signingSchemes(cert, tls13) {
 		if slices.Contains(peer, s) && suites.KeyMatches(s, leaf.PublicKey, tls13) {
 			return s

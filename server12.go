@@ -270,8 +270,9 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 		return 0, false
 	}
 	if s.KX == suites.KXRSA {
+		// RFC 5246 section 7.4.2: the key must be allowed to encrypt.
 		_, ok := cc.cert.PrivateKey.(crypto.Decrypter)
-		return 0, ok
+		return 0, ok && keyUsageAllows(cc.leaf, x509.KeyUsageKeyEncipherment)
 	}
 	if hs.group == nil {
 		return 0, false

@@ -466,6 +466,10 @@ func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) 
 	if err != nil {
 		return err
 	}
+	// Either version's client signs a CertificateVerify with the key.
+	if err := c.checkPeerKeyUsage(c.state.PeerCertificates[0], x509.KeyUsageDigitalSignature); err != nil {
+		return err
+	}
 	return c.callVerifyPeerCertificate(ders, c.state.VerifiedChains)
 }
 
