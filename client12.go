@@ -3,6 +3,7 @@ package padlock
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
 	"io"
@@ -181,6 +182,12 @@ func (hs *clientHandshake12) readServerCertificate() error {
 	pub := c.state.PeerCertificates[0].PublicKey
 	if !keyFitsSuite(hs.suite, pub) {
 		return alertf(alert.UnsupportedCertificate, "%s needs another kind of certificate key than the server's %T", hs.suite.Name, pub)
+	}
+	// RFC 8422 section 5.3: the server's ECDSA key must lie on a curve
+	// the client listed, or the server must not choose an ECDSA suite.
+	if k, ok := pub.(*ecdsa.PublicKey); ok && !slices.Contains(hs.hello.SupportedGroups, curveGroup(k)) {
+		return alertf(alert.IllegalParameter, "server's ECDSA certificate key is on %s, which the client did not offer (supported_groups %s)",
+			k.Curve.Params().Name, names(hs.hello.SupportedGroups, suites.GroupName))
 	}
 	if hs.suite.KX == suites.KXRSA {
 		if n := pub.(*rsa.PublicKey).N.BitLen(); n < minRSAKeyTransportBits {

@@ -291,19 +291,7 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 // the client listed in supported_groups: RFC 8422 section 5.3 binds the
 // certificate, not only the ephemeral key, to the client's curves.
 func (hs *serverHandshake12) curveAccepted(k *ecdsa.PublicKey) bool {
-	if hs.ch.SupportedGroups == nil {
-		return true
-	}
-	var id uint16
-	switch k.Curve.Params().Name {
-	case "P-256":
-		id = suites.Secp256r1
-	case "P-384":
-		id = suites.Secp384r1
-	case "P-521":
-		id = suites.Secp521r1
-	}
-	return slices.Contains(hs.ch.SupportedGroups, id)
+	return hs.ch.SupportedGroups == nil || slices.Contains(hs.ch.SupportedGroups, curveGroup(k))
 }
 
 // noMatch explains why no certificate could serve any common suite.
