@@ -1116,6 +1116,15 @@ func serverRows12(t *testing.T) []alertCase {
 		// RFC 7507 section 3.
 		{name: "fallback SCSV to a TLS 1.3 server", role: asServer, vers: v12, want: wantFatal(alert.InappropriateFallback), ut: bothVersions,
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CipherSuites = append(h.CipherSuites, scsvFallback) })))},
+		// RFC 7507 section 3: a client that fell back below every
+		// version padlock speaks gets protocol_version, which the RFC
+		// allows in place of inappropriate_fallback (BoGo FallbackSCSV
+		// wants the latter from a shim that speaks TLS 1.1).
+		{name: "fallback SCSV from a TLS 1.1 client", role: asServer, vers: v12, want: wantFatal(alert.ProtocolVersion),
+			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) {
+				h.Vers, h.SupportedVersions = VersionTLS11, nil
+				h.CipherSuites = append(h.CipherSuites, scsvFallback)
+			})))},
 		// RFC 8422 section 5.1.2.
 		{name: "no uncompressed point format", role: asServer, vers: v12, want: wantFatal(alert.IllegalParameter),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.ECPointFormats = []uint8{1} })))},

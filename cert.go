@@ -21,6 +21,16 @@ type Certificate struct {
 	Leaf *x509.Certificate
 	// OCSPStaple is an OCSP response a server staples to the leaf.
 	OCSPStaple []byte
+	// SignatureSchemes, when not nil, are the schemes the leaf's key
+	// signs handshake messages with, in preference order, in place of
+	// Config.SignatureSchemes: for a key that makes only some signatures
+	// (a token that signs only ecdsa_secp256r1_sha256, an RSA key in
+	// hardware without PSS), or a certificate with a policy of its own.
+	// A scheme the key cannot make, or the version forbids (RSASSA-PKCS1
+	// v1.5 in TLS 1.3, RFC 8446 section 4.2.3; SHA-1 in both, RFC 9155),
+	// is skipped. The peer's signatures are checked against
+	// Config.SignatureSchemes whatever this says.
+	SignatureSchemes []SignatureScheme
 }
 
 // LoadX509KeyPair reads a PEM certificate chain and its PEM private key

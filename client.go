@@ -161,7 +161,10 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		h.SupportedVersions = append(h.SupportedVersions, VersionTLS12)
 		h.CipherSuites = append(h.CipherSuites, cfg.suites12()...)
 	}
-	h.SignatureAlgorithms = cfg.schemes(!cfg.supportsVersion(VersionTLS12))
+	var err error
+	if h.SignatureAlgorithms, err = cfg.offeredSchemes(!cfg.supportsVersion(VersionTLS12)); err != nil {
+		return nil, nil, err
+	}
 	if len(h.CipherSuites) == 0 {
 		return nil, nil, alertf(alert.InternalError, "no cipher suite enabled")
 	}

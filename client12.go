@@ -3,6 +3,7 @@ package padlock
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
 	"io"
@@ -174,12 +175,24 @@ func (hs *clientHandshake12) readServerCertificate() error {
 	if len(cert.Certificates) == 0 {
 		return alertf(alert.DecodeError, "server sent an empty certificate chain")
 	}
-	if err := c.verifyServerChain(cert.Certificates); err != nil {
+	// The key receives the premaster secret in RSA key transport and
+	// signs the ServerKeyExchange otherwise.
+	use := x509.KeyUsageDigitalSignature
+	if hs.suite.KX == suites.KXRSA {
+		use = x509.KeyUsageKeyEncipherment
+	}
+	if err := c.verifyServerChain(cert.Certificates, use); err != nil {
 		return err
 	}
 	pub := c.state.PeerCertificates[0].PublicKey
 	if !keyFitsSuite(hs.suite, pub) {
 		return alertf(alert.UnsupportedCertificate, "%s needs another kind of certificate key than the server's %T", hs.suite.Name, pub)
+	}
+	// RFC 8422 section 5.3: the server's ECDSA key must lie on a curve
+	// the client listed, or the server must not choose an ECDSA suite.
+	if k, ok := pub.(*ecdsa.PublicKey); ok && !slices.Contains(hs.hello.SupportedGroups, curveGroup(k)) {
+		return alertf(alert.IllegalParameter, "server's ECDSA certificate key is on %s, which the client did not offer (supported_groups %s)",
+			k.Curve.Params().Name, names(hs.hello.SupportedGroups, suites.GroupName))
 	}
 	if hs.suite.KX == suites.KXRSA {
 		if n := pub.(*rsa.PublicKey).N.BitLen(); n < minRSAKeyTransportBits {
@@ -227,6 +240,7 @@ func (hs *clientHandshake12) readServerKeyExchange() error {
 	hs.ske, hs.group = ske, g
 	c.state.CurveID = CurveID(g.ID)
 	c.state.SignatureScheme = SignatureScheme(ske.Scheme)
+	c.state.PeerSignatureScheme = SignatureScheme(ske.Scheme)
 	c.traceStep(trace.StepKeyExchange, trace.KindVerified, "ServerKeyExchange signature verified",
 		"The server signed its ephemeral key and both randoms with its certificate key: the key really comes from the server, for this handshake.",
 		field("group", g.Name), field("signature_scheme", suites.SchemeName(ske.Scheme)))
@@ -267,7 +281,7 @@ func (hs *clientHandshake12) sendClientCertificate() error {
 		if err != nil {
 			return alert.Wrap(alert.InternalError, err)
 		}
-		hs.clientScheme = c.pickScheme(leaf.PublicKey, req.SignatureAlgorithms, false)
+		hs.clientScheme = c.pickScheme(cert, leaf, req.SignatureAlgorithms, false)
 		if hs.clientScheme != 0 && slices.Contains(req.CertificateTypes, certificateType(leaf.PublicKey)) {
 			hs.clientCert = cert
 		}

@@ -214,6 +214,7 @@ func (hs *clientHandshake13) acceptResumption() ([]byte, error) {
 	hs.resumed = true
 	c.state.DidResume = true
 	c.state.PeerCertificates = hs.session.peerCertificates
+	c.state.PeerSignatureScheme = hs.session.peerScheme
 	c.state.VerifiedChains = hs.sessionChains
 	c.state.OCSPResponse = hs.session.ocsp
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
@@ -340,7 +341,8 @@ func (hs *clientHandshake13) readServerCertificate() error {
 	for i, e := range cert.Entries {
 		ders[i] = e.Data
 	}
-	if err := c.verifyServerChain(ders); err != nil {
+	// The server's key signs the CertificateVerify that follows.
+	if err := c.verifyServerChain(ders, x509.KeyUsageDigitalSignature); err != nil {
 		return err
 	}
 	c.state.OCSPResponse = cert.Entries[0].OCSPStaple

@@ -6,8 +6,10 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"padlock/internal/alert"
 	"padlock/internal/suites"
 	"padlock/trace"
 )
@@ -112,8 +114,11 @@ type Config struct {
 	// CurvePreferences lists the key exchange groups in preference order;
 	// nil selects X25519MLKEM768, x25519, secp256r1, secp384r1.
 	CurvePreferences []CurveID
-	// SignatureSchemes lists the signature schemes accepted and used, in
-	// preference order; nil selects the defaults.
+	// SignatureSchemes lists, in preference order, the signature schemes
+	// accepted in the peer's handshake signatures (the
+	// signature_algorithms a client offers and a server asks for) and
+	// those this party's certificates sign with, unless a Certificate
+	// has SignatureSchemes of its own; nil selects the defaults.
 	SignatureSchemes []SignatureScheme
 	// DisableExtendedMasterSecret turns off the TLS 1.2 extended master
 	// secret (RFC 7627): a client does not offer it, a server does not
@@ -290,10 +295,13 @@ func (c *Config) suites12() []uint16 {
 }
 
 // serverGroups are the groups a server accepts by default, in its order
-// of preference: the post-quantum hybrids before the classical groups.
+// of preference: the post-quantum hybrids before the classical groups,
+// and secp521r1 last, for a client that offers nothing else (as the
+// servers of crypto/tls and OpenSSL accept it).
 var serverGroups = []uint16{
 	uint16(X25519MLKEM768), uint16(X25519), uint16(SecP256r1MLKEM768),
 	uint16(CurveP256), uint16(SecP384r1MLKEM1024), uint16(CurveP384),
+	uint16(CurveP521),
 }
 
 // groups returns the enabled key exchange groups in preference order. A
@@ -315,19 +323,60 @@ func (c *Config) groups(server bool) []uint16 {
 	return ids
 }
 
-// schemes returns the signature schemes for handshake signatures.
+// schemes returns the signature schemes for handshake signatures: those
+// accepted from the peer, and those signed with by a certificate without
+// schemes of its own.
 func (c *Config) schemes(tls13 bool) []uint16 {
+	return allowedSchemes(c.SignatureSchemes, tls13)
+}
+
+// offeredSchemes returns schemes(tls13) for a signature_algorithms
+// list, which may not be empty (RFC 8446 section 4.2.3, RFC 5246 section
+// 7.4.1.4.1): a SignatureSchemes that leaves no scheme padlock accepts
+// in the version (only RSASSA-PKCS1-v1_5 for TLS 1.3, only SHA-1) is a
+// configuration that can verify no peer, reported before a malformed
+// message goes out.
+func (c *Config) offeredSchemes(tls13 bool) ([]uint16, error) {
+	ids := c.schemes(tls13)
+	if len(ids) == 0 {
+		vers := VersionTLS12
+		if tls13 {
+			vers = VersionTLS13
+		}
+		names := make([]string, len(c.SignatureSchemes))
+		for i, s := range c.SignatureSchemes {
+			names[i] = s.String()
+		}
+		return nil, alertf(alert.InternalError, "Config.SignatureSchemes (%s) leaves no scheme padlock accepts in %s",
+			strings.Join(names, ", "), VersionName(vers))
+	}
+	return ids, nil
+}
+
+// signingSchemes returns the schemes cert signs with, in its order of
+// preference (see Certificate.SignatureSchemes).
+func (c *Config) signingSchemes(cert *Certificate, tls13 bool) []uint16 {
+	if cert.SignatureSchemes != nil {
+		return allowedSchemes(cert.SignatureSchemes, tls13)
+	}
+	return c.schemes(tls13)
+}
+
+// allowedSchemes returns the schemes of list that padlock makes and
+// accepts in handshake signatures of the version, or the defaults for a
+// nil list.
+func allowedSchemes(list []SignatureScheme, tls13 bool) []uint16 {
 	var base []uint16
 	if tls13 {
 		base = suites.DefaultSchemes13
 	} else {
 		base = suites.DefaultSchemes12
 	}
-	if c.SignatureSchemes == nil {
+	if list == nil {
 		return base
 	}
 	var ids []uint16
-	for _, s := range c.SignatureSchemes {
+	for _, s := range list {
 		if slices.Contains(base, uint16(s)) {
 			ids = append(ids, uint16(s))
 		}

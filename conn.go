@@ -520,12 +520,24 @@ func isTimeout(err error) bool {
 // connections of the same Config, which remembers the chains it verified:
 // they must not be modified.
 type ConnectionState struct {
-	Version              uint16
-	HandshakeComplete    bool
-	DidResume            bool
-	CipherSuite          uint16
-	CurveID              CurveID // the key exchange group (a TLS 1.2 resumption: its session's); 0 for RSA key transport and psk_ke
-	SignatureScheme      SignatureScheme
+	Version           uint16
+	HandshakeComplete bool
+	DidResume         bool
+	CipherSuite       uint16
+	CurveID           CurveID // the key exchange group (a TLS 1.2 resumption: its session's); 0 for RSA key transport and psk_ke
+	// SignatureScheme is the scheme of the server's handshake signature
+	// in this handshake (its CertificateVerify; in TLS 1.2 its
+	// ServerKeyExchange), on either side; 0 when the server signed
+	// nothing: a resumption, or RSA key transport.
+	SignatureScheme SignatureScheme
+	// PeerSignatureScheme is the scheme of the signature with which the
+	// peer proved it holds the key of PeerCertificates[0]: on a client,
+	// the server's, as SignatureScheme; on a server, the client's
+	// CertificateVerify. It is 0 when the peer signed nothing (no client
+	// certificate, RSA key transport). A resumed session reports the
+	// signature of the full handshake that authenticated it, as it
+	// reports that handshake's PeerCertificates.
+	PeerSignatureScheme  SignatureScheme
 	NegotiatedProtocol   string // ALPN; "" if none
 	ServerName           string // SNI: sent by the client, received by the server
 	PeerCertificates     []*x509.Certificate

@@ -70,6 +70,20 @@ func keyFitsSuite(s *suites.Suite, pub crypto.PublicKey) bool {
 	return false
 }
 
+// curveGroup is the supported_groups entry of an ECDSA key's curve, 0
+// for a curve TLS does not name.
+func curveGroup(k *ecdsa.PublicKey) uint16 {
+	switch k.Curve.Params().Name {
+	case "P-256":
+		return suites.Secp256r1
+	case "P-384":
+		return suites.Secp384r1
+	case "P-521":
+		return suites.Secp521r1
+	}
+	return 0
+}
+
 // certificateType is the ClientCertificateType of a key, 0 if none.
 func certificateType(pub crypto.PublicKey) uint8 {
 	switch pub.(type) {

@@ -159,8 +159,11 @@ func (c *Conn) deriveApplicationSecrets13(sched *keysched.Schedule13) (client, s
 }
 
 // verifyServerChain parses and verifies the server's chain for
-// ServerName, unless verification is switched off.
-func (c *Conn) verifyServerChain(ders [][]byte) error {
+// ServerName, unless verification is switched off, and checks that the
+// leaf's key usage allows use, which even InsecureSkipVerify does not
+// waive: it is about what the handshake does with the key, not whom the
+// client trusts.
+func (c *Conn) verifyServerChain(ders [][]byte, use x509.KeyUsage) error {
 	if c.config.InsecureSkipVerify {
 		certs, err := c.parseChain(ders)
 		if err != nil {
@@ -169,11 +172,17 @@ func (c *Conn) verifyServerChain(ders [][]byte) error {
 		c.state.PeerCertificates = certs
 		c.traceStep(trace.StepCertificate, trace.KindWarning, "certificate verification skipped",
 			"InsecureSkipVerify is set: the server's identity is NOT checked, so an attacker in the middle would go unnoticed.")
+		if err := c.checkPeerKeyUsage(certs[0], use); err != nil {
+			return err
+		}
 		return c.callVerifyPeerCertificate(ders, nil)
 	}
 	certs, chains, err := c.verifiedChain(ders, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
 	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
 	if err != nil {
+		return err
+	}
+	if err := c.checkPeerKeyUsage(certs[0], use); err != nil {
 		return err
 	}
 	return c.callVerifyPeerCertificate(ders, chains)
@@ -198,6 +207,7 @@ func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte,
 	if !fromClient {
 		c.state.SignatureScheme = SignatureScheme(cv.Scheme)
 	}
+	c.state.PeerSignatureScheme = SignatureScheme(cv.Scheme)
 	if c.tracing() {
 		c.traceStep(trace.StepCertificate, trace.KindVerified, who+" signature verified",
 			"The "+who+"'s CertificateVerify signature over the handshake checks out with the certificate's public key: it holds the private key.",
@@ -206,11 +216,17 @@ func (c *Conn) verifyHandshakeSignature13(cv *wire.CertificateVerify, th []byte,
 	return nil
 }
 
-// pickScheme chooses the signature scheme for key among those the peer
-// accepts, in this side's order of preference; 0 if there is none.
-func (c *Conn) pickScheme(key crypto.PublicKey, peer []uint16, tls13 bool) uint16 {
-	for _, s := range c.config.schemes(tls13) {
-		if slices.Contains(peer, s) && suites.KeyMatches(s, key, tls13) {
+// pickScheme chooses the scheme cert, whose parsed leaf is leaf, signs
+// with among those the peer accepts, in the certificate's order of
+// preference (Certificate.SignatureSchemes, else Config.SignatureSchemes);
+// 0 if there is none, or if the leaf's key usage does not allow signing,
+// which the peer would refuse (RFC 8446 section 4.4.2.2).
+func (c *Conn) pickScheme(cert *Certificate, leaf *x509.Certificate, peer []uint16, tls13 bool) uint16 {
+	if !keyUsageAllows(leaf, x509.KeyUsageDigitalSignature) {
+		return 0
+	}
+	for _, s := range c.config.signingSchemes(cert, tls13) {
+		if slices.Contains(peer, s) && suites.KeyMatches(s, leaf.PublicKey, tls13) {
 			return s
 		}
 	}
@@ -260,7 +276,7 @@ func (c *Conn) sendCertificate13(req *wire.CertificateRequest13) error {
 		if err != nil {
 			return alert.Wrap(alert.InternalError, err)
 		}
-		scheme = c.pickScheme(leaf.PublicKey, req.SignatureAlgorithms, true)
+		scheme = c.pickScheme(cert, leaf, req.SignatureAlgorithms, true)
 		if scheme == 0 {
 			cert = nil
 		}
@@ -294,7 +310,7 @@ func (c *Conn) clientCertificate(cas [][]byte, schemes []uint16, vers uint16) (*
 	}
 	for i := range c.config.Certificates {
 		cert := &c.config.Certificates[i]
-		if leaf, err := cert.leaf(); err == nil && c.pickScheme(leaf.PublicKey, schemes, vers == VersionTLS13) != 0 {
+		if leaf, err := cert.leaf(); err == nil && c.pickScheme(cert, leaf, schemes, vers == VersionTLS13) != 0 {
 			return cert, nil
 		}
 	}

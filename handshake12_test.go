@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,7 +37,7 @@ func TestHandshake12Matrix(t *testing.T) {
 			combos = append(combos, combo{kt, TLS_RSA_WITH_AES_128_GCM_SHA256, 0}, combo{kt, TLS_RSA_WITH_AES_256_GCM_SHA384, 0})
 		}
 		for _, s := range ss {
-			for _, g := range []CurveID{X25519, CurveP256, CurveP384} {
+			for _, g := range []CurveID{X25519, CurveP256, CurveP384, CurveP521} {
 				combos = append(combos, combo{kt, s, g})
 			}
 		}
@@ -511,4 +512,43 @@ func mustHex(s string) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestClientChecksLeafCurve: in TLS 1.2 a server's ECDSA key must lie on
+// a curve the client offered (RFC 8422 section 5.3); a server that sends
+// one on another curve is refused with illegal_parameter, as BoringSSL
+// (BAD_ECC_CERT, BoGo CheckLeafCurve) and OpenSSL (WRONG_CURVE) do.
+// crypto/tls, whose server does not check the curve of its only
+// certificate, plays the server.
+func TestClientChecksLeafCurve(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	for _, tc := range []struct {
+		curves []CurveID
+		ok     bool
+	}{
+		{[]CurveID{CurveP384}, false},
+		{[]CurveID{X25519}, false},
+		{[]CurveID{CurveP384, CurveP256}, true},
+	} {
+		t.Run(fmt.Sprint(tc.curves), func(t *testing.T) {
+			a, b := tcpPair(t)
+			client := Client(a, &Config{RootCAs: pool, ServerName: "localhost", MaxVersion: VersionTLS12, CurvePreferences: tc.curves})
+			server := tls.Server(b, &tls.Config{Certificates: []tls.Certificate{{Certificate: cert.Certificate, PrivateKey: cert.PrivateKey}},
+				CipherSuites: []uint16{TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}})
+			errc := make(chan error, 1)
+			go func() { errc <- server.Handshake() }()
+			err := client.Handshake()
+			a.Close()
+			if serr := <-errc; tc.ok && serr != nil {
+				t.Fatalf("crypto/tls server: %v", serr)
+			}
+			if tc.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantAlert(t, err, AlertIllegalParameter)
+		})
+	}
 }

@@ -74,7 +74,7 @@ func TestHandshake13Matrix(t *testing.T) {
 	for _, kt := range []pki.KeyType{pki.ECDSAP256, pki.ECDSAP384, pki.RSA2048, pki.Ed25519} {
 		cert, pool := testCert(t, kt)
 		for _, suite := range []uint16{TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256} {
-			for _, group := range []CurveID{X25519, CurveP256, CurveP384, X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024} {
+			for _, group := range []CurveID{X25519, CurveP256, CurveP384, CurveP521, X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024} {
 				name := fmt.Sprintf("%s/%s/%s", kt, CipherSuiteName(suite), group)
 				t.Run(name, func(t *testing.T) {
 					cc := &Config{RootCAs: pool, ServerName: "localhost", CipherSuites: []uint16{suite}, CurvePreferences: []CurveID{group}}

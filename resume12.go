@@ -122,6 +122,7 @@ func (hs *serverHandshake12) canResume(s *sessionState) (string, error) {
 		return err.Error(), nil
 	}
 	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
+	c.state.PeerSignatureScheme = SignatureScheme(s.peerScheme)
 	return "", nil
 }
 
@@ -224,6 +225,7 @@ func (hs *serverHandshake12) newSession() *sessionState {
 		alpn:          hs.alpn,
 		serverName:    hs.ch.ServerName,
 		clientAuth:    c.config.ClientAuth,
+		peerScheme:    uint16(c.state.PeerSignatureScheme),
 	}
 	if hs.session != nil {
 		s.authenticated = hs.session.authenticated

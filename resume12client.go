@@ -84,6 +84,7 @@ func (hs *clientHandshake12) resume() error {
 	c.state.DidResume = true
 	c.state.CurveID = CurveID(s.group) // the keys still stem from its exchange
 	c.state.PeerCertificates = s.peerCertificates
+	c.state.PeerSignatureScheme = s.peerScheme
 	c.state.VerifiedChains = hs.chains
 	c.state.OCSPResponse = s.ocsp
 	c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
@@ -186,6 +187,7 @@ func (hs *clientHandshake12) newSession() *ClientSessionState {
 		alpn:             c.state.NegotiatedProtocol,
 		group:            uint16(c.state.CurveID),
 		peerCertificates: c.state.PeerCertificates,
+		peerScheme:       c.state.PeerSignatureScheme,
 		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,
 	}

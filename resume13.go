@@ -134,6 +134,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 		}
 		hs.psk, hs.pskIndex, hs.pskKE, hs.pskSched = s, uint16(i), ke, sched
 		c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
+		c.state.PeerSignatureScheme = SignatureScheme(s.peerScheme)
 		c.state.DidResume = true
 		if c.tracing() {
 			c.traceStep(trace.StepResumption, trace.KindVerified, "session resumed",
@@ -246,6 +247,7 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 		alpn:          c.state.NegotiatedProtocol,
 		serverName:    hs.ch.ServerName,
 		clientAuth:    c.config.ClientAuth,
+		peerScheme:    uint16(c.state.PeerSignatureScheme),
 	}
 	if hs.psk != nil {
 		// A resumption's ticket lives no longer than the session it
@@ -289,6 +291,7 @@ func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
 		lifetime:         lifetime,
 		alpn:             c.state.NegotiatedProtocol,
 		peerCertificates: c.state.PeerCertificates,
+		peerScheme:       c.state.PeerSignatureScheme,
 		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,
 	})

@@ -135,7 +135,7 @@ func TestResumption13(t *testing.T) {
 
 func TestSessionStateRoundTrip(t *testing.T) {
 	s := &sessionState{version: VersionTLS13, suite: 0x1301, created: 12345, ageAdd: 7, secret: []byte{1, 2, 3},
-		ems: true, alpn: "h2", serverName: "example.com", certs: [][]byte{{4, 5}, {6}}}
+		ems: true, alpn: "h2", serverName: "example.com", certs: [][]byte{{4, 5}, {6}}, peerScheme: 0x0403}
 	got, err := parseSessionState(s.marshal())
 	if err != nil {
 		t.Fatal(err)

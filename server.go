@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"crypto/x509"
 	"errors"
 	"slices"
 
@@ -123,8 +124,12 @@ func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 boo
 			if err != nil {
 				return nil, 0, alert.Wrap(alert.InternalError, err)
 			}
-			if s := c.pickScheme(leaf.PublicKey, schemes, tls13); s != 0 {
+			if s := c.pickScheme(cert, leaf, schemes, tls13); s != 0 {
 				return cert, s, nil
+			}
+			if !keyUsageAllows(leaf, x509.KeyUsageDigitalSignature) {
+				return nil, 0, alertf(alert.HandshakeFailure, "GetCertificate's certificate allows its key only %s, not digitalSignature",
+					keyUsageNames(leaf.KeyUsage))
 			}
 			return nil, 0, alertf(alert.HandshakeFailure, "the client accepts no signature scheme the certificate's key can make")
 		}
@@ -137,7 +142,7 @@ func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 boo
 		if err != nil {
 			continue
 		}
-		s := c.pickScheme(leaf.PublicKey, schemes, tls13)
+		s := c.pickScheme(cert, leaf, schemes, tls13)
 		if s == 0 {
 			continue
 		}
@@ -152,7 +157,7 @@ func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 boo
 		if len(c.config.Certificates) == 0 && c.config.GetCertificate == nil {
 			return nil, 0, alertf(alert.InternalError, "server has no certificate")
 		}
-		return nil, 0, alertf(alert.HandshakeFailure, "no certificate can sign with a scheme the client accepts (%s)",
+		return nil, 0, alertf(alert.HandshakeFailure, "no certificate can sign, as its key usage allows, with a scheme the client accepts (%s)",
 			names(schemes, suites.SchemeName))
 	}
 	return fallback, fallbackScheme, nil

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/subtle"
+	"crypto/x509"
 	"io"
 	"slices"
 
@@ -203,9 +204,11 @@ func (hs *serverHandshake12) pickGroup() *suites.Group {
 	return nil
 }
 
-// certChoice is a certificate the server may present, with its leaf key.
+// certChoice is a certificate the server may present, with its parsed
+// leaf and the leaf's key.
 type certChoice struct {
 	cert *Certificate
+	leaf *x509.Certificate
 	pub  crypto.PublicKey
 }
 
@@ -224,7 +227,7 @@ func (hs *serverHandshake12) certificateOrder() ([]certChoice, error) {
 			if err != nil {
 				return nil, alert.Wrap(alert.InternalError, err)
 			}
-			return []certChoice{{cert, leaf.PublicKey}}, nil
+			return []certChoice{{cert, leaf, leaf.PublicKey}}, nil
 		}
 	}
 	if len(c.config.Certificates) == 0 {
@@ -238,9 +241,9 @@ func (hs *serverHandshake12) certificateOrder() ([]certChoice, error) {
 			continue
 		}
 		if ch.ServerName == "" || leaf.VerifyHostname(ch.ServerName) == nil {
-			named = append(named, certChoice{cert, leaf.PublicKey})
+			named = append(named, certChoice{cert, leaf, leaf.PublicKey})
 		} else {
-			others = append(others, certChoice{cert, leaf.PublicKey})
+			others = append(others, certChoice{cert, leaf, leaf.PublicKey})
 		}
 	}
 	return append(named, others...), nil
@@ -267,8 +270,9 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 		return 0, false
 	}
 	if s.KX == suites.KXRSA {
+		// RFC 5246 section 7.4.2: the key must be allowed to encrypt.
 		_, ok := cc.cert.PrivateKey.(crypto.Decrypter)
-		return 0, ok
+		return 0, ok && keyUsageAllows(cc.leaf, x509.KeyUsageKeyEncipherment)
 	}
 	if hs.group == nil {
 		return 0, false
@@ -279,7 +283,7 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 	if k, ok := cc.pub.(*ecdsa.PublicKey); ok && !hs.curveAccepted(k) {
 		return 0, false
 	}
-	scheme := hs.c.pickScheme(cc.pub, hs.ch.SignatureAlgorithms, false)
+	scheme := hs.c.pickScheme(cc.cert, cc.leaf, hs.ch.SignatureAlgorithms, false)
 	return scheme, scheme != 0
 }
 
@@ -287,19 +291,7 @@ func (hs *serverHandshake12) canServe(s *suites.Suite, cc certChoice) (uint16, b
 // the client listed in supported_groups: RFC 8422 section 5.3 binds the
 // certificate, not only the ephemeral key, to the client's curves.
 func (hs *serverHandshake12) curveAccepted(k *ecdsa.PublicKey) bool {
-	if hs.ch.SupportedGroups == nil {
-		return true
-	}
-	var id uint16
-	switch k.Curve.Params().Name {
-	case "P-256":
-		id = suites.Secp256r1
-	case "P-384":
-		id = suites.Secp384r1
-	case "P-521":
-		id = 0x0019 // secp521r1
-	}
-	return slices.Contains(hs.ch.SupportedGroups, id)
+	return hs.ch.SupportedGroups == nil || slices.Contains(hs.ch.SupportedGroups, curveGroup(k))
 }
 
 // noMatch explains why no certificate could serve any common suite.
@@ -401,9 +393,13 @@ func (hs *serverHandshake12) sendCertificateRequest() error {
 	if c.config.ClientAuth == NoClientCert {
 		return nil
 	}
+	schemes, err := c.config.offeredSchemes(false)
+	if err != nil {
+		return err
+	}
 	req := &wire.CertificateRequest12{
 		CertificateTypes:    []uint8{certTypeRSASign, certTypeECDSASign},
-		SignatureAlgorithms: c.config.schemes(false),
+		SignatureAlgorithms: schemes,
 	}
 	if c.config.ClientCAs != nil && c.config.ClientAuth >= VerifyClientCertIfGiven {
 		req.CertificateAuthorities = c.config.ClientCAs.Subjects() //nolint:staticcheck // only for the hint
@@ -491,6 +487,7 @@ func (hs *serverHandshake12) readCertificateVerify() error {
 	if err := suites.Verify(cv.Scheme, c.state.PeerCertificates[0].PublicKey, signed, cv.Signature, false); err != nil {
 		return alert.Wrap(alert.DecryptError, err)
 	}
+	c.state.PeerSignatureScheme = SignatureScheme(cv.Scheme)
 	c.traceStep(trace.StepCertificate, trace.KindVerified, "client signature verified",
 		"The client's CertificateVerify signature over the handshake checks out with its certificate's public key: it holds the private key.",
 		field("signature_scheme", suites.SchemeName(cv.Scheme)))

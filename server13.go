@@ -285,10 +285,13 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 }
 
 // sendCompatCCS sends the server's compatibility ChangeCipherSpec once,
-// right after its first handshake message, when the client asked for
-// compatibility mode with a session ID (RFC 8446 appendix D.4).
+// right after its first handshake message (RFC 8446 appendix D.4). It
+// goes to every client, with a session ID or without: the appendix does
+// not tie the server's CCS to the client's, every client must drop it
+// (section 5), and a middlebox on the path sees the server's flight
+// either way.
 func (hs *serverHandshake13) sendCompatCCS() error {
-	if hs.sentCCS || len(hs.ch.SessionID) == 0 {
+	if hs.sentCCS {
 		return nil
 	}
 	hs.sentCCS = true
@@ -383,7 +386,11 @@ func (hs *serverHandshake13) sendCertificateRequest() error {
 		// RFC 8446 section 4.3.2: no CertificateRequest with a PSK.
 		return nil
 	}
-	req := &wire.CertificateRequest13{SignatureAlgorithms: c.config.schemes(true)}
+	schemes, err := c.config.offeredSchemes(true)
+	if err != nil {
+		return err
+	}
+	req := &wire.CertificateRequest13{SignatureAlgorithms: schemes}
 	if c.config.ClientCAs != nil && c.config.ClientAuth >= VerifyClientCertIfGiven {
 		req.CertificateAuthorities = c.config.ClientCAs.Subjects() //nolint:staticcheck // only for the hint
 	}
@@ -472,6 +479,10 @@ func (c *Conn) checkClientCertificate(ders [][]byte, missing alert.Description) 
 		c.state.PeerCertificates, err = c.parseChain(ders)
 	}
 	if err != nil {
+		return err
+	}
+	// Either version's client signs a CertificateVerify with the key.
+	if err := c.checkPeerKeyUsage(c.state.PeerCertificates[0], x509.KeyUsageDigitalSignature); err != nil {
 		return err
 	}
 	return c.callVerifyPeerCertificate(ders, c.state.VerifiedChains)

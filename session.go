@@ -26,6 +26,9 @@ type ClientSessionState struct {
 
 	sessionID        []byte // TLS 1.2 without a ticket: the server's session ID
 	peerCertificates []*x509.Certificate
+	// peerScheme is the scheme of the server's signature in the full
+	// handshake, for ConnectionState.PeerSignatureScheme on resumption.
+	peerScheme SignatureScheme
 	// verified says the handshake verified peerCertificates; their
 	// verified chains are made again each time the session is offered.
 	verified bool

@@ -257,6 +257,10 @@ type sessionState struct {
 	// what was asked of the client and how certs was checked.
 	clientAuth ClientAuthType
 	certs      [][]byte // the client's certificate chain, if it sent one
+	// peerScheme is the scheme of the client's CertificateVerify in the
+	// full handshake, 0 without one: ConnectionState.PeerSignatureScheme
+	// of every resumption.
+	peerScheme uint16
 }
 
 // age is how long ago the session was authenticated, at now.
@@ -289,6 +293,7 @@ func (s *sessionState) marshal() []byte {
 			b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(c) })
 		}
 	})
+	b.AddUint16(s.peerScheme)
 	return b.BytesOrPanic()
 }
 
@@ -303,7 +308,7 @@ func parseSessionState(data []byte) (*sessionState, error) {
 		!in.ReadUint64(&s.authenticated) || !in.ReadUint32(&s.ageAdd) ||
 		!in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint8(&ems) ||
 		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint8LengthPrefixed(&name) || !in.ReadUint8(&clientAuth) ||
-		!in.ReadUint24LengthPrefixed(&certs) || !in.Empty() || ems > 1 || len(secret) == 0 ||
+		!in.ReadUint24LengthPrefixed(&certs) || !in.ReadUint16(&s.peerScheme) || !in.Empty() || ems > 1 || len(secret) == 0 ||
 		ClientAuthType(clientAuth) > RequireAndVerifyClientCert {
 		return nil, errors.New("padlock: malformed session state")
 	}

@@ -188,3 +188,38 @@ func chainSummary(chain []*x509.Certificate) string {
 	}
 	return strings.Join(s, " <- ")
 }
+
+// keyUsageAllows reports whether leaf's key may serve the use: always
+// when the certificate has no key usage extension, which then restricts
+// nothing (RFC 5280 section 4.2.1.3), else when the use's bit is set.
+func keyUsageAllows(leaf *x509.Certificate, use x509.KeyUsage) bool {
+	return leaf.KeyUsage == 0 || leaf.KeyUsage&use != 0
+}
+
+// checkPeerKeyUsage refuses a peer's leaf whose key usage extension
+// forbids what its key is about to do: verify a handshake signature
+// (digitalSignature: RFC 8446 section 4.4.2.2, RFC 5246 section 7.4.2)
+// or, in TLS 1.2 RSA key transport, receive the premaster secret
+// (keyEncipherment, RFC 5246 section 7.4.2). ECDH certificates, which
+// carry keyAgreement only, are the case in point: padlock's ECDHE never
+// uses a certificate key for the exchange itself.
+func (c *Conn) checkPeerKeyUsage(leaf *x509.Certificate, use x509.KeyUsage) error {
+	if keyUsageAllows(leaf, use) {
+		return nil
+	}
+	return alertf(alert.UnsupportedCertificate, "the %s's certificate allows its key only %s, not %s",
+		c.peerName(), keyUsageNames(leaf.KeyUsage), keyUsageNames(use))
+}
+
+// keyUsageNames names the bits of a key usage as RFC 5280 section
+// 4.2.1.3 does.
+func keyUsageNames(u x509.KeyUsage) string {
+	var n []string
+	for i, name := range []string{"digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment",
+		"keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"} {
+		if u&(1<<i) != 0 {
+			n = append(n, name)
+		}
+	}
+	return strings.Join(n, ", ")
+}

@@ -38,7 +38,7 @@ var suites12 = []suite12{
 }
 
 // groups12 are the ECDHE curves of TLS 1.2 (RFC 8422 section 5.1.1).
-var groups12 = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP384}
+var groups12 = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP384, padlock.CurveP521}
 
 // params12 is one cell of the TLS 1.2 matrix; group is 0 for RSA key
 // transport.

@@ -28,6 +28,7 @@ var groups13 = []padlock.CurveID{
 	padlock.X25519,
 	padlock.CurveP256,
 	padlock.CurveP384,
+	padlock.CurveP521,
 	padlock.X25519MLKEM768,
 	padlock.SecP256r1MLKEM768,
 	padlock.SecP384r1MLKEM1024,

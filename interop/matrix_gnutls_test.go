@@ -20,6 +20,7 @@ var gnutlsGroupNames = map[padlock.CurveID]string{
 	padlock.X25519:             "GROUP-X25519",
 	padlock.CurveP256:          "GROUP-SECP256R1",
 	padlock.CurveP384:          "GROUP-SECP384R1",
+	padlock.CurveP521:          "GROUP-SECP521R1",
 	padlock.X25519MLKEM768:     "GROUP-X25519-MLKEM768",
 	padlock.SecP256r1MLKEM768:  "GROUP-SECP256R1-MLKEM768",
 	padlock.SecP384r1MLKEM1024: "GROUP-SECP384R1-MLKEM1024",

@@ -21,6 +21,7 @@ var opensslGroupNames = map[padlock.CurveID]string{
 	padlock.X25519:             "X25519",
 	padlock.CurveP256:          "P-256",
 	padlock.CurveP384:          "P-384",
+	padlock.CurveP521:          "P-521",
 	padlock.X25519MLKEM768:     "X25519MLKEM768",
 	padlock.SecP256r1MLKEM768:  "SecP256r1MLKEM768",
 	padlock.SecP384r1MLKEM1024: "SecP384r1MLKEM1024",

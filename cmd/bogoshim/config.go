@@ -111,19 +111,40 @@ func setCredential(cfg *padlock.Config, tc *testConfig) error {
 	if !tc.declineOCSP {
 		cert.OCSPStaple = tc.ocspResponse
 	}
+	// -signing-prefs belongs to the credential, as the certificate's
+	// own schemes do. A credential without it signs with whatever its
+	// key can make, whatever -verify-prefs accepts from the peer.
+	switch {
+	case len(tc.signingPrefs) > 0:
+		for _, id := range tc.signingPrefs {
+			cert.SignatureSchemes = append(cert.SignatureSchemes, padlock.SignatureScheme(id))
+		}
+	case len(tc.verifyPrefs) > 0:
+		cert.SignatureSchemes = allSchemes
+	}
 	cfg.Certificates = []padlock.Certificate{cert}
 	return nil
 }
 
+// allSchemes are the schemes padlock signs with by default, in its order.
+var allSchemes = []padlock.SignatureScheme{
+	padlock.ECDSAWithP256AndSHA256, padlock.ECDSAWithP384AndSHA384, padlock.ECDSAWithP521AndSHA512,
+	padlock.Ed25519, padlock.PSSWithSHA256, padlock.PSSWithSHA384, padlock.PSSWithSHA512,
+	padlock.PKCS1WithSHA256, padlock.PKCS1WithSHA384, padlock.PKCS1WithSHA512,
+}
+
 // groups are the key exchange groups padlock implements.
-var groups = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP384,
+var groups = []padlock.CurveID{padlock.X25519, padlock.CurveP256, padlock.CurveP384, padlock.CurveP521,
 	padlock.X25519MLKEM768, padlock.SecP256r1MLKEM768, padlock.SecP384r1MLKEM1024}
 
-// setGroupsAndSchemes applies -curves, -signing-prefs and -verify-prefs.
-// padlock has one list of schemes for signing and verifying.
+// setGroupsAndSchemes applies -curves and -verify-prefs, the schemes
+// accepted from the peer (-signing-prefs goes to the certificate). Both
+// scheme lists go to padlock as given: it skips the schemes it does not
+// implement (0x0420, BoringSSL's 0xff01 for MD5-SHA1) as a stack that
+// does not know them ignores them in a list.
 func setGroupsAndSchemes(cfg *padlock.Config, tc *testConfig) error {
-	// Groups padlock lacks (P-521, the draft Kyber) are left out, as a
-	// stack that does not know them ignores them in a list.
+	// Groups padlock lacks (the draft Kyber) are left out, as a stack
+	// that does not know them ignores them in a list.
 	for _, id := range tc.curves {
 		if slices.Contains(groups, padlock.CurveID(id)) {
 			cfg.CurvePreferences = append(cfg.CurvePreferences, padlock.CurveID(id))
@@ -135,14 +156,7 @@ func setGroupsAndSchemes(cfg *padlock.Config, tc *testConfig) error {
 	if len(tc.curves) > 0 && len(cfg.CurvePreferences) == 0 {
 		return unimplementedf("groups %v", tc.curves)
 	}
-	prefs := tc.verifyPrefs
-	if len(tc.signingPrefs) > 0 {
-		if len(prefs) > 0 && !slices.Equal(prefs, tc.signingPrefs) {
-			return unimplementedf("different signing and verifying preferences")
-		}
-		prefs = tc.signingPrefs
-	}
-	for _, id := range prefs {
+	for _, id := range tc.verifyPrefs {
 		cfg.SignatureSchemes = append(cfg.SignatureSchemes, padlock.SignatureScheme(id))
 	}
 	return nil

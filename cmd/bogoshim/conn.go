@@ -179,14 +179,8 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 	if tc.expectCipher != 0 && int(st.CipherSuite) != tc.expectCipher {
 		return fmt.Errorf("cipher suite %04x, want %04x", st.CipherSuite, tc.expectCipher)
 	}
-	if tc.expectPeerSigAlg != 0 {
-		// ConnectionState has the server's handshake signature only.
-		if tc.server {
-			return unimplementedf("-expect-peer-signature-algorithm on a server")
-		}
-		if int(st.SignatureScheme) != tc.expectPeerSigAlg {
-			return fmt.Errorf("peer signature scheme %04x, want %04x", uint16(st.SignatureScheme), tc.expectPeerSigAlg)
-		}
+	if tc.expectPeerSigAlg != 0 && int(st.PeerSignatureScheme) != tc.expectPeerSigAlg {
+		return fmt.Errorf("peer signature scheme %04x, want %04x", uint16(st.PeerSignatureScheme), tc.expectPeerSigAlg)
 	}
 	if tc.expectOCSPResponse != nil && !bytes.Equal(st.OCSPResponse, tc.expectOCSPResponse) {
 		return fmt.Errorf("OCSP response %x, want %x", st.OCSPResponse, tc.expectOCSPResponse)

@@ -47,7 +47,7 @@ var allSuites = []uint16{
 // allGroups lists the key exchange groups padlock implements.
 var allGroups = []padlock.CurveID{
 	padlock.X25519MLKEM768, padlock.X25519, padlock.CurveP256, padlock.CurveP384,
-	padlock.SecP256r1MLKEM768, padlock.SecP384r1MLKEM1024,
+	padlock.CurveP521, padlock.SecP256r1MLKEM768, padlock.SecP384r1MLKEM1024,
 }
 
 // parseSuites reads a list of cipher suites by IANA name, in any case.

@@ -28,6 +28,7 @@ type choice struct {
 var defaultServerGroups = []uint16{
 	uint16(padlock.X25519MLKEM768), uint16(padlock.X25519), uint16(padlock.SecP256r1MLKEM768),
 	uint16(padlock.CurveP256), uint16(padlock.SecP384r1MLKEM1024), uint16(padlock.CurveP384),
+	uint16(padlock.CurveP521),
 }
 
 // serverOrder is what a server configured with cfg prefers, in order:

@@ -42,7 +42,7 @@ func TestExplainChoices(t *testing.T) {
 			map[string]string{"key exchange group": "asked for a key share for it with a HelloRetryRequest"}},
 		{"TLS 1.2 ECDHE", &padlock.Config{},
 			padlock.ConnectionState{Version: padlock.VersionTLS12, CipherSuite: 0xc02b, CurveID: padlock.X25519, ExtendedMasterSecret: true}, nil,
-			map[string]string{"key exchange group": "in its own order (x25519, secp256r1, secp384r1), the first group in your supported_groups",
+			map[string]string{"key exchange group": "in its own order (x25519, secp256r1, secp384r1, secp521r1), the first group in your supported_groups",
 				"cipher suite":           "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 				"extended master secret": "yes: Your client offered the extended master secret (RFC 7627)"}},
 		// The ClientHello above offers no extended master secret.

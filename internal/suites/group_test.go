@@ -2,6 +2,7 @@ package suites
 
 import (
 	"bytes"
+	"crypto/ecdh"
 	"crypto/mlkem"
 	"crypto/rand"
 	"errors"
@@ -20,6 +21,8 @@ func TestGroupByName(t *testing.T) {
 		"p-256":              Secp256r1,
 		"secp384r1":          Secp384r1,
 		"P-384":              Secp384r1,
+		"secp521r1":          Secp521r1,
+		"P-521":              Secp521r1,
 		"X25519MLKEM768":     X25519MLKEM768,
 		"x25519mlkem768":     X25519MLKEM768,
 		"SecP256r1MLKEM768":  SecP256r1MLKEM768,
@@ -30,7 +33,7 @@ func TestGroupByName(t *testing.T) {
 			t.Errorf("GroupByName(%q) = %v, want 0x%04X", name, g, want)
 		}
 	}
-	for _, name := range []string{"", "x448", "P-521", "secp521r1", "ffdhe2048"} {
+	for _, name := range []string{"", "x448", "P-224", "secp224r1", "ffdhe2048"} {
 		if g := GroupByName(name); g != nil {
 			t.Errorf("GroupByName(%q) = %v, want nil", name, g)
 		}
@@ -65,6 +68,7 @@ var groupSizes = map[uint16]struct{ client, server, secret int }{
 	X25519:             {32, 32, 32},
 	Secp256r1:          {65, 65, 32},
 	Secp384r1:          {97, 97, 48},
+	Secp521r1:          {133, 133, 66},
 	X25519MLKEM768:     {1216, 1120, 64},
 	SecP256r1MLKEM768:  {1249, 1153, 64},
 	SecP384r1MLKEM1024: {1665, 1665, 80},
@@ -194,6 +198,9 @@ func TestInvalidShares(t *testing.T) {
 	hybrid := shares[X25519MLKEM768].Public()
 	badEK := bytes.Repeat([]byte{0xFF}, len(hybrid)) // coefficients >= q
 	copy(badEK[mlkem.EncapsulationKeySize768:], hybrid[mlkem.EncapsulationKeySize768:])
+	p521 := shares[Secp521r1].Public()
+	p521OffCurve := append([]byte{}, p521...)
+	p521OffCurve[132] ^= 1
 	badPoint := append([]byte{}, shares[SecP256r1MLKEM768].Public()...)
 	badPoint[64] ^= 1
 
@@ -214,6 +221,9 @@ func TestInvalidShares(t *testing.T) {
 		{"p256 zeros", Secp256r1, make([]byte, 65)},
 		{"p256 given p384", Secp256r1, shares[Secp384r1].Public()},
 		{"p384 given p256", Secp384r1, p256},
+		{"p521 given p384", Secp521r1, shares[Secp384r1].Public()},
+		{"p521 off curve", Secp521r1, p521OffCurve},
+		{"p521 compressed", Secp521r1, append([]byte{2 | p521[132]&1}, p521[1:67]...)},
 		{"hybrid short", X25519MLKEM768, hybrid[:len(hybrid)-1]},
 		{"hybrid long", X25519MLKEM768, append(append([]byte{}, hybrid...), 0)},
 		{"hybrid x25519 only", X25519MLKEM768, shares[X25519].Public()},
@@ -262,6 +272,8 @@ func TestBrokenRand(t *testing.T) {
 	}
 	_, err := GroupByID(Secp256r1).GenerateKeyShare(zeroReader{})
 	wantAlert(t, err, alert.InternalError)
+	_, err = GroupByID(Secp521r1).GenerateKeyShare(zeroReader{})
+	wantAlert(t, err, alert.InternalError)
 	if _, err := GroupByID(X25519).GenerateKeyShare(zeroReader{}); err != nil {
 		t.Errorf("X25519 refused a zero scalar (it is clamped): %v", err)
 	}
@@ -270,7 +282,7 @@ func TestBrokenRand(t *testing.T) {
 // TestAgainstECDH checks plain ECDHE against crypto/ecdh's own key
 // generation on the other side.
 func TestAgainstECDH(t *testing.T) {
-	for _, id := range []uint16{X25519, Secp256r1, Secp384r1} {
+	for _, id := range []uint16{X25519, Secp256r1, Secp384r1, Secp521r1} {
 		g := GroupByID(id)
 		peer, err := g.ecdh.curve.GenerateKey(rand.Reader)
 		if err != nil {
@@ -287,6 +299,31 @@ func TestAgainstECDH(t *testing.T) {
 		want, _ := peer.ECDH(pub)
 		if !bytes.Equal(secret, want) {
 			t.Errorf("%s: secret differs from crypto/ecdh's", g.Name)
+		}
+	}
+}
+
+// TestP521Scalars: a P-521 key comes from the first 66 bytes rand gives,
+// their first byte cut to its low bit, so nearly every draw is a key
+// (drawn whole, seven in eight would exceed the order and be drawn
+// again, and 16 tries would often run out), and the key is the one
+// crypto/ecdh makes from those bytes.
+func TestP521Scalars(t *testing.T) {
+	g := GroupByID(Secp521r1)
+	for seed := range 64 {
+		buf := make([]byte, 66)
+		io.ReadFull(detRand(byte(seed)), buf)
+		buf[0] &= 1
+		want, err := ecdh.P521().NewPrivateKey(buf)
+		if err != nil {
+			continue // above the order: drawn again, rarely
+		}
+		k, err := g.GenerateKeyShare(detRand(byte(seed)))
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if !bytes.Equal(k.Public(), want.PublicKey().Bytes()) {
+			t.Fatalf("seed %d: the key is not the one of the first draw", seed)
 		}
 	}
 }
