@@ -157,6 +157,24 @@ func claimPSSPSS(msgType uint8) editFunc {
 	return onFirst(isMsg(msgType), editMsg(func(m *wire.CertificateVerify) { m.Scheme = suites.RSAPSSPSSSHA256 }))
 }
 
+// userCanceled returns n protected user_canceled alerts of the level.
+func userCanceled(level byte, n int) []*rec {
+	recs := make([]*rec, n)
+	for i := range recs {
+		recs[i] = protRec(record.Alert, []byte{level, byte(alert.UserCanceled)})
+	}
+	return recs
+}
+
+// warnings returns n protected warning alerts.
+func warnings(n int) []*rec {
+	recs := make([]*rec, n)
+	for i := range recs {
+		recs[i] = protRec(record.Alert, []byte{1, byte(alert.UnrecognizedName)})
+	}
+	return recs
+}
+
 // closeNotify is the content of a close_notify alert.
 var closeNotify = []byte{1, byte(alert.CloseNotify)}
 
@@ -466,6 +484,19 @@ func clientRows13(t *testing.T) []alertCase {
 		// its level; padlock answers none.
 		{name: "warning-level alert ends the connection", role: asClient, vers: v13, want: wantRemote(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{1, byte(alert.UnexpectedMessage)})))},
+		// All but user_canceled, which precedes a close_notify: padlock
+		// reads on until it comes (RFC 9846 section 6.1), whatever the
+		// level, which TLS 1.3 ignores; but only so many in a row.
+		{name: "user_canceled is ignored", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isType(record.ApplicationData), injectBefore(userCanceled(1, DefaultLimits.MaxWarningAlerts)...))},
+		{name: "fatal-level user_canceled is ignored", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isType(record.ApplicationData), injectBefore(userCanceled(2, 1)...))},
+		{name: "user_canceled beyond the warning limit", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(userCanceled(1, DefaultLimits.MaxWarningAlerts+1)...))},
+		// An AlertLevel that is neither warning nor fatal is an invalid
+		// enum (RFC 9846 section 6), though TLS 1.3 ignores valid ones.
+		{name: "alert of level 0x42", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{0x42, byte(alert.UnexpectedMessage)})))},
 		// RFC 8446 section 6.1: data after close_notify MUST be ignored.
 		{name: "records after close_notify", role: asClient, vers: v13, want: wantNoAlert, check: gotPingThenEOF,
 			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after")), protHS(keyUpdate(7))))},
@@ -985,6 +1016,18 @@ func clientRows12(t *testing.T) []alertCase {
 		// RFC 5246 section 7.2.2: a warning does not end the connection.
 		{name: "warning alert", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
 			edit: onPing(protRec(record.Alert, []byte{1, byte(alert.UnrecognizedName)}))},
+		{name: "warning user_canceled", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onPing(userCanceled(1, 1)...)},
+		{name: "fatal user_canceled", role: asClient, vers: v12, want: wantRemote(alert.UserCanceled),
+			edit: onPing(userCanceled(2, 1)...)},
+		// Nor does a run of them, up to the limit (BoringSSL's, 4).
+		{name: "warnings up to the limit", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onPing(warnings(DefaultLimits.MaxWarningAlerts)...)},
+		{name: "warnings beyond the limit", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(warnings(DefaultLimits.MaxWarningAlerts + 1)...)},
+		// RFC 5246 section 7.2: AlertLevel is warning(1) or fatal(2).
+		{name: "alert of level 0x42", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: onPing(protRec(record.Alert, []byte{0x42, byte(alert.UnexpectedMessage)}))},
 		{name: "protected alert of 3 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: onPing(protRec(record.Alert, []byte{2, 10, 0}))},
 		{name: "KeyUpdate in TLS 1.2", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),

@@ -344,11 +344,12 @@ type Limits struct {
 	MaxCertificateBytes int
 	// MaxEmptyRecords bounds consecutive empty application-data records.
 	MaxEmptyRecords int
-	// MaxWarningAlerts bounds the TLS 1.2 warning alerts a connection
-	// accepts, and apart from them the HelloRequests a TLS 1.2 client
-	// ignores during its handshake (RFC 5246 section 7.4.1.1): both are
-	// dropped without an answer, so only a limit stops a peer sending
-	// them without end.
+	// MaxWarningAlerts bounds the alerts a connection ignores without
+	// application data in between (TLS 1.2 warnings, TLS 1.3
+	// user_canceled), and apart from them the HelloRequests a TLS 1.2
+	// client ignores during its handshake (RFC 5246 section 7.4.1.1):
+	// all are dropped without an answer, so only a limit stops a peer
+	// sending them without end. The default, 4, is BoringSSL's.
 	MaxWarningAlerts int
 	// MaxCompatChangeCipherSpec bounds the TLS 1.3 compatibility
 	// ChangeCipherSpec records accepted during a handshake.
@@ -363,7 +364,7 @@ var DefaultLimits = Limits{
 	MaxCertificates:           10,
 	MaxCertificateBytes:       48 << 10,
 	MaxEmptyRecords:           32,
-	MaxWarningAlerts:          8,
+	MaxWarningAlerts:          4,
 	MaxCompatChangeCipherSpec: 1,
 	MaxKeyUpdates:             32,
 }

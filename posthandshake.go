@@ -86,7 +86,7 @@ func (c *Conn) sendWarning(d alert.Description) {
 	if c.out.err != nil {
 		return
 	}
-	c.out.w.WriteRecord(recordAlert, []byte{1, byte(d)})
+	c.out.w.WriteRecord(recordAlert, []byte{alertWarning, byte(d)})
 	c.traceAlert(trace.Sent, d)
 }
 
