@@ -101,8 +101,9 @@ func (r *Reader) Buffered() int { return r.end - r.start }
 // empty (RFC 8446 sections 5 and 5.4). Only a plaintext change_cipher_spec
 // record, which section 5 lets arrive between protected records, is
 // returned as it is, and the connection decides whether to drop it; so is
-// a plaintext alert while AllowPlaintextAlerts holds. Plaintext
-// records of any known type and length up to MaxPlaintext, empty ones
+// a plaintext alert while AllowPlaintextAlerts holds. Protected records
+// must carry legacy_record_version 0x0303; plaintext records of any
+// known type, any version 3.x and length up to MaxPlaintext, empty ones
 // included, pass: their policy is the connection's.
 //
 // Errors are *alert.Error for bad records, ErrSSLv2ClientHello, or the
@@ -195,6 +196,14 @@ func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
 	c := r.cipher
 	if err := c.checkVersion(r.version); err != nil {
 		return 0, 0, err
+	}
+	// A protected record carries the negotiated version: TLS 1.2's own
+	// (RFC 5246 section 6.2.1), TLS 1.3's fixed 0x0303, which a
+	// receiver "MAY ... validate" (RFC 8446 appendix D). Both are
+	// 0x0303. OpenSSL, BoringSSL and crypto/tls refuse another, with
+	// protocol_version but for OpenSSL in TLS 1.3 (decode_error).
+	if v := uint16(h[1])<<8 | uint16(h[2]); v != Version12 {
+		return 0, 0, alert.New(alert.ProtocolVersion, "record: protected record of version 0x%04x", v)
 	}
 	if c.version == Version13 {
 		// The outer opaque_type is always application_data (5.2).
