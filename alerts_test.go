@@ -339,6 +339,14 @@ func clientRows13(t *testing.T) []alertCase {
 			script: func(s *script) {
 				s.send(hsRecord(serverHello13(s.clientHello(), nil), []byte{wire.TypeEncryptedExtensions, 0}))
 			}},
+		// A HelloRetryRequest ends the server's flight (RFC 8446 section
+		// 2): a ServerHello behind it was sent before the second
+		// ClientHello it answers.
+		{name: "HelloRetryRequest and part of a ServerHello", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
+			script: func(s *script) {
+				s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, CurveP256), []byte{wire.TypeServerHello, 0}))
+			}},
 		// A server that fails right after its ServerHello, before its
 		// write keys change, sends its alert in plaintext (RFC 8446
 		// section 6: alerts go under the current write state). It is the
@@ -543,6 +551,13 @@ func serverRows13(t *testing.T) []alertCase {
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CompressionMethods = []uint8{1, 0} })))},
 		{name: "data after the extensions", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
 			script: sendAll(hsRecord(trailingByte(hello(nil, nil))))},
+		// The ClientHello ends the client's flight (RFC 8446 section 2);
+		// what follows it in its record came before the server's answer.
+		{name: "ClientHello and part of a message", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(hsRecord(hello(nil, nil), []byte{wire.TypeFinished, 0}))},
+		{name: "ClientHello and part of the second ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut:     p256,
+			script: sendAll(hsRecord(hello(retryClient, nil), []byte{wire.TypeClientHello, 0}))},
 		// RFC 8446 section 6: a length beyond the message is decode_error.
 		{name: "cipher_suites longer than the message", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
 			script: sendAll(hsRecord(func() []byte {
@@ -983,8 +998,19 @@ func clientRows12(t *testing.T) []alertCase {
 			ut:   func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
 			edit: resign(CurveP256, offCurveP256)},
 		// RFC 5246 sections 7.1 and 7.4.9.
+		// ServerHelloDone ends the server's flight (RFC 5246 section
+		// 7.3), as Finished does: what follows in their record came
+		// before the client's answer. A HelloRequest may come at any time
+		// and is ignored (section 7.4.1.1).
 		{name: "ServerHelloDone and part of a message before change_cipher_spec", role: asClient, vers: v12,
 			want: wantFatal(alert.UnexpectedMessage), edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(wire.TypeFinished, 0))},
+		{name: "ServerHelloDone and part of a NewSessionTicket", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			ut: func(c *Config) { c.ClientSessionCache = NewLRUClientSessionCache(1) }, peer: func(c *Config) { c.SetSessionTicketKeys([]TicketKey{{1}}) },
+			edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(wire.TypeNewSessionTicket, 0))},
+		{name: "ServerHelloDone and a HelloRequest", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(helloRequest...))},
+		{name: "server Finished and part of a message", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeFinished), appended(wire.TypeHelloRequest, 0))},
 		{name: "Finished without change_cipher_spec", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ChangeCipherSpec), dropIt)},
 		{name: "Finished does not match", role: asClient, vers: v12, want: wantFatal(alert.DecryptError),
@@ -1075,6 +1101,10 @@ func serverRows12(t *testing.T) []alertCase {
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CompressionMethods = []uint8{1} })))},
 		{name: "data after the extensions", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
 			script: sendAll(hsRecord(trailingByte(hello(nil, nil))))},
+		// The ClientHello ends the client's flight (RFC 5246 section 7.3):
+		// a ClientKeyExchange behind it came before the server's key.
+		{name: "ClientHello and a ClientKeyExchange", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(hsRecord(hello(nil, nil), hsMessage(wire.TypeClientKeyExchange, append([]byte{32}, make([]byte, 32)...))))},
 		// RFC 8446 appendix D.5 and RFC 5246 appendix E.1.
 		{name: "legacy_version 0x0300", role: asServer, vers: v12, want: wantFatal(alert.ProtocolVersion),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.Vers, h.SupportedVersions = VersionSSL30, nil })))},
@@ -1140,6 +1170,9 @@ func serverRows12(t *testing.T) []alertCase {
 			edit: finishedLength(1)},
 		{name: "Finished of 11 bytes", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: finishedLength(-1)},
+		// The client's Finished ends its flight (RFC 5246 section 7.3).
+		{name: "client Finished and part of a message", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeFinished), appended(wire.TypeClientHello, 0))},
 		// RFC 5246 section 6.2.3.
 		{name: "tampered Finished record", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isProtected, corrupted)},

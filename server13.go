@@ -171,6 +171,9 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err != nil {
 		return err
 	}
+	if err := c.endOfFlight("second ClientHello"); err != nil {
+		return err
+	}
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
 		return err
 	}
