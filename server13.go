@@ -285,10 +285,13 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 }
 
 // sendCompatCCS sends the server's compatibility ChangeCipherSpec once,
-// right after its first handshake message, when the client asked for
-// compatibility mode with a session ID (RFC 8446 appendix D.4).
+// right after its first handshake message (RFC 8446 appendix D.4). It
+// MUST when the client sent a session ID, and may otherwise: every
+// client drops it (section 5), and a middlebox between them cannot know
+// whether the client asked. OpenSSL, BoringSSL and crypto/tls send it
+// always; so does padlock.
 func (hs *serverHandshake13) sendCompatCCS() error {
-	if hs.sentCCS || len(hs.ch.SessionID) == 0 {
+	if hs.sentCCS {
 		return nil
 	}
 	hs.sentCCS = true
