@@ -104,6 +104,9 @@ type outHalf struct {
 	w      record.Writer
 	err    error // latched
 	cipher *record.Cipher
+	// keyUpdateDue: the peer asked for a KeyUpdate, to be sent before
+	// the next application data (RFC 8446 section 4.6.3).
+	keyUpdateDue bool
 }
 
 // Client returns a client-side TLS connection over conn. config must
