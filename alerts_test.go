@@ -138,10 +138,50 @@ func helloRequests(n int) []*rec {
 	return recs
 }
 
-// chain11 repeats the leaf of a Certificate eleven times.
-func chain11(c *wire.Certificate13) {
-	for len(c.Entries) < 11 {
-		c.Entries = append(c.Entries, c.Entries[0])
+// chain13 makes a Certificate's chain n long by repeating its leaf.
+func chain13(n int) func(*wire.Certificate13) {
+	return func(c *wire.Certificate13) {
+		for len(c.Entries) < n {
+			c.Entries = append(c.Entries, c.Entries[0])
+		}
+	}
+}
+
+// chain12 is chain13 for TLS 1.2.
+func chain12(n int) func(*wire.Certificate12) {
+	return func(c *wire.Certificate12) {
+		for len(c.Certificates) < n {
+			c.Certificates = append(c.Certificates, c.Certificates[0])
+		}
+	}
+}
+
+// longChain has the peer send a chain n long: its own, the leaf
+// repeated.
+func longChain(n int) func(*Config) {
+	return func(c *Config) {
+		cert := c.Certificates[0]
+		cert.Certificate = slices.Clone(cert.Certificate)
+		for len(cert.Certificate) < n {
+			cert.Certificate = append(cert.Certificate, cert.Certificate[0])
+		}
+		c.Certificates = []Certificate{cert}
+	}
+}
+
+// fragmented sends what act makes in records of at most 2^14 bytes, as a
+// peer sends a message longer than that.
+func fragmented(act func(*mitm, *rec) []*rec) func(*mitm, *rec) []*rec {
+	return func(m *mitm, r *rec) []*rec {
+		var out []*rec
+		for _, r := range act(m, r) {
+			for d := r.data; len(d) > 0; {
+				n := min(len(d), record.MaxPlaintext)
+				out = append(out, &rec{typ: r.typ, data: d[:n], prot: r.prot})
+				d = d[n:]
+			}
+		}
+		return out
 	}
 }
 
@@ -404,15 +444,23 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
 				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
 		// Over Config.MaxHandshakeMessage: illegal_parameter, as OpenSSL
-		// and BoringSSL send (record_overflow is for records).
-		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
-			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x11, 0x70, 0})))},
+		// and BoringSSL send (record_overflow is for records). A
+		// Certificate may reach Limits.MaxCertificateBytes instead.
+		{name: "CertificateVerify declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isMsg(wire.TypeCertificateVerify), replaceWith(protHS([]byte{wire.TypeCertificateVerify, 0x01, 0x11, 0x70, 0})))},
+		{name: "Certificate declaring 100 KiB and a byte", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x90, 0x01, 0})))},
 		// RFC 8446 section 4.4.2.4.
 		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS((&wire.Certificate13{}).Marshal())))},
-		// No RFC alert for a chain over the limit; bad_certificate.
-		{name: "certificate chain of 11", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
-			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(chain11))},
+		// No RFC alert for a chain over the limit; bad_certificate. Under
+		// it, a long chain is fine, as for OpenSSL, BoringSSL (BoGo's
+		// LargeMessage sends 51) and crypto/tls.
+		{name: "certificate chain over the limit", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			edit: onFirst(isMsg(wire.TypeCertificate), fragmented(editMsg(chain13(DefaultLimits.MaxCertificates+1))))},
+		{name: "certificate chain of 51", role: asClient, vers: v13, want: wantNoAlert, check: gotPing, peer: longChain(51)},
+		{name: "Certificate of 80 KB, over MaxHandshakeMessage", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			ut: rsaUT, peer: func(c *Config) { rsaPeer(c); longChain(90)(c) }},
 		// RFC 8446 section 6.2.
 		{name: "unknown CA", role: asClient, vers: v13, want: wantFatal(alert.UnknownCA),
 			peer: func(c *Config) { c.Certificates = []Certificate{strangerCert} }},
@@ -967,12 +1015,9 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeServerKeyExchange), replaceWith(plainRec(record.Handshake, []byte{wire.TypeServerKeyExchange, 0x01, 0x11, 0x70})))},
 		{name: "empty server Certificate", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(plainRec(record.Handshake, (&wire.Certificate12{}).Marshal())))},
-		{name: "certificate chain of 11", role: asClient, vers: v12, want: wantFatal(alert.BadCertificate),
-			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate12) {
-				for len(c.Certificates) < 11 {
-					c.Certificates = append(c.Certificates, c.Certificates[0])
-				}
-			}))},
+		{name: "certificate chain over the limit", role: asClient, vers: v12, want: wantFatal(alert.BadCertificate),
+			edit: onFirst(isMsg(wire.TypeCertificate), fragmented(editMsg(chain12(DefaultLimits.MaxCertificates+1))))},
+		{name: "certificate chain of 51", role: asClient, vers: v12, want: wantNoAlert, check: gotPing, peer: longChain(51)},
 		// RFC 5246 section 7.2.2.
 		{name: "unknown CA", role: asClient, vers: v12, want: wantFatal(alert.UnknownCA),
 			peer: func(c *Config) { c.Certificates = []Certificate{strangerCert} }},

@@ -91,12 +91,16 @@ func (c *Conn) endOfFlight(msg string) error {
 }
 
 // maxMessage is the limit on a handshake message of type typ during the
-// handshake: the configured one, or for a ClientHello to a server the
-// largest its structure allows.
+// handshake: the configured one; for a ClientHello to a server the
+// largest its structure allows; for a Certificate the limit on the
+// chain's size, when that is larger.
 func (c *Conn) maxMessage(typ uint8) int {
 	limit := c.config.maxHandshakeMessage()
-	if typ == wire.TypeClientHello && !c.isClient {
+	switch {
+	case typ == wire.TypeClientHello && !c.isClient:
 		return max(limit, maxClientHello)
+	case typ == wire.TypeCertificate:
+		return max(limit, c.config.limits().MaxCertificateBytes)
 	}
 	return limit
 }
