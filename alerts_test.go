@@ -215,6 +215,18 @@ func warnings(n int) []*rec {
 	return recs
 }
 
+// offerEarlyData has a padlock client offer early data, which it never
+// sends (a row injects it).
+func offerEarlyData(c *Conn) {
+	c.testHooks.editHello = func(h *wire.ClientHello) { h.EarlyData = true }
+}
+
+// earlyData is a record of 0-RTT data as the server sees it: n bytes of
+// application_data it cannot open.
+func earlyData(n int) *rec {
+	return rawRec(append(recordHeader(record.ApplicationData, n), bytes.Repeat([]byte{0xee}, n)...))
+}
+
 // closeNotify is the content of a close_notify alert.
 var closeNotify = []byte{1, byte(alert.CloseNotify)}
 
@@ -793,6 +805,32 @@ func serverRows13(t *testing.T) []alertCase {
 			script: sendAll(plainRecord(record.ChangeCipherSpec, []byte{1}))},
 		{name: "application data before ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: sendAll(plainRecord(record.ApplicationData, []byte("GET /")))},
+		// RFC 8446 section 4.2.10: a server that ignores early_data skips
+		// the early data, which does not open under the handshake keys,
+		// up to a limit (maxSkippedEarlyData); after a HelloRetryRequest,
+		// the application_data records up to the second ClientHello. Only
+		// when the ClientHello offered early data, and never after the
+		// second.
+		{name: "rejected early data is skipped", role: asServer, vers: v13, want: wantNoAlert, check: gotPing,
+			peerHook: offerEarlyData, edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(10), earlyData(1000)))},
+		{name: "rejected early data over the limit", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			peerHook: offerEarlyData, edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(maxSkippedEarlyData-100)))},
+		{name: "early data not offered", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
+			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100)))},
+		{name: "rejected early data before the second ClientHello is skipped", role: asServer, vers: v13, want: wantNoAlert, check: gotPing,
+			ut: p256, peer: retryClient, peerHook: offerEarlyData,
+			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(1000)))},
+		{name: "rejected early data over the limit before the second ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: p256, peer: retryClient, peerHook: offerEarlyData,
+			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(maxSkippedEarlyData)))},
+		{name: "early data after the second ClientHello", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
+			ut: p256, peer: retryClient, peerHook: offerEarlyData,
+			edit: func(m *mitm, r *rec) []*rec {
+				if r.isMsg(wire.TypeClientHello) && !m.once("ClientHello") {
+					return []*rec{r, earlyData(100)}
+				}
+				return []*rec{r}
+			}},
 		{name: "truncated ClientHello, then change_cipher_spec", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: func(s *script) {
 				ch := hello(nil, nil)
