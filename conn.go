@@ -322,14 +322,19 @@ func (c *Conn) handleAlert(data []byte) error {
 		return alertf(alert.DecodeError, "alert record of %d bytes", len(data))
 	}
 	level, d := data[0], alert.Description(data[1])
-	c.traceAlert(trace.Received, d)
 	if level != alertWarning && level != alertFatal {
+		c.traceAlert(trace.Received, d)
 		// AlertLevel is warning(1) or fatal(2) (RFC 5246 section 7.2,
 		// RFC 8446 section 6); another value is an invalid enum,
 		// illegal_parameter (RFC 9846 section 6), even in TLS 1.3,
 		// where a valid level means nothing.
 		return alertf(alert.IllegalParameter, "alert %s of level %d", d, level)
 	}
+	ignore := level == alertWarning
+	if c.vers == VersionTLS13 {
+		ignore = d == alert.UserCanceled
+	}
+	c.traceAlertEnds(trace.Received, d, !ignore || d == alert.CloseNotify)
 	if d == alert.CloseNotify {
 		return io.EOF
 	}
@@ -340,10 +345,6 @@ func (c *Conn) handleAlert(data []byte) error {
 	// until it does (RFC 9846 section 6.1), as OpenSSL, BoringSSL and
 	// crypto/tls do. Either way an alert to ignore asks for nothing and
 	// makes no progress: a run of them is bounded.
-	ignore := level == alertWarning
-	if c.vers == VersionTLS13 {
-		ignore = d == alert.UserCanceled
-	}
 	if ignore {
 		c.in.warns++
 		if c.in.warns > c.config.limits().MaxWarningAlerts {

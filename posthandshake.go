@@ -87,7 +87,7 @@ func (c *Conn) sendWarning(d alert.Description) {
 		return
 	}
 	c.out.w.WriteRecord(recordAlert, []byte{alertWarning, byte(d)})
-	c.traceAlert(trace.Sent, d)
+	c.traceAlertEnds(trace.Sent, d, false)
 }
 
 // handleKeyUpdate switches the read side to the next traffic secret and,
