@@ -138,10 +138,50 @@ func helloRequests(n int) []*rec {
 	return recs
 }
 
-// chain11 repeats the leaf of a Certificate eleven times.
-func chain11(c *wire.Certificate13) {
-	for len(c.Entries) < 11 {
-		c.Entries = append(c.Entries, c.Entries[0])
+// chain13 makes a Certificate's chain n long by repeating its leaf.
+func chain13(n int) func(*wire.Certificate13) {
+	return func(c *wire.Certificate13) {
+		for len(c.Entries) < n {
+			c.Entries = append(c.Entries, c.Entries[0])
+		}
+	}
+}
+
+// chain12 is chain13 for TLS 1.2.
+func chain12(n int) func(*wire.Certificate12) {
+	return func(c *wire.Certificate12) {
+		for len(c.Certificates) < n {
+			c.Certificates = append(c.Certificates, c.Certificates[0])
+		}
+	}
+}
+
+// longChain has the peer send a chain n long: its own, the leaf
+// repeated.
+func longChain(n int) func(*Config) {
+	return func(c *Config) {
+		cert := c.Certificates[0]
+		cert.Certificate = slices.Clone(cert.Certificate)
+		for len(cert.Certificate) < n {
+			cert.Certificate = append(cert.Certificate, cert.Certificate[0])
+		}
+		c.Certificates = []Certificate{cert}
+	}
+}
+
+// fragmented sends what act makes in records of at most 2^14 bytes, as a
+// peer sends a message longer than that.
+func fragmented(act func(*mitm, *rec) []*rec) func(*mitm, *rec) []*rec {
+	return func(m *mitm, r *rec) []*rec {
+		var out []*rec
+		for _, r := range act(m, r) {
+			for d := r.data; len(d) > 0; {
+				n := min(len(d), record.MaxPlaintext)
+				out = append(out, &rec{typ: r.typ, data: d[:n], prot: r.prot})
+				d = d[n:]
+			}
+		}
+		return out
 	}
 }
 
@@ -155,6 +195,36 @@ func claimPSSPSS(msgType uint8) editFunc {
 		return onFirst(isMsg(msgType), editMsg(func(m *wire.ServerKeyExchange) { m.Scheme = suites.RSAPSSPSSSHA256 }))
 	}
 	return onFirst(isMsg(msgType), editMsg(func(m *wire.CertificateVerify) { m.Scheme = suites.RSAPSSPSSSHA256 }))
+}
+
+// userCanceled returns n protected user_canceled alerts of the level.
+func userCanceled(level byte, n int) []*rec {
+	recs := make([]*rec, n)
+	for i := range recs {
+		recs[i] = protRec(record.Alert, []byte{level, byte(alert.UserCanceled)})
+	}
+	return recs
+}
+
+// warnings returns n protected warning alerts.
+func warnings(n int) []*rec {
+	recs := make([]*rec, n)
+	for i := range recs {
+		recs[i] = protRec(record.Alert, []byte{1, byte(alert.UnrecognizedName)})
+	}
+	return recs
+}
+
+// offerEarlyData has a padlock client offer early data, which it never
+// sends (a row injects it).
+func offerEarlyData(c *Conn) {
+	c.testHooks.editHello = func(h *wire.ClientHello) { h.EarlyData = true }
+}
+
+// earlyData is a record of 0-RTT data as the server sees it: n bytes of
+// application_data it cannot open.
+func earlyData(n int) *rec {
+	return rawRec(append(recordHeader(record.ApplicationData, n), bytes.Repeat([]byte{0xee}, n)...))
 }
 
 // closeNotify is the content of a close_notify alert.
@@ -357,6 +427,14 @@ func clientRows13(t *testing.T) []alertCase {
 			script: func(s *script) {
 				s.send(hsRecord(serverHello13(s.clientHello(), nil), []byte{wire.TypeEncryptedExtensions, 0}))
 			}},
+		// A HelloRetryRequest ends the server's flight (RFC 8446 section
+		// 2): a ServerHello behind it was sent before the second
+		// ClientHello it answers.
+		{name: "HelloRetryRequest and part of a ServerHello", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
+			script: func(s *script) {
+				s.send(hsRecord(retryRequest(s.clientHello(), TLS_AES_128_GCM_SHA256, CurveP256), []byte{wire.TypeServerHello, 0}))
+			}},
 		// A server that fails right after its ServerHello, before its
 		// write keys change, sends its alert in plaintext (RFC 8446
 		// section 6: alerts go under the current write state). It is the
@@ -415,9 +493,12 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), replaceWith(protHS(encryptedExtensions(
 				rawExt(wire.ExtServerName, nil), rawExt(wire.ExtServerName, nil)))))},
 		// Over Config.MaxHandshakeMessage: illegal_parameter, as OpenSSL
-		// and BoringSSL send (record_overflow is for records).
-		{name: "Certificate declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
-			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x11, 0x70, 0})))},
+		// and BoringSSL send (record_overflow is for records). A
+		// Certificate may reach Limits.MaxCertificateBytes instead.
+		{name: "CertificateVerify declaring 70000 bytes", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isMsg(wire.TypeCertificateVerify), replaceWith(protHS([]byte{wire.TypeCertificateVerify, 0x01, 0x11, 0x70, 0})))},
+		{name: "Certificate declaring 100 KiB and a byte", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS([]byte{wire.TypeCertificate, 0x01, 0x90, 0x01, 0})))},
 		// RFC 8446 section 4.4.2.4.
 		{name: "empty server Certificate", role: asClient, vers: v13, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(protHS((&wire.Certificate13{}).Marshal())))},
@@ -432,9 +513,14 @@ func clientRows13(t *testing.T) []alertCase {
 		{name: "CertificateRequest with a request context", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			peer: func(c *Config) { c.ClientAuth = RequestClientCert },
 			edit: onFirst(isMsg(wire.TypeCertificateRequest), editMsg(func(r *wire.CertificateRequest13) { r.Context = []byte("ctx") }))},
-		// No RFC alert for a chain over the limit; bad_certificate.
-		{name: "certificate chain of 11", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
-			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(chain11))},
+		// No RFC alert for a chain over the limit; bad_certificate. Under
+		// it, a long chain is fine, as for OpenSSL, BoringSSL (BoGo's
+		// LargeMessage sends 51) and crypto/tls.
+		{name: "certificate chain over the limit", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			edit: onFirst(isMsg(wire.TypeCertificate), fragmented(editMsg(chain13(DefaultLimits.MaxCertificates+1))))},
+		{name: "certificate chain of 51", role: asClient, vers: v13, want: wantNoAlert, check: gotPing, peer: longChain(51)},
+		{name: "Certificate of 80 KB, over MaxHandshakeMessage", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			ut: rsaUT, peer: func(c *Config) { rsaPeer(c); longChain(90)(c) }},
 		// RFC 8446 section 6.2.
 		{name: "unknown CA", role: asClient, vers: v13, want: wantFatal(alert.UnknownCA),
 			peer: func(c *Config) { c.Certificates = []Certificate{strangerCert} }},
@@ -520,6 +606,19 @@ func clientRows13(t *testing.T) []alertCase {
 		// its level; padlock answers none.
 		{name: "warning-level alert ends the connection", role: asClient, vers: v13, want: wantRemote(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{1, byte(alert.UnexpectedMessage)})))},
+		// All but user_canceled, which precedes a close_notify: padlock
+		// reads on until it comes (RFC 9846 section 6.1), whatever the
+		// level, which TLS 1.3 ignores; but only so many in a row.
+		{name: "user_canceled is ignored", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isType(record.ApplicationData), injectBefore(userCanceled(1, DefaultLimits.MaxWarningAlerts)...))},
+		{name: "fatal-level user_canceled is ignored", role: asClient, vers: v13, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isType(record.ApplicationData), injectBefore(userCanceled(2, 1)...))},
+		{name: "user_canceled beyond the warning limit", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(userCanceled(1, DefaultLimits.MaxWarningAlerts+1)...))},
+		// An AlertLevel that is neither warning nor fatal is an invalid
+		// enum (RFC 9846 section 6), though TLS 1.3 ignores valid ones.
+		{name: "alert of level 0x42", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			edit: onFirst(isType(record.ApplicationData), injectBefore(protRec(record.Alert, []byte{0x42, byte(alert.UnexpectedMessage)})))},
 		// RFC 8446 section 6.1: data after close_notify MUST be ignored.
 		{name: "records after close_notify", role: asClient, vers: v13, want: wantNoAlert, check: gotPingThenEOF,
 			edit: onFirst(isCloseNotify, injectAfter(protRec(record.ApplicationData, []byte("after")), protHS(keyUpdate(7))))},
@@ -566,6 +665,13 @@ func serverRows13(t *testing.T) []alertCase {
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CompressionMethods = []uint8{1, 0} })))},
 		{name: "data after the extensions", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
 			script: sendAll(hsRecord(trailingByte(hello(nil, nil))))},
+		// The ClientHello ends the client's flight (RFC 8446 section 2);
+		// what follows it in its record came before the server's answer.
+		{name: "ClientHello and part of a message", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(hsRecord(hello(nil, nil), []byte{wire.TypeFinished, 0}))},
+		{name: "ClientHello and part of the second ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut:     p256,
+			script: sendAll(hsRecord(hello(retryClient, nil), []byte{wire.TypeClientHello, 0}))},
 		// RFC 8446 section 6: a length beyond the message is decode_error.
 		{name: "cipher_suites longer than the message", role: asServer, vers: v13, want: wantFatal(alert.DecodeError),
 			script: sendAll(hsRecord(func() []byte {
@@ -764,6 +870,32 @@ func serverRows13(t *testing.T) []alertCase {
 			script: sendAll(plainRecord(record.ChangeCipherSpec, []byte{1}))},
 		{name: "application data before ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: sendAll(plainRecord(record.ApplicationData, []byte("GET /")))},
+		// RFC 8446 section 4.2.10: a server that ignores early_data skips
+		// the early data, which does not open under the handshake keys,
+		// up to a limit (maxSkippedEarlyData); after a HelloRetryRequest,
+		// the application_data records up to the second ClientHello. Only
+		// when the ClientHello offered early data, and never after the
+		// second.
+		{name: "rejected early data is skipped", role: asServer, vers: v13, want: wantNoAlert, check: gotPing,
+			peerHook: offerEarlyData, edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(10), earlyData(1000)))},
+		{name: "rejected early data over the limit", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			peerHook: offerEarlyData, edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(maxSkippedEarlyData-100)))},
+		{name: "early data not offered", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
+			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100)))},
+		{name: "rejected early data before the second ClientHello is skipped", role: asServer, vers: v13, want: wantNoAlert, check: gotPing,
+			ut: p256, peer: retryClient, peerHook: offerEarlyData,
+			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(1000)))},
+		{name: "rejected early data over the limit before the second ClientHello", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut: p256, peer: retryClient, peerHook: offerEarlyData,
+			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(maxSkippedEarlyData)))},
+		{name: "early data after the second ClientHello", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
+			ut: p256, peer: retryClient, peerHook: offerEarlyData,
+			edit: func(m *mitm, r *rec) []*rec {
+				if r.isMsg(wire.TypeClientHello) && !m.once("ClientHello") {
+					return []*rec{r, earlyData(100)}
+				}
+				return []*rec{r}
+			}},
 		{name: "truncated ClientHello, then change_cipher_spec", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			script: func(s *script) {
 				ch := hello(nil, nil)
@@ -999,12 +1131,9 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeServerKeyExchange), replaceWith(plainRec(record.Handshake, []byte{wire.TypeServerKeyExchange, 0x01, 0x11, 0x70})))},
 		{name: "empty server Certificate", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: onFirst(isMsg(wire.TypeCertificate), replaceWith(plainRec(record.Handshake, (&wire.Certificate12{}).Marshal())))},
-		{name: "certificate chain of 11", role: asClient, vers: v12, want: wantFatal(alert.BadCertificate),
-			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate12) {
-				for len(c.Certificates) < 11 {
-					c.Certificates = append(c.Certificates, c.Certificates[0])
-				}
-			}))},
+		{name: "certificate chain over the limit", role: asClient, vers: v12, want: wantFatal(alert.BadCertificate),
+			edit: onFirst(isMsg(wire.TypeCertificate), fragmented(editMsg(chain12(DefaultLimits.MaxCertificates+1))))},
+		{name: "certificate chain of 51", role: asClient, vers: v12, want: wantNoAlert, check: gotPing, peer: longChain(51)},
 		// RFC 5246 section 7.2.2.
 		{name: "unknown CA", role: asClient, vers: v12, want: wantFatal(alert.UnknownCA),
 			peer: func(c *Config) { c.Certificates = []Certificate{strangerCert} }},
@@ -1030,8 +1159,19 @@ func clientRows12(t *testing.T) []alertCase {
 			ut:   func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} },
 			edit: resign(CurveP256, offCurveP256)},
 		// RFC 5246 sections 7.1 and 7.4.9.
+		// ServerHelloDone ends the server's flight (RFC 5246 section
+		// 7.3), as Finished does: what follows in their record came
+		// before the client's answer. A HelloRequest may come at any time
+		// and is ignored (section 7.4.1.1).
 		{name: "ServerHelloDone and part of a message before change_cipher_spec", role: asClient, vers: v12,
 			want: wantFatal(alert.UnexpectedMessage), edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(wire.TypeFinished, 0))},
+		{name: "ServerHelloDone and part of a NewSessionTicket", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			ut: func(c *Config) { c.ClientSessionCache = NewLRUClientSessionCache(1) }, peer: func(c *Config) { c.SetSessionTicketKeys([]TicketKey{{1}}) },
+			edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(wire.TypeNewSessionTicket, 0))},
+		{name: "ServerHelloDone and a HelloRequest", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onFirst(isMsg(wire.TypeServerHelloDone), appended(helloRequest...))},
+		{name: "server Finished and part of a message", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeFinished), appended(wire.TypeHelloRequest, 0))},
 		{name: "Finished without change_cipher_spec", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFirst(isType(record.ChangeCipherSpec), dropIt)},
 		{name: "Finished does not match", role: asClient, vers: v12, want: wantFatal(alert.DecryptError),
@@ -1063,6 +1203,18 @@ func clientRows12(t *testing.T) []alertCase {
 		// RFC 5246 section 7.2.2: a warning does not end the connection.
 		{name: "warning alert", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
 			edit: onPing(protRec(record.Alert, []byte{1, byte(alert.UnrecognizedName)}))},
+		{name: "warning user_canceled", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onPing(userCanceled(1, 1)...)},
+		{name: "fatal user_canceled", role: asClient, vers: v12, want: wantRemote(alert.UserCanceled),
+			edit: onPing(userCanceled(2, 1)...)},
+		// Nor does a run of them, up to the limit (BoringSSL's, 4).
+		{name: "warnings up to the limit", role: asClient, vers: v12, want: wantNoAlert, check: gotPing,
+			edit: onPing(warnings(DefaultLimits.MaxWarningAlerts)...)},
+		{name: "warnings beyond the limit", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onPing(warnings(DefaultLimits.MaxWarningAlerts + 1)...)},
+		// RFC 5246 section 7.2: AlertLevel is warning(1) or fatal(2).
+		{name: "alert of level 0x42", role: asClient, vers: v12, want: wantFatal(alert.IllegalParameter),
+			edit: onPing(protRec(record.Alert, []byte{0x42, byte(alert.UnexpectedMessage)}))},
 		{name: "protected alert of 3 bytes", role: asClient, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: onPing(protRec(record.Alert, []byte{2, 10, 0}))},
 		{name: "KeyUpdate in TLS 1.2", role: asClient, vers: v12, want: wantFatal(alert.UnexpectedMessage),
@@ -1110,6 +1262,10 @@ func serverRows12(t *testing.T) []alertCase {
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.CompressionMethods = []uint8{1} })))},
 		{name: "data after the extensions", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
 			script: sendAll(hsRecord(trailingByte(hello(nil, nil))))},
+		// The ClientHello ends the client's flight (RFC 5246 section 7.3):
+		// a ClientKeyExchange behind it came before the server's key.
+		{name: "ClientHello and a ClientKeyExchange", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			script: sendAll(hsRecord(hello(nil, nil), hsMessage(wire.TypeClientKeyExchange, append([]byte{32}, make([]byte, 32)...))))},
 		// RFC 8446 appendix D.5 and RFC 5246 appendix E.1.
 		{name: "legacy_version 0x0300", role: asServer, vers: v12, want: wantFatal(alert.ProtocolVersion),
 			script: sendAll(hsRecord(hello(nil, func(h *wire.ClientHello) { h.Vers, h.SupportedVersions = VersionSSL30, nil })))},
@@ -1184,6 +1340,9 @@ func serverRows12(t *testing.T) []alertCase {
 			edit: finishedLength(1)},
 		{name: "Finished of 11 bytes", role: asServer, vers: v12, want: wantFatal(alert.DecodeError),
 			edit: finishedLength(-1)},
+		// The client's Finished ends its flight (RFC 5246 section 7.3).
+		{name: "client Finished and part of a message", role: asServer, vers: v12, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeFinished), appended(wire.TypeClientHello, 0))},
 		// RFC 5246 section 6.2.3.
 		{name: "tampered Finished record", role: asServer, vers: v12, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isProtected, corrupted)},

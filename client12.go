@@ -260,8 +260,10 @@ func (hs *clientHandshake12) readServerHelloDone() error {
 			return err
 		}
 	}
-	_, err = readMessage[wire.ServerHelloDone](c)
-	return err
+	if _, err = readMessage[wire.ServerHelloDone](c); err != nil {
+		return err
+	}
+	return c.endOfFlight("ServerHelloDone")
 }
 
 // sendClientCertificate answers a CertificateRequest with a chain, or an
@@ -410,6 +412,9 @@ func (hs *clientHandshake12) readServerFinished() error {
 	want := c.prf12.VerifyData(serverFinishedLabel, c.hsTr.sum())
 	fin, err := readMessage[wire.Finished](c)
 	if err != nil {
+		return err
+	}
+	if err := c.endOfFlight("Finished"); err != nil {
 		return err
 	}
 	return c.checkFinished12(fin, want)

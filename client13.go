@@ -81,6 +81,9 @@ func (hs *clientHandshake13) checkServerHelloCommon(sh *wire.ServerHello) error 
 // for the group the server asked for (RFC 8446 section 4.1.4).
 func (hs *clientHandshake13) answerHelloRetryRequest() error {
 	c, hrr := hs.c, hs.sh
+	if err := c.endOfFlight("HelloRetryRequest"); err != nil {
+		return err
+	}
 	if err := hs.checkServerHelloCommon(hrr); err != nil {
 		return err
 	}

@@ -42,23 +42,30 @@ func TestCompatCCSAfterServerHello(t *testing.T) {
 	}
 }
 
-// TestCompatCCSWithoutSessionID: the server sends its compatibility
-// ChangeCipherSpec even to a client whose ClientHello has an empty
-// legacy_session_id (a JDK 11 client resuming with a TLS 1.3 PSK, for
-// one). RFC 8446 appendix D.4 makes the server's CCS part of the mode
-// without tying it to the client's session ID, BoringSSL, OpenSSL and
-// crypto/tls all send it, and BoringSSL's runner, as a client, expects
-// it (Server-JDK11-NoWorkaround-3).
+// TestCompatCCSWithoutSessionID checks that a server sends its
+// compatibility ChangeCipherSpec even to a client that sent no session
+// ID, as RFC 8446 appendix D.4 allows and OpenSSL, BoringSSL and
+// crypto/tls do; the client drops it (section 5).
 func TestCompatCCSWithoutSessionID(t *testing.T) {
 	cert, pool := testCert(t, pki.Ed25519)
-	a, b := tcpPair(t)
-	client := Client(a, &Config{RootCAs: pool, ServerName: "localhost"})
-	client.testHooks.editHello = func(h *wire.ClientHello) { h.SessionID = nil }
-	server := Server(b, &Config{Certificates: []Certificate{cert}})
-	if cerr, serr := handshakeBoth(client, server, a); cerr != nil || serr != nil {
-		t.Fatalf("client: %v; server: %v", cerr, serr)
-	}
-	if client.in.ccsSeen != 1 {
-		t.Errorf("client dropped %d compatibility CCS, want 1", client.in.ccsSeen)
+	for _, tc := range []struct {
+		name         string
+		client, serv []CurveID
+	}{
+		{"after ServerHello", []CurveID{X25519}, []CurveID{X25519}},
+		{"after HelloRetryRequest", []CurveID{X25519, CurveP256}, []CurveID{CurveP256}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := tcpPair(t)
+			client := Client(a, &Config{RootCAs: pool, ServerName: "localhost", CurvePreferences: tc.client})
+			client.testHooks.editHello = func(h *wire.ClientHello) { h.SessionID = nil }
+			server := Server(b, &Config{Certificates: []Certificate{cert}, CurvePreferences: tc.serv})
+			if cerr, serr := handshakeBoth(client, server, a); cerr != nil || serr != nil {
+				t.Fatalf("client: %v; server: %v", cerr, serr)
+			}
+			if client.in.ccsSeen != 1 {
+				t.Errorf("the client dropped %d CCS records, want the server's one", client.in.ccsSeen)
+			}
+		})
 	}
 }

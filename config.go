@@ -47,8 +47,8 @@ func (a ClientAuthType) String() string {
 // Default limits, each overridable in Config.
 const (
 	// DefaultMaxHandshakeMessage bounds a single handshake message other
-	// than a ClientHello (see maxClientHello); the largest legitimate
-	// one is a certificate chain.
+	// than a ClientHello (see maxClientHello) and a Certificate (see
+	// Limits.MaxCertificateBytes).
 	DefaultMaxHandshakeMessage = 64 << 10
 	// DefaultHandshakeTimeout bounds a server-side handshake.
 	DefaultHandshakeTimeout = 30 * time.Second
@@ -387,17 +387,24 @@ func allowedSchemes(list []SignatureScheme, tls13 bool) []uint16 {
 // Limits bounds what a peer may send. Every limit protects against a
 // peer that would make padlock hold memory or spin without progress.
 type Limits struct {
-	// MaxCertificates bounds the certificates in a peer's chain.
+	// MaxCertificates bounds the certificates in a peer's chain, and so
+	// the work of verifying it. The default, 100, is far above any
+	// real chain; OpenSSL, BoringSSL and crypto/tls count none, and
+	// bound the chain by its size only.
 	MaxCertificates int
-	// MaxCertificateBytes bounds the total size of a peer's chain.
+	// MaxCertificateBytes bounds the total size of a peer's chain. A
+	// Certificate message may be this large even above
+	// MaxHandshakeMessage. The default, 100 KiB, is OpenSSL's and
+	// BoringSSL's (max_cert_list).
 	MaxCertificateBytes int
 	// MaxEmptyRecords bounds consecutive empty application-data records.
 	MaxEmptyRecords int
-	// MaxWarningAlerts bounds the TLS 1.2 warning alerts a connection
-	// accepts, and apart from them the HelloRequests a TLS 1.2 client
-	// ignores during its handshake (RFC 5246 section 7.4.1.1): both are
-	// dropped without an answer, so only a limit stops a peer sending
-	// them without end.
+	// MaxWarningAlerts bounds the alerts a connection ignores without
+	// application data in between (TLS 1.2 warnings, TLS 1.3
+	// user_canceled), and apart from them the HelloRequests a TLS 1.2
+	// client ignores during its handshake (RFC 5246 section 7.4.1.1):
+	// all are dropped without an answer, so only a limit stops a peer
+	// sending them without end. The default, 4, is BoringSSL's.
 	MaxWarningAlerts int
 	// MaxCompatChangeCipherSpec bounds the TLS 1.3 compatibility
 	// ChangeCipherSpec records accepted during a handshake.
@@ -409,10 +416,10 @@ type Limits struct {
 
 // DefaultLimits are the limits a zero Limits field stands for.
 var DefaultLimits = Limits{
-	MaxCertificates:           10,
-	MaxCertificateBytes:       48 << 10,
+	MaxCertificates:           100,
+	MaxCertificateBytes:       100 << 10,
 	MaxEmptyRecords:           32,
-	MaxWarningAlerts:          8,
+	MaxWarningAlerts:          4,
 	MaxCompatChangeCipherSpec: 1,
 	MaxKeyUpdates:             32,
 }

@@ -91,7 +91,7 @@ type inHalf struct {
 	ccsOK   bool   // a TLS 1.3 compatibility ChangeCipherSpec may arrive
 	ccsSeen int
 	empty   int  // consecutive empty records
-	warns   int  // TLS 1.2 warning alerts received
+	warns   int  // alerts ignored since the last application data
 	helloRq int  // HelloRequests ignored during a TLS 1.2 client's handshake
 	keyUpd  int  // KeyUpdates since the last application data
 	refused bool // a TLS 1.2 renegotiation request was refused once
@@ -104,6 +104,9 @@ type outHalf struct {
 	w      record.Writer
 	err    error // latched
 	cipher *record.Cipher
+	// keyUpdateDue: the peer asked for a KeyUpdate, to be sent before
+	// the next application data (RFC 8446 section 4.6.3).
+	keyUpdateDue bool
 }
 
 // Client returns a client-side TLS connection over conn. config must
@@ -265,9 +268,9 @@ func (c *Conn) writeAlertLocked(d alert.Description) {
 	if c.out.err != nil {
 		return
 	}
-	level := byte(2)
+	level := byte(alertFatal)
 	if d == alert.CloseNotify || d == alert.UserCanceled {
-		level = 1
+		level = alertWarning
 	}
 	c.out.w.SetBuffering(false)
 	c.out.w.WriteRecord(record.Alert, []byte{level, byte(d)})
@@ -312,19 +315,37 @@ func (c *Conn) readRecordInto(dst []byte) (record.ContentType, []byte, error) {
 }
 
 // handleAlert processes an alert record: it returns io.EOF for
-// close_notify (the only way Read reports a clean end), nil for a TLS 1.2 warning to ignore, or the peer's alert.
+// close_notify (the only way Read reports a clean end), nil for an alert
+// to ignore, or the peer's alert.
 func (c *Conn) handleAlert(data []byte) error {
 	if len(data) != 2 {
 		return alertf(alert.DecodeError, "alert record of %d bytes", len(data))
 	}
 	level, d := data[0], alert.Description(data[1])
-	c.traceAlert(trace.Received, d)
+	if level != alertWarning && level != alertFatal {
+		c.traceAlert(trace.Received, d)
+		// AlertLevel is warning(1) or fatal(2) (RFC 5246 section 7.2,
+		// RFC 8446 section 6); another value is an invalid enum,
+		// illegal_parameter (RFC 9846 section 6), even in TLS 1.3,
+		// where a valid level means nothing.
+		return alertf(alert.IllegalParameter, "alert %s of level %d", d, level)
+	}
+	ignore := level == alertWarning
+	if c.vers == VersionTLS13 {
+		ignore = d == alert.UserCanceled
+	}
+	c.traceAlertEnds(trace.Received, d, !ignore || d == alert.CloseNotify)
 	if d == alert.CloseNotify {
 		return io.EOF
 	}
-	if level == 1 && c.vers != VersionTLS13 && d != alert.UserCanceled {
-		// RFC 5246 section 7.2: a warning does not end the connection,
-		// but a peer sending nothing else must not keep us busy.
+	// In TLS 1.2 a warning does not end the connection (RFC 5246
+	// section 7.2). In TLS 1.3 the level is ignored: every alert is an
+	// error but close_notify and user_canceled (RFC 8446 section 6),
+	// after which the peer is to send close_notify, so padlock reads on
+	// until it does (RFC 9846 section 6.1), as OpenSSL, BoringSSL and
+	// crypto/tls do. Either way an alert to ignore asks for nothing and
+	// makes no progress: a run of them is bounded.
+	if ignore {
 		c.in.warns++
 		if c.in.warns > c.config.limits().MaxWarningAlerts {
 			return alertf(alert.UnexpectedMessage, "too many warning alerts")
@@ -333,6 +354,12 @@ func (c *Conn) handleAlert(data []byte) error {
 	}
 	return &alert.Error{Description: d, Remote: true}
 }
+
+// The AlertLevel values (RFC 5246 section 7.2).
+const (
+	alertWarning = 1
+	alertFatal   = 2
+)
 
 // Read reads application data, running the handshake first if needed.
 // It returns io.EOF only after the peer's close_notify; a connection cut
@@ -409,7 +436,7 @@ func (c *Conn) readApplicationRecord(dst []byte) (n int, err error) {
 			}
 			return 0, nil
 		}
-		c.in.empty, c.in.keyUpd = 0, 0
+		c.in.empty, c.in.keyUpd, c.in.warns = 0, 0, 0
 		if len(dst) > 0 && &data[0] == &dst[0] {
 			return len(data), nil
 		}

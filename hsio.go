@@ -60,13 +60,47 @@ func (c *Conn) nextHandshake() (int, error) {
 	}
 }
 
+// endOfFlight checks that nothing follows msg, the message just read,
+// which ends the peer's flight: the peer waits for this side's answer
+// before it sends more (RFC 8446 section 2, RFC 5246 section 7.3), so
+// handshake bytes behind it in its record came before they could, out
+// of order (RFC 5246 section 7.4: a fatal error; RFC 8446 section 6.2:
+// unexpected_message). Where a key change follows, setReadCipher checks
+// the same (RFC 8446 section 5.1). Only a HelloRequest, which a TLS 1.2
+// server may send at any time, is no fault: it is dropped here as
+// anywhere in the handshake (RFC 5246 section 7.4.1.1).
+func (c *Conn) endOfFlight(msg string) error {
+	for {
+		n, ok := wire.SplitMessage(c.in.hsBuf)
+		if !ok || len(c.in.hsBuf) < n {
+			break
+		}
+		skipped, err := c.skipHelloRequest(n)
+		if err != nil {
+			return err
+		}
+		if !skipped {
+			break
+		}
+	}
+	if len(c.in.hsBuf) > 0 {
+		return alertf(alert.UnexpectedMessage, "%d bytes of handshake data after the %s, which ends the %s's flight",
+			len(c.in.hsBuf), msg, c.peerName())
+	}
+	return nil
+}
+
 // maxMessage is the limit on a handshake message of type typ during the
-// handshake: the configured one, or for a ClientHello to a server the
-// largest its structure allows.
+// handshake: the configured one; for a ClientHello to a server the
+// largest its structure allows; for a Certificate the limit on the
+// chain's size, when that is larger.
 func (c *Conn) maxMessage(typ uint8) int {
 	limit := c.config.maxHandshakeMessage()
-	if typ == wire.TypeClientHello && !c.isClient {
+	switch {
+	case typ == wire.TypeClientHello && !c.isClient:
 		return max(limit, maxClientHello)
+	case typ == wire.TypeCertificate:
+		return max(limit, c.config.limits().MaxCertificateBytes)
 	}
 	return limit
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"padlock/internal/keysched"
 	"padlock/internal/pki"
 )
 
@@ -75,6 +76,45 @@ func TestKeyUpdateFlood(t *testing.T) {
 	}()
 	_, err := client.Read(make([]byte, 1))
 	wantAlertLocal(t, err, AlertUnexpectedMessage)
+}
+
+// TestKeyUpdateRequestsAnsweredOnce checks that KeyUpdates asking for an
+// update are answered before the next application data, with one
+// KeyUpdate however many came while this side was silent (RFC 8446
+// section 4.6.3).
+func TestKeyUpdateRequestsAnsweredOnce(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	client, server, cerr, serr := runPair(t, &Config{RootCAs: pool, ServerName: "localhost"}, &Config{Certificates: []Certificate{cert}})
+	if cerr != nil || serr != nil {
+		t.Fatal(cerr, serr)
+	}
+	for range 5 {
+		if err := server.UpdateKeys(true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	server.Write([]byte("x"))
+	if _, err := io.ReadFull(client, make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	client.out.Lock()
+	before := bytes.Clone(client.tls13.outSecret)
+	client.out.Unlock()
+	if _, err := client.Write([]byte("y")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(server, make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	client.out.Lock()
+	defer client.out.Unlock()
+	if want := keysched.NextTrafficSecret(client.suite.Hash, before); !bytes.Equal(client.tls13.outSecret, want) {
+		t.Errorf("the client's write keys did not move one generation on its write: %d requests made %s",
+			5, map[bool]string{true: "no update", false: "more than one"}[bytes.Equal(client.tls13.outSecret, before)])
+	}
+	if !bytes.Equal(server.tls13.inSecret, client.tls13.outSecret) {
+		t.Error("the server did not follow the client's KeyUpdate")
+	}
 }
 
 func wantAlertLocal(t *testing.T, err error, d Alert) {

@@ -86,13 +86,16 @@ func (c *Conn) sendWarning(d alert.Description) {
 	if c.out.err != nil {
 		return
 	}
-	c.out.w.WriteRecord(recordAlert, []byte{1, byte(d)})
-	c.traceAlert(trace.Sent, d)
+	c.out.w.WriteRecord(recordAlert, []byte{alertWarning, byte(d)})
+	c.traceAlertEnds(trace.Sent, d, false)
 }
 
 // handleKeyUpdate switches the read side to the next traffic secret and,
-// when the peer asks, updates this side's keys too (RFC 8446 section
-// 4.6.3).
+// when the peer asks, has this side's keys updated before it next sends
+// application data (RFC 8446 section 4.6.3). That is when the RFC asks
+// for the answer, and so a peer asking several times while this side is
+// silent gets one KeyUpdate, as the RFC says, not one each: answering
+// each at once, as padlock did, wrote a record for every few bytes read.
 func (c *Conn) handleKeyUpdate(m *wire.KeyUpdate) error {
 	c.in.keyUpd++
 	if c.in.keyUpd > c.config.limits().MaxKeyUpdates {
@@ -102,15 +105,12 @@ func (c *Conn) handleKeyUpdate(m *wire.KeyUpdate) error {
 	if err := c.installReadKeys13(c.suite, c.traffic(next), c.peerName()+" application (updated)"); err != nil {
 		return err
 	}
-	if !m.RequestUpdate {
-		return nil
+	if m.RequestUpdate {
+		c.out.Lock()
+		c.out.keyUpdateDue = true
+		c.out.Unlock()
 	}
-	c.out.Lock()
-	defer c.out.Unlock()
-	if c.out.err != nil {
-		return nil
-	}
-	return c.updateWriteKeysLocked(false)
+	return nil
 }
 
 func (c *Conn) peerName() string {
@@ -142,6 +142,7 @@ func (c *Conn) updateWriteKeysLocked(request bool) error {
 		c.out.err = err
 		return err
 	}
+	c.out.keyUpdateDue = false // any KeyUpdate of this side's answers the peer's request
 	next := keysched.NextTrafficSecret(c.suite.Hash, c.tls13.outSecret)
 	name := "client application (updated)"
 	if !c.isClient {
@@ -150,10 +151,14 @@ func (c *Conn) updateWriteKeysLocked(request bool) error {
 	return c.installWriteKeys13(c.suite, c.traffic(next), name)
 }
 
-// maybeUpdateKeysLocked updates the write keys before they reach their
-// usage limit (RFC 8446 section 5.5).
+// maybeUpdateKeysLocked updates the write keys before application data
+// when the peer asked for it (RFC 8446 section 4.6.3) or they reach their
+// usage limit (section 5.5).
 func (c *Conn) maybeUpdateKeysLocked() error {
-	if c.vers != VersionTLS13 || c.out.cipher == nil || c.out.cipher.Seq() < c.keyUpdateAfter {
+	if c.vers != VersionTLS13 || c.out.cipher == nil {
+		return nil
+	}
+	if !c.out.keyUpdateDue && c.out.cipher.Seq() < c.keyUpdateAfter {
 		return nil
 	}
 	return c.updateWriteKeysLocked(false)

@@ -53,7 +53,10 @@ func (c *Conn) readClientHello() (*wire.ClientHello, error) {
 	if errors.Is(err, record.ErrSSLv2ClientHello) {
 		return nil, errSSLv2
 	}
-	return ch, err
+	if err != nil {
+		return nil, err
+	}
+	return ch, c.endOfFlight("ClientHello")
 }
 
 // pickClientVersion picks the highest version both sides speak: from

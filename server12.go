@@ -511,6 +511,9 @@ func (hs *serverHandshake12) readClientFinished() error {
 	if err != nil {
 		return err
 	}
+	if err := c.endOfFlight("Finished"); err != nil {
+		return err
+	}
 	return c.checkFinished12(fin, want)
 }
 

@@ -167,8 +167,17 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		return err
 	}
 	hs.priorTr = c.hsTr.clone()
+	if hs.ch.EarlyData {
+		// A retry rejects early data: the records of it that came after
+		// the first ClientHello are skipped, up to the second (RFC 8446
+		// section 4.2.10).
+		c.in.r.SkipEarlyData(maxSkippedEarlyData)
+	}
 	ch2, err := readMessage[wire.ClientHello](c)
 	if err != nil {
+		return err
+	}
+	if err := c.endOfFlight("second ClientHello"); err != nil {
 		return err
 	}
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
@@ -284,12 +293,19 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 	return nil
 }
 
+// maxSkippedEarlyData bounds the rejected 0-RTT data a server skips, in
+// bytes of records. RFC 8446 section 4.2.10 bounds it by the server's
+// max_early_data_size, and padlock, accepting none, offers none; so a
+// client sends early data only on a ticket from another server, and is
+// given BoringSSL's bound.
+const maxSkippedEarlyData = 1 << 14
+
 // sendCompatCCS sends the server's compatibility ChangeCipherSpec once,
 // right after its first handshake message (RFC 8446 appendix D.4). It
-// goes to every client, with a session ID or without: the appendix does
-// not tie the server's CCS to the client's, every client must drop it
-// (section 5), and a middlebox on the path sees the server's flight
-// either way.
+// MUST when the client sent a session ID, and may otherwise: every
+// client drops it (section 5), and a middlebox between them cannot know
+// whether the client asked. OpenSSL, BoringSSL and crypto/tls send it
+// always; so does padlock.
 func (hs *serverHandshake13) sendCompatCCS() error {
 	if hs.sentCCS {
 		return nil
@@ -358,6 +374,14 @@ func (hs *serverHandshake13) sendServerHello() error {
 	}
 	if err := c.installReadKeys13(hs.suite, hs.clientHS, "client handshake"); err != nil {
 		return err
+	}
+	if hs.ch.EarlyData {
+		// padlock accepts no 0-RTT data: it ignores the early_data
+		// extension, answers 1-RTT, and skips the early data records,
+		// which do not open with these keys (RFC 8446 section 4.2.10).
+		// (After a HelloRetryRequest hs.ch is the second ClientHello,
+		// which may not offer early data.)
+		c.in.r.SkipEarlyData(maxSkippedEarlyData)
 	}
 	// A client's write keys change only once it has the server's
 	// Finished (RFC 8446 appendix A.1; OpenSSL's do so): until then its

@@ -137,12 +137,21 @@ func (c *Conn) traceStep(step trace.Step, kind trace.Kind, name, explain string,
 }
 
 func (c *Conn) traceAlert(dir trace.Direction, d alert.Description) {
+	c.traceAlertEnds(dir, d, true)
+}
+
+// traceAlertEnds is traceAlert for an alert that may not end the
+// connection: a warning, sent or received, that it goes on after.
+func (c *Conn) traceAlertEnds(dir trace.Direction, d alert.Description, ends bool) {
 	if !c.tracing() {
 		return
 	}
 	explain := "The connection ends: " + d.String() + "."
-	if d == alert.CloseNotify {
+	switch {
+	case d == alert.CloseNotify:
 		explain = "An orderly close: no more data will be sent in this direction."
+	case !ends:
+		explain = "A warning, " + d.String() + ": the connection goes on."
 	}
 	c.emit(trace.Event{
 		Dir: dir, Step: trace.StepAlert, Kind: trace.KindAlert, Name: "Alert",

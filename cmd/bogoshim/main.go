@@ -19,6 +19,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -94,7 +95,10 @@ func runTest(cc *connConfigs) error {
 	return nil
 }
 
-// dial connects to the runner and introduces the shim by its ID.
+// dial connects to the runner and introduces the shim by its ID. The
+// connection it returns drains on Close, as BoringSSL's shim does: a
+// socket closed with the runner's bytes unread sends a reset, which can
+// destroy the alert padlock wrote last before the runner reads it.
 func dial(tc *testConfig) (net.Conn, error) {
 	host := "127.0.0.1"
 	if tc.ipv6 {
@@ -110,5 +114,32 @@ func dial(tc *testConfig) (net.Conn, error) {
 		conn.Close()
 		return nil, err
 	}
-	return conn, nil
+	return &drainingConn{TCPConn: conn.(*net.TCPConn)}, nil
+}
+
+// drainTimeout bounds how long Close waits for the runner to close its
+// side.
+const drainTimeout = 10 * time.Second
+
+// drainingConn is a TCP connection whose Close half-closes it, reads
+// until the runner closes its side, and only then closes it.
+type drainingConn struct {
+	*net.TCPConn
+	once sync.Once
+	err  error
+}
+
+func (d *drainingConn) Close() error {
+	d.once.Do(func() {
+		d.TCPConn.CloseWrite()
+		d.TCPConn.SetReadDeadline(time.Now().Add(drainTimeout))
+		var buf [1024]byte
+		for {
+			if _, err := d.TCPConn.Read(buf[:]); err != nil {
+				break
+			}
+		}
+		d.err = d.TCPConn.Close()
+	})
+	return d.err
 }

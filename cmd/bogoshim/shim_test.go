@@ -3,13 +3,10 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestConfigFile checks bogo_config.json parses as the runner reads it,
@@ -93,39 +90,4 @@ func FuzzParseFlags(f *testing.F) {
 			newConfig(tc, shared)
 		}
 	})
-}
-
-// TestCloseDrained: closing with a record of the runner's still unread
-// must not reset the connection: the runner reads an orderly end (after
-// whatever alert came before it), not ECONNRESET.
-func TestCloseDrained(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	shim, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer runner.Close()
-	// The runner's last flight, which the shim never reads.
-	if _, err := runner.Write(make([]byte, 4096)); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		closeDrained(shim)
-		close(done)
-	}()
-	runner.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if n, err := runner.Read(make([]byte, 1)); err != io.EOF {
-		t.Fatalf("runner read %d bytes, %v; want io.EOF", n, err)
-	}
-	runner.Close()
-	<-done
 }

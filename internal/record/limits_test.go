@@ -31,6 +31,13 @@ func readPlain(wire []byte) (ContentType, []byte, error) {
 	return NewReader(bytes.NewReader(wire)).ReadRecord()
 }
 
+// withVersion returns rec with its legacy_record_version set to v.
+func withVersion(rec []byte, v uint16) []byte {
+	rec = bytes.Clone(rec)
+	rec[1], rec[2] = byte(v>>8), byte(v)
+	return rec
+}
+
 func header(t ContentType, n int) []byte {
 	h := make([]byte, HeaderLen)
 	putHeader(h, t, Version12, n)
@@ -67,6 +74,11 @@ func TestLimits13(t *testing.T) {
 		{"unknown outer type", append(header(24, 20), make([]byte, 20)...), alert.UnexpectedMessage},
 		{"outer type 0", append(header(0, 20), make([]byte, 20)...), alert.UnexpectedMessage},
 		{"version 2.0", append([]byte{23, 2, 0, 0, 20}, make([]byte, 20)...), alert.DecodeError},
+		// RFC 8446 appendix D: it MAY be validated; OpenSSL, BoringSSL
+		// and crypto/tls do.
+		{"version 0x03ff", withVersion(craft13(gcm, testIV12, 0, inner([]byte("x"), Handshake, 0)), 0x03ff), alert.ProtocolVersion},
+		{"version 0x0304", withVersion(craft13(gcm, testIV12, 0, inner([]byte("x"), Handshake, 0)), 0x0304), alert.ProtocolVersion},
+		{"version 0x0301", withVersion(craft13(gcm, testIV12, 0, inner([]byte("x"), Handshake, 0)), 0x0301), alert.ProtocolVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,8 +94,8 @@ func TestLimits13(t *testing.T) {
 		t.Fatalf("good record: %v %q %v", ct, p, err)
 	}
 	for i := 1; i < len(good); i++ {
-		if i == 1 || i == 3 || i == 4 {
-			continue // version major and length are checked before the AEAD
+		if i == 1 || i == 2 || i == 3 || i == 4 {
+			continue // version and length are checked before the AEAD
 		}
 		bad := bytes.Clone(good)
 		bad[i] ^= 0x01
@@ -183,6 +195,9 @@ func TestLimits12(t *testing.T) {
 		// sequence number: a record sealed for seq 1 fails at seq 0.
 		{"wrong sequence number", craft12(gcm, salt, 1, Handshake, []byte("x")), alert.BadRecordMAC},
 		{"unknown type", append(header(19, 30), make([]byte, 30)...), alert.UnexpectedMessage},
+		// RFC 5246 section 6.2.1: the version being employed.
+		{"version 0x03ff", withVersion(good, 0x03ff), alert.ProtocolVersion},
+		{"version 0x0301", withVersion(good, 0x0301), alert.ProtocolVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

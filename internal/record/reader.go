@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"io"
 
 	"padlock/internal/alert"
@@ -34,6 +35,8 @@ type Reader struct {
 	pending error // a read error that came with bytes still unused
 
 	plainAlerts bool // see AllowPlaintextAlerts
+	skipEarly   bool // see SkipEarlyData
+	skipLeft    int  // bytes of records SkipEarlyData may still drop
 }
 
 // NewReader returns a Reader of plaintext records from r. It holds no
@@ -80,6 +83,16 @@ func (r *Reader) SetCipher(c *Cipher) { r.cipher, r.plainAlerts = c, false }
 // other plaintext record.
 func (r *Reader) AllowPlaintextAlerts() { r.plainAlerts = true }
 
+// SkipEarlyData has the Reader drop the 0-RTT data of a client whose
+// early data the server rejected (RFC 8446 section 4.2.10), up to limit
+// bytes of records, until a record it can read comes: with a Cipher set,
+// the client handshake keys, records that fail to open; without one,
+// after a HelloRetryRequest, records of type application_data. A
+// change_cipher_spec record, which the client may send before its early
+// data (appendix D.4), is returned without ending it. Past limit,
+// ReadRecord fails with unexpected_message.
+func (r *Reader) SkipEarlyData(limit int) { r.skipEarly, r.skipLeft = true, limit }
+
 // SetVersion records the negotiated version, Version13 or Version12. A
 // Cipher of the other version is then refused with alert.InternalError.
 func (r *Reader) SetVersion(v uint16) { r.version = v }
@@ -101,13 +114,14 @@ func (r *Reader) Buffered() int { return r.end - r.start }
 // empty (RFC 8446 sections 5 and 5.4). Only a plaintext change_cipher_spec
 // record, which section 5 lets arrive between protected records, is
 // returned as it is, and the connection decides whether to drop it; so is
-// a plaintext alert while AllowPlaintextAlerts holds. Plaintext
-// records of any known type and length up to MaxPlaintext, empty ones
+// a plaintext alert while AllowPlaintextAlerts holds. Protected records
+// must carry legacy_record_version 0x0303; plaintext records of any
+// known type, any version 3.x and length up to MaxPlaintext, empty ones
 // included, pass: their policy is the connection's.
 //
 // Errors are *alert.Error for bad records, ErrSSLv2ClientHello, or the
 // stream's error. A bad record has been consumed, and the Reader may go on
-// (a server skipping rejected early data does). Stream errors such as
+// (see SkipEarlyData for one that does). Stream errors such as
 // timeouts keep the bytes read so far: a later call resumes the same
 // record. io.EOF is returned only at a record boundary, and
 // io.ErrUnexpectedEOF inside a record.
@@ -122,40 +136,70 @@ func (r *Reader) ReadRecord() (ContentType, []byte, error) {
 // not overlap the Reader's buffer; its contents may be overwritten even
 // when the record turns out not to fit, or not to authenticate.
 func (r *Reader) ReadRecordInto(dst []byte) (ContentType, []byte, error) {
+	for {
+		t, data, n, err := r.readOne(dst)
+		if !r.skipEarly || n == 0 {
+			return t, data, err
+		}
+		if !r.rejectedEarlyData(t, err) {
+			if err == nil && t != ChangeCipherSpec {
+				r.skipEarly = false // the client's first record after its early data
+			}
+			return t, data, err
+		}
+		if r.skipLeft -= n; r.skipLeft < 0 {
+			return 0, nil, alert.New(alert.UnexpectedMessage, "record: rejected early data exceeds the limit")
+		}
+	}
+}
+
+// rejectedEarlyData reports whether a record read while SkipEarlyData
+// holds, of type t or that failed with err, is early data to drop.
+func (r *Reader) rejectedEarlyData(t ContentType, err error) bool {
+	if r.cipher == nil {
+		return err == nil && t == ApplicationData
+	}
+	var ae *alert.Error
+	return errors.As(err, &ae) && ae.Description == alert.BadRecordMAC
+}
+
+// readOne reads one record, as ReadRecordInto does, and returns as n
+// the bytes it took from the stream when it took the whole record, or 0.
+func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 	if err := r.fill(HeaderLen); err != nil {
 		if err == io.EOF && r.Buffered() > 0 {
 			err = io.ErrUnexpectedEOF
 		}
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	t, length, err := r.parseHeader(r.buf[r.start : r.start+HeaderLen])
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	if err := r.fill(HeaderLen + length); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	rec := r.buf[r.start : r.start+HeaderLen+length]
 	r.start += len(rec)
 	r.started = true
 	if !r.protected(t) {
-		return t, rec[HeaderLen:], nil
+		return t, rec[HeaderLen:], len(rec), nil
 	}
 	if r.cipher.version == Version13 {
 		t, pt, err := r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:], dst)
 		if err == nil {
 			r.plainAlerts = false
 		}
-		return t, pt, err
+		return t, pt, len(rec), err
 	}
 	pt, err := r.cipher.open12(rec[:HeaderLen], rec[HeaderLen:], dst)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, len(rec), err
 	}
-	return t, pt, nil
+	return t, pt, len(rec), nil
 }
 
 // protected reports whether a record of outer type t is to be opened with
@@ -195,6 +239,14 @@ func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
 	c := r.cipher
 	if err := c.checkVersion(r.version); err != nil {
 		return 0, 0, err
+	}
+	// A protected record carries the negotiated version: TLS 1.2's own
+	// (RFC 5246 section 6.2.1), TLS 1.3's fixed 0x0303, which a
+	// receiver "MAY ... validate" (RFC 8446 appendix D). Both are
+	// 0x0303. OpenSSL, BoringSSL and crypto/tls refuse another, with
+	// protocol_version but for OpenSSL in TLS 1.3 (decode_error).
+	if v := uint16(h[1])<<8 | uint16(h[2]); v != Version12 {
+		return 0, 0, alert.New(alert.ProtocolVersion, "record: protected record of version 0x%04x", v)
 	}
 	if c.version == Version13 {
 		// The outer opaque_type is always application_data (5.2).
