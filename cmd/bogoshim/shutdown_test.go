@@ -15,24 +15,7 @@ import (
 // through their handshake.
 func pair(t *testing.T) (shim, runner *padlock.Conn, runnerTCP *net.TCPConn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := <-accepted
-	if s == nil {
-		t.Fatal("accept failed")
-	}
+	c, s := tcpPair(t)
 	t.Cleanup(func() { c.Close(); s.Close() })
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	s.SetDeadline(time.Now().Add(10 * time.Second))
@@ -82,21 +65,7 @@ func TestShutdown(t *testing.T) {
 // runner even when the runner's bytes lie unread: closing such a socket
 // outright sends a reset, which may destroy them.
 func TestDrainingClose(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner := <-accepted
+	c, runner := tcpPair(t)
 	defer runner.Close()
 	runner.SetDeadline(time.Now().Add(10 * time.Second))
 	shim := &drainingConn{TCPConn: c.(*net.TCPConn)}
@@ -112,4 +81,29 @@ func TestDrainingClose(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Errorf("Close: %v", err)
 	}
+}
+
+// tcpPair returns the two ends of a loopback TCP connection: the one
+// that dialled, and the one accepted.
+func tcpPair(t *testing.T) (dialled, accepted net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ch := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		ch <- c
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := <-ch
+	if s == nil {
+		t.Fatal("accept failed")
+	}
+	return c, s
 }
