@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,7 @@ func TestConfigFile(t *testing.T) {
 	}
 	var cfg struct {
 		DisabledTests map[string]string
-		ErrorMap      map[string]string
+		ErrorMap      map[string][]string
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
@@ -31,6 +32,11 @@ func TestConfigFile(t *testing.T) {
 		}
 		if len(strings.TrimSpace(reason)) < 10 {
 			t.Errorf("pattern %q has no reason", pattern)
+		}
+	}
+	for code, texts := range cfg.ErrorMap {
+		if len(texts) == 0 || slices.Contains(texts, "") {
+			t.Errorf("ErrorMap %s maps to %q, which would match any error", code, texts)
 		}
 	}
 }

@@ -49,11 +49,12 @@ const (
 )
 
 // rfcEnum is the AlertDescription enum as RFC 8446 section 6 writes it,
-// with no_renegotiation from RFC 5246 section 7.2; names is built from it,
+// with no_renegotiation and decompression_failure from RFC 5246 section
+// 7.2 (a TLS 1.2 peer may still send either); names is built from it,
 // so the names are spelled exactly as in the RFCs.
 const rfcEnum = `
 	close_notify(0) unexpected_message(10) bad_record_mac(20)
-	record_overflow(22) handshake_failure(40) bad_certificate(42)
+	record_overflow(22) decompression_failure(30) handshake_failure(40) bad_certificate(42)
 	unsupported_certificate(43) certificate_revoked(44)
 	certificate_expired(45) certificate_unknown(46) illegal_parameter(47)
 	unknown_ca(48) access_denied(49) decode_error(50) decrypt_error(51)
