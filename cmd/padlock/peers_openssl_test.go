@@ -224,3 +224,34 @@ func TestOpenSSLWithoutEMSToServe(t *testing.T) {
 		t.Errorf("--require-ems: s_client %v, want a handshake_failure alert:\n%s", err, out)
 	}
 }
+
+// TestOpenSSLResumesToServe: openssl s_client saves a TLS 1.2 session
+// from padlock serve and resumes it; serve's log names the second
+// connection resumed, with no key exchange of its own (it once called
+// any connection without a group "RSA key transport").
+func TestOpenSSLResumesToServe(t *testing.T) {
+	openssl := requirePeer(t, "openssl", "openssl")
+	ca, cert, key := opensslCerts(t)
+	addr, _, stderr := startServe(t, "--cert", cert, "--key", key)
+	sess := filepath.Join(t.TempDir(), "session.pem")
+	for i, sessFlag := range []string{"-sess_out", "-sess_in"} {
+		out, errOut, err := runPeer(t, 20*time.Second, openssl, "s_client", "-connect", addr, "-CAfile", ca,
+			"-servername", "localhost", "-verify_return_error", "-tls1_2", sessFlag, sess)
+		if err != nil {
+			t.Fatalf("s_client %s: %v\n%s\n%s", sessFlag, err, out, errOut)
+		}
+		if want := map[int]string{0: "New, TLS", 1: "Reused, TLS"}[i]; !strings.Contains(string(out), want) {
+			t.Fatalf("s_client %s did not say %q:\n%s", sessFlag, want, out)
+		}
+	}
+	var lines []string
+	for deadline := time.Now().Add(5 * time.Second); len(lines) < 2 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		lines = strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	}
+	if len(lines) != 2 {
+		t.Fatalf("want 2 log lines, got:\n%s", strings.Join(lines, "\n"))
+	}
+	if strings.Contains(lines[0], "resumed") || !strings.Contains(lines[1], "resumed") || strings.Contains(lines[1], "RSA key transport") {
+		t.Errorf("serve logged:\n%s", strings.Join(lines, "\n"))
+	}
+}
