@@ -55,6 +55,9 @@ type cli struct {
 
 	// listening, when set, is told the address serve listens on.
 	listening func(net.Addr)
+	// flagsDefined, when set, is told of each command's flags once they
+	// are defined (tests: docs/cli.md must name every one).
+	flagsDefined func(*flagSet)
 	// timeNow, when set, replaces time.Now for the parts of the output
 	// that depend on the clock (tests).
 	timeNow func() time.Time
