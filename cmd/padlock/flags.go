@@ -85,6 +85,9 @@ func (fs *flagSet) isSet(name string) bool {
 // ("padlock connect host:443 --json") as well as precede them, and
 // returns the positional arguments.
 func (fs *flagSet) parse(args []string) ([]string, error) {
+	if fs.c.flagsDefined != nil {
+		fs.c.flagsDefined(fs)
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -6,8 +6,9 @@
 //	padlock connect HOST:PORT    a client, like openssl s_client
 //	padlock cert                 a local CA and certificates
 //	padlock bench                padlock against crypto/tls and the primitives' floor
+//	padlock version              the build's version (also padlock --version)
 //
-// The names, flags and exit statuses are a contract (docs: cli.md): 0 on
+// The names, flags and exit statuses are a contract (docs/cli.md): 0 on
 // success, 1 when the TLS work failed, 2 on a usage error.
 package main
 
@@ -54,6 +55,9 @@ type cli struct {
 
 	// listening, when set, is told the address serve listens on.
 	listening func(net.Addr)
+	// flagsDefined, when set, is told of each command's flags once they
+	// are defined (tests: docs/cli.md must name every one).
+	flagsDefined func(*flagSet)
 	// timeNow, when set, replaces time.Now for the parts of the output
 	// that depend on the clock (tests).
 	timeNow func() time.Time
@@ -76,6 +80,7 @@ func init() {
 		{"connect", "connect to a TLS server and show the handshake (like openssl s_client)", (*cli).connect},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
 		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
+		{"version", "print padlock's version, Go's version and the build information", (*cli).version},
 		{"help", "show this help, or a command's flags: padlock help COMMAND", (*cli).help},
 	}
 }
@@ -89,6 +94,8 @@ func (c *cli) run(args []string) int {
 	switch name {
 	case "-h", "-help", "--help":
 		name = "help"
+	case "-version", "--version":
+		name = "version"
 	}
 	for _, cmd := range commands {
 		if cmd.name == name {
@@ -112,7 +119,8 @@ commands:
 		fmt.Fprintf(w, "  %-8s  %s\n", cmd.name, cmd.summary)
 	}
 	fmt.Fprint(w, `
-Start with "padlock demo". Run "padlock help COMMAND" for a command's flags.
+Start with "padlock demo". Run "padlock help COMMAND" for a command's flags,
+"padlock --version" for the version of this build.
 Exit status: 0 success, 1 the TLS work failed, 2 a usage error.
 `)
 }
