@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"padlock"
@@ -187,3 +188,33 @@ func TestTransport(t *testing.T) {
 }
 
 func hasName(c *x509.Certificate, name string) bool { return c.VerifyHostname(name) == nil }
+
+// TestNotPadlock: a request or response that did not come over padlock
+// says so, and WithTLS leaves it as it is.
+func TestNotPadlock(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	if _, ok := ConnectionState(r); ok || Events(r) != nil {
+		t.Error("a request made in the test has a padlock connection")
+	}
+	WithTLS(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil {
+			t.Error("WithTLS set Request.TLS with no padlock connection")
+		}
+	})).ServeHTTP(httptest.NewRecorder(), r)
+	if _, ok := ResponseState(&http.Response{Request: r}); ok {
+		t.Error("a response made in the test has a padlock connection")
+	}
+	// http:// URLs go over plain TCP.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	tr := new(Transport)
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, ok := ResponseState(resp); ok || resp.TLS != nil {
+		t.Error("a response over plain TCP has a TLS state")
+	}
+}
