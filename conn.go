@@ -26,6 +26,7 @@ type Conn struct {
 	conn     net.Conn
 	isClient bool
 	config   *Config
+	id       uint64    // Event.Conn of its trace events; see ID
 	start    time.Time // when the handshake began, for trace times
 
 	handshakeMu   sync.Mutex
@@ -125,11 +126,19 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	if config == nil {
 		config = &Config{}
 	}
-	c := &Conn{conn: conn, config: config, isClient: isClient, keyUpdateAfter: defaultKeyUpdateAfter}
+	c := &Conn{conn: conn, config: config, isClient: isClient, keyUpdateAfter: defaultKeyUpdateAfter, id: connIDs.Add(1)}
 	c.in.r.Init(conn)
 	c.out.w.Init(conn)
 	return c
 }
+
+// connIDs numbers the connections of the process, for ID.
+var connIDs atomic.Uint64
+
+// ID returns the connection's number, unique in the process and never
+// zero: the Conn field of every trace event the connection emits, so
+// that a Tracer shared by many connections can tell their events apart.
+func (c *Conn) ID() uint64 { return c.id }
 
 // Handshake runs the handshake if it has not run yet. Most uses need not
 // call it: Read and Write do. It returns the handshake's error, and the

@@ -18,9 +18,10 @@ func (c *Conn) side() trace.Side {
 	return trace.Server
 }
 
-// emit stamps e with the time and side and hands it to the tracer, or
+// emit stamps e with the connection, time and side and hands it to the tracer, or
 // queues it until the flight is written (Config.TraceAfterFlight).
 func (c *Conn) emit(e trace.Event) {
+	e.Conn = c.id
 	e.Time = c.config.now().Sub(c.start)
 	e.Side = c.side()
 	if c.traceQueue != nil {
@@ -39,11 +40,11 @@ func (c *Conn) traceMessage(dir trace.Direction, raw []byte, m wire.Message) {
 	}
 	tls13 := c.vers != VersionTLS12
 	if q := c.traceQueue; q != nil {
-		e := trace.Event{Dir: dir, Time: c.config.now().Sub(c.start), Side: c.side()}
+		e := trace.Event{Conn: c.id, Dir: dir, Time: c.config.now().Sub(c.start), Side: c.side()}
 		q.events = append(q.events, queuedEvent{e: e, raw: raw, msg: m, tls13: tls13})
 		return
 	}
-	c.config.Trace(c.messageEvent(trace.Event{Dir: dir, Time: c.config.now().Sub(c.start), Side: c.side()}, raw, m, tls13))
+	c.config.Trace(c.messageEvent(trace.Event{Conn: c.id, Dir: dir, Time: c.config.now().Sub(c.start), Side: c.side()}, raw, m, tls13))
 }
 
 // messageEvent completes e, stamped with direction, time and side, with

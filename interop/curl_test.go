@@ -11,9 +11,8 @@ import (
 
 	"padlock"
 	"padlock/internal/pki"
+	"padlock/padlockhttp"
 )
-
-type connKey struct{}
 
 // startHTTPS serves HTTP/1.1 over padlock on a loopback port. Its handler
 // answers with what padlock negotiated, so a test sees padlock's view
@@ -31,18 +30,15 @@ func startHTTPS(t *testing.T, kt pki.KeyType) string {
 	})
 	srv := &http.Server{
 		ReadHeaderTimeout: ioTimeout,
-		// net/http knows only crypto/tls connections; keep padlock's in
-		// the request context instead.
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			return context.WithValue(ctx, connKey{}, c)
-		},
+		// net/http knows only crypto/tls connections; padlockhttp keeps
+		// padlock's in the request context instead.
+		ConnContext: padlockhttp.ConnContext,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c, ok := r.Context().Value(connKey{}).(*padlock.Conn)
+			cs, ok := padlockhttp.ConnectionState(r)
 			if !ok {
 				http.Error(w, "not a padlock connection", http.StatusInternalServerError)
 				return
 			}
-			cs := c.ConnectionState()
 			fmt.Fprintf(w, "hello over padlock: %s %s %s %s %s host=%s\n", r.Proto,
 				padlock.VersionName(cs.Version), padlock.CipherSuiteName(cs.CipherSuite),
 				cs.CurveID, cs.NegotiatedProtocol, cs.ServerName)

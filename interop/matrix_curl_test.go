@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/padlockhttp"
 )
 
 var curlOpenSSLRE = regexp.MustCompile(`OpenSSL/(\d+)\.(\d+)\.\S+`)
@@ -56,12 +57,10 @@ func startMatrixHTTPS(t *testing.T, pc *padlock.Config) *matrixHTTPS {
 	srv := &http.Server{
 		ReadHeaderTimeout: ioTimeout,
 		ErrorLog:          log.New(io.Discard, "", 0),
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			return context.WithValue(ctx, connKey{}, c)
-		},
+		ConnContext:       padlockhttp.ConnContext,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if c, ok := r.Context().Value(connKey{}).(*padlock.Conn); ok {
-				s.conns <- c.ConnectionState()
+			if cs, ok := padlockhttp.ConnectionState(r); ok {
+				s.conns <- cs
 			}
 			w.Header().Set("Connection", "close")
 			fmt.Fprintf(w, "padlock heard: %s\n", r.URL.Path)

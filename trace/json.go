@@ -12,6 +12,7 @@ import (
 // jsonEvent is the JSON form of an Event: names instead of numbers, the
 // time in milliseconds and the raw bytes in hex.
 type jsonEvent struct {
+	Conn      uint64      `json:"conn"`
 	TimeMS    float64     `json:"time_ms"`
 	Side      string      `json:"side"`
 	Direction string      `json:"direction"`
@@ -31,12 +32,13 @@ type jsonField struct {
 	End   int    `json:"end"`
 }
 
-// MarshalJSON encodes e as an object with the keys time_ms, side,
+// MarshalJSON encodes e as an object with the keys conn, time_ms, side,
 // direction, step, kind, name, explain, fields (each with name, value,
 // start and end), raw (hex) and layout (fields, like fields). Every key
 // is always present.
 func (e Event) MarshalJSON() ([]byte, error) {
 	j := jsonEvent{
+		Conn:      e.Conn,
 		TimeMS:    float64(e.Time.Microseconds()) / 1000,
 		Side:      e.Side.String(),
 		Direction: e.Dir.String(),
@@ -86,6 +88,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		n.Raw = raw
 	}
 	n.Time = time.Duration(j.TimeMS * float64(time.Millisecond))
+	n.Conn = j.Conn
 	n.Name, n.Explain = j.Name, j.Explain
 	for _, f := range j.Fields {
 		n.Fields = append(n.Fields, Field(f))

@@ -225,7 +225,7 @@ func TestJSONKeys(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"time_ms", "side", "direction", "step", "kind", "name", "explain", "fields", "raw", "layout"} {
+	for _, k := range []string{"conn", "time_ms", "side", "direction", "step", "kind", "name", "explain", "fields", "raw", "layout"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("key %q missing from %s", k, b)
 		}
@@ -292,4 +292,23 @@ func FuzzEventJSON(f *testing.F) {
 		// Whatever decodes must also render.
 		Text(new(bytes.Buffer), []Event{e}, TextOptions{Raw: true})
 	})
+}
+
+func TestTextConn(t *testing.T) {
+	e := Event{Conn: 42, Dir: Local, Kind: KindInfo, Name: "x"}
+	var with, without bytes.Buffer
+	Text(&with, []Event{e}, TextOptions{Conn: true, NoTime: true})
+	Text(&without, []Event{e}, TextOptions{NoTime: true})
+	if !strings.Contains(with.String(), "conn 42") {
+		t.Errorf("Conn: true does not show the connection:\n%s", with.String())
+	}
+	if strings.Contains(without.String(), "conn") {
+		t.Errorf("Conn: false shows the connection:\n%s", without.String())
+	}
+	e.Conn = 7
+	b, _ := json.Marshal(e)
+	var got Event
+	if err := json.Unmarshal(b, &got); err != nil || got.Conn != 7 {
+		t.Errorf("JSON round trip of conn 7: %v, %v", got.Conn, err)
+	}
 }

@@ -27,6 +27,9 @@ type TextOptions struct {
 	// NoTime leaves out the time of each step, for output that must not
 	// change from one run to the next.
 	NoTime bool
+	// Conn prints each step's connection ID (Event.Conn) on its first
+	// line, for a trace of many connections in one writer.
+	Conn bool
 }
 
 // Layout of a step, in columns. The client's column and the server's
@@ -239,11 +242,22 @@ func (t *TextWriter) writeNote(e *Event) {
 	t.writeBody(e, col+len(who)+3, "")
 }
 
-// writeHead writes a step's first line, with the time at the right edge.
+// writeHead writes a step's first line, with the connection and the
+// time, as asked, at the right edge.
 func (t *TextWriter) writeHead(head string, visible int, e *Event) {
 	t.buf.WriteString(head)
+	right := ""
+	if t.opts.Conn && e.Conn != 0 {
+		right = fmt.Sprintf("conn %d", e.Conn)
+	}
 	if !t.opts.NoTime {
-		ms := fmt.Sprintf("%.2f ms", float64(e.Time.Microseconds())/1000)
+		if right != "" {
+			right += "  "
+		}
+		right += fmt.Sprintf("%.2f ms", float64(e.Time.Microseconds())/1000)
+	}
+	if right != "" {
+		ms := right
 		pad := t.opts.Width - visible - len(ms)
 		if pad < 2 {
 			pad = 2

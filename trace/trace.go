@@ -141,6 +141,11 @@ type Field struct {
 
 // Event is one step of a handshake, as one party saw it.
 type Event struct {
+	// Conn identifies the connection the event belongs to: unique per
+	// connection in the process (padlock numbers them from 1 as they are
+	// made), so that events of many connections traced into one Tracer
+	// can be told apart. Zero when the event names no connection.
+	Conn    uint64
 	Time    time.Duration // since the handshake began
 	Side    Side          // whose view this is
 	Dir     Direction     // sent, received, or local

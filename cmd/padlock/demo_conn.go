@@ -80,7 +80,7 @@ func (d *demoRun) clientSide(addr net.Addr, cc *padlock.Config, t *turns, r *dem
 		return
 	}
 	msg := []byte(d.o.message)
-	d.dataEvent(trace.Client, trace.Sent, msg, r.client)
+	d.dataEvent(trace.Client, trace.Sent, msg, r.client, conn.ID())
 	if _, err := conn.Write(msg); err != nil {
 		r.clientErr = err
 		return
@@ -93,7 +93,7 @@ func (d *demoRun) clientSide(addr net.Addr, cc *padlock.Config, t *turns, r *dem
 		return
 	}
 	r.received = n
-	d.dataEvent(trace.Client, trace.Received, buf[:n], r.client)
+	d.dataEvent(trace.Client, trace.Received, buf[:n], r.client, conn.ID())
 }
 
 // serverSide accepts one connection, handshakes, answers the client's
@@ -124,9 +124,9 @@ func (d *demoRun) serverSide(ln net.Listener, sc *padlock.Config, t *turns, r *d
 		}
 		return
 	}
-	d.dataEvent(trace.Server, trace.Received, buf[:n], r.server)
+	d.dataEvent(trace.Server, trace.Received, buf[:n], r.server, conn.ID())
 	reply := fmt.Appendf(nil, "hello from the padlock server: got your %d bytes", n)
-	d.dataEvent(trace.Server, trace.Sent, reply, r.server)
+	d.dataEvent(trace.Server, trace.Sent, reply, r.server, conn.ID())
 	if _, err := conn.Write(reply); err != nil {
 		r.serverErr = err
 		return
@@ -139,8 +139,9 @@ func (d *demoRun) serverSide(ln net.Listener, sc *padlock.Config, t *turns, r *d
 
 // dataEvent traces application data. The library traces the handshake;
 // the data is the demo's, so the demo reports it, in the same form on
-// both sides so the text renderer shows it once.
-func (d *demoRun) dataEvent(side trace.Side, dir trace.Direction, data []byte, st padlock.ConnectionState) {
+// both sides so the text renderer shows it once, and with the ID of the
+// connection it crossed, as the library's events.
+func (d *demoRun) dataEvent(side trace.Side, dir trace.Direction, data []byte, st padlock.ConnectionState, conn uint64) {
 	from, to := "client", "server"
 	if (side == trace.Server) == (dir == trace.Sent) {
 		from, to = to, from
@@ -150,7 +151,7 @@ func (d *demoRun) dataEvent(side trace.Side, dir trace.Direction, data []byte, s
 		key = from + " write key"
 	}
 	d.tracer.Trace(trace.Event{
-		Side: side, Dir: dir, Step: trace.StepApplicationData, Kind: trace.KindData,
+		Conn: conn, Side: side, Dir: dir, Step: trace.StepApplicationData, Kind: trace.KindData,
 		Name: "application data",
 		Explain: "The " + from + "'s message, sealed with the " + key + ": only the " + to +
 			" can open it, and any change on the way would be detected.",

@@ -118,10 +118,13 @@ func TestDemoJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			t.Fatalf("line %d does not parse: %v\n%s", i+1, err, line)
 		}
-		for _, k := range []string{"time_ms", "side", "direction", "step", "kind", "name", "explain", "fields", "raw"} {
+		for _, k := range []string{"conn", "time_ms", "side", "direction", "step", "kind", "name", "explain", "fields", "raw"} {
 			if _, ok := e[k]; !ok {
 				t.Errorf("line %d lacks %q", i+1, k)
 			}
+		}
+		if c, _ := e["conn"].(float64); c == 0 {
+			t.Errorf("line %d names no connection", i+1)
 		}
 		names[e["name"].(string)] = true
 	}

@@ -18,6 +18,7 @@ import (
 	"padlock"
 	"padlock/internal/pki"
 	"padlock/internal/suites"
+	"padlock/padlockhttp"
 	"padlock/trace"
 )
 
@@ -240,21 +241,15 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 		return s.c.failf("serve", "%v", err)
 	}
 	s.cfg = cfg
-	ln := newHandshakeListener(inner, cfg, s.logHandshake)
-	// HTTP/2 goes through net/http's unencrypted-HTTP/2 path: padlock has
-	// already decrypted the stream, and ALPN told the client to send the
-	// HTTP/2 preface.
-	var protocols http.Protocols
-	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
+	// Each handshake runs before Accept returns, traced for the page.
+	ln := padlockhttp.NewListener(inner, cfg, padlockhttp.ListenerOptions{Trace: true, OnHandshake: s.logHandshake})
 	srv := &http.Server{
-		Protocols:         &protocols,
 		Handler:           s.routes(),
-		ConnContext:       withServedConn,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
+	padlockhttp.ConfigureServer(srv) // HTTP/1.1 and HTTP/2; handlers see the connection
 	fmt.Fprintf(s.c.stdout, "padlock serve: listening on https://%s/ (Ctrl-C stops)\n", inner.Addr())
 	if s.c.listening != nil {
 		s.c.listening(inner.Addr())
@@ -272,7 +267,7 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close()
 	}
-	ln.wait()
+	ln.Wait()
 	return exitOK
 }
 

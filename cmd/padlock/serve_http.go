@@ -1,30 +1,16 @@
 package main
 
 import (
-	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"net"
 	"net/http"
 	"strings"
 
 	"padlock/cmd/padlock/internal/hello"
 	"padlock/trace"
 )
-
-// connKey is the request context key of the *servedConn.
-type connKey struct{}
-
-// withServedConn is http.Server.ConnContext: it puts the connection, and
-// so its trace, where the handlers find it.
-func withServedConn(ctx context.Context, c net.Conn) context.Context {
-	if sc, ok := c.(*servedConn); ok {
-		return context.WithValue(ctx, connKey{}, sc)
-	}
-	return ctx
-}
 
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()

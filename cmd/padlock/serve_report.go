@@ -6,6 +6,7 @@ import (
 
 	"padlock/cmd/padlock/internal/hello"
 	"padlock/internal/wire"
+	"padlock/padlockhttp"
 	"padlock/trace"
 )
 
@@ -43,15 +44,14 @@ type clientHello struct {
 // report describes the request's connection; ok is false when the
 // request did not come over a padlock connection.
 func (s *server) report(r *http.Request) (visitorReport, bool) {
-	sc, ok := r.Context().Value(connKey{}).(*servedConn)
+	st, ok := padlockhttp.ConnectionState(r)
 	if !ok {
 		return visitorReport{}, false
 	}
-	events := sc.rec.Events()
-	st := sc.ConnectionState()
+	events := padlockhttp.Events(r)
 	v := visitorReport{
 		connReport:    newConnReport(st, events, nil),
-		RemoteAddr:    sc.RemoteAddr().String(),
+		RemoteAddr:    r.RemoteAddr,
 		ClientOffered: clientHello{},
 		Choices:       []choice{},
 	}
