@@ -3,7 +3,9 @@ package padlock
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -33,10 +35,13 @@ func (st *sessionStore) install(sc *Config) {
 		st.sessions[string(id)] = b
 		return id, nil
 	}
-	sc.UnwrapSession = func(id []byte, _ ConnectionState) (*SessionState, error) {
+	sc.UnwrapSession = func(id []byte, cs ConnectionState) (*SessionState, error) {
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		st.unwraps++
+		if cs.ServerName != "localhost" {
+			return nil, fmt.Errorf("UnwrapSession sees server name %q", cs.ServerName)
+		}
 		b, ok := st.sessions[string(id)]
 		if !ok {
 			return nil, nil
@@ -63,6 +68,26 @@ func TestWrapSessionStore(t *testing.T) {
 				}
 				if st.unwraps == 0 {
 					t.Fatal("UnwrapSession not called")
+				}
+			})
+			t.Run("crypto/tls client", func(t *testing.T) {
+				clock := time.Now()
+				cc, sc := clientAuthConfigs(t, vers, nil, &clock)
+				var st sessionStore
+				st.install(sc)
+				tc := &tls.Config{RootCAs: cc.RootCAs, ServerName: "localhost", MaxVersion: vers,
+					ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+				for i := range 2 {
+					server, serr, cerr, resumed := cryptoTLSClient(t, tc, sc)
+					if cerr != nil || serr != nil {
+						t.Fatalf("connection %d: client: %v; server: %v", i, cerr, serr)
+					}
+					if want := i == 1; resumed != want || server.ConnectionState().DidResume != want {
+						t.Fatalf("connection %d: crypto/tls resumed %v, padlock %v", i, resumed, server.ConnectionState().DidResume)
+					}
+				}
+				if len(st.sessions) == 0 {
+					t.Fatal("no session in the store")
 				}
 			})
 			t.Run("unknown ID", func(t *testing.T) {
