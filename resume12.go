@@ -37,7 +37,7 @@ func (hs *serverHandshake12) findSession() (*sessionState, error) {
 	if s == nil {
 		if by == byTicket {
 			hs.c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
-				"The client offered a session ticket the server cannot open (another server's, a retired key, or tampered with), so this is a full handshake.")
+				"The client offered a session ticket the server cannot open or does not know (another server's, a retired key, forgotten by the application's store, or tampered with), so this is a full handshake.")
 		}
 		return nil, nil
 	}

@@ -17,7 +17,8 @@ import (
 
 // ClientSessionState is a session a client may resume: the server's
 // ticket and what the client needs to use it. Its fields are padlock's
-// own; a cache only stores and returns it.
+// own; a cache only stores and returns it, in memory, or beyond the
+// process with Bytes and ParseClientSessionState.
 type ClientSessionState struct {
 	version  uint16
 	suite    uint16
