@@ -163,6 +163,27 @@ type Config struct {
 	// TicketKeys supplies the keys that seal a server's session tickets;
 	// when nil each Config rotates its own (see RotatingTicketKeys).
 	TicketKeys TicketKeySource
+	// WrapSession, when set, makes the ticket a server issues for a
+	// session (a TLS 1.3 PSK identity, a TLS 1.2 session ticket) in place
+	// of padlock's sealing under TicketKeys: it may seal the session's
+	// Bytes (EncryptTicket is padlock's own sealing), or store them and
+	// return a handle to them. The ticket goes to the client in the
+	// clear, so it must not reveal the Bytes, which hold the session's
+	// secret. On an error a TLS 1.2 server sends an empty ticket and a
+	// TLS 1.3 server ends the connection with internal_error, as when
+	// padlock's own sealing fails. The TLS 1.2 session ID cache (see
+	// ServerSessionCacheSize) does not use it.
+	WrapSession func(ConnectionState, *SessionState) ([]byte, error)
+	// UnwrapSession, when set, turns a ticket a client offers back into
+	// its session, in place of padlock's opening: with ParseSessionState
+	// of the Bytes WrapSession kept, or DecryptTicket. (nil, nil) means
+	// the ticket is unknown and the handshake is a full one; an error
+	// ends the handshake with internal_error. The ConnectionState is the
+	// handshake's so far (ServerName is set). A session it returns is
+	// checked as an opened ticket is (version, cipher suite, lifetime,
+	// server name, and the client's certificate against the current
+	// ClientAuth and ClientCAs) and may still not be resumed.
+	UnwrapSession func(identity []byte, cs ConnectionState) (*SessionState, error)
 	// ClientSessionCache, when set, keeps a client's sessions so later
 	// connections to the same server can resume them.
 	ClientSessionCache ClientSessionCache

@@ -30,11 +30,14 @@ const (
 // RFC 7627's: a session with the extended master secret offered in a
 // ClientHello without it.
 func (hs *serverHandshake12) findSession() (*sessionState, error) {
-	s, by := hs.offeredSession()
+	s, by, err := hs.offeredSession()
+	if err != nil {
+		return nil, err
+	}
 	if s == nil {
 		if by == byTicket {
 			hs.c.traceStep(trace.StepResumption, trace.KindInfo, "ticket not accepted",
-				"The client offered a session ticket the server cannot open (another server's, a retired key, or tampered with), so this is a full handshake.")
+				"The client offered a session ticket the server cannot open or does not know (another server's, a retired key, forgotten by the application's store, or tampered with), so this is a full handshake.")
 		}
 		return nil, nil
 	}
@@ -53,38 +56,35 @@ func (hs *serverHandshake12) findSession() (*sessionState, error) {
 }
 
 // offeredSession looks up the session the client offers: the ticket's,
-// when it presents one, else the cached session of its session ID.
-func (hs *serverHandshake12) offeredSession() (*sessionState, string) {
+// when it presents one, else the cached session of its session ID. An
+// error from Config.UnwrapSession ends the handshake.
+func (hs *serverHandshake12) offeredSession() (*sessionState, string, error) {
 	c, ch := hs.c, hs.ch
 	if len(ch.SessionTicket) > 0 {
 		// RFC 5077 section 3.4: with a ticket presented, the session ID
 		// is the client's random marker, never a cache key.
 		if c.config.SessionTicketsDisabled {
-			return nil, ""
+			return nil, "", nil
 		}
-		plain := c.config.openTicket(ch.SessionTicket)
-		if plain == nil {
-			return nil, byTicket
-		}
-		s, err := parseSessionState(plain)
+		s, err := c.config.unwrapSession(ch.SessionTicket, c.state)
 		if err != nil {
-			return nil, byTicket
+			return nil, "", alert.Wrap(alert.InternalError, err)
 		}
-		return s, byTicket
+		return s, byTicket, nil
 	}
 	if len(ch.SessionID) == 0 {
-		return nil, ""
+		return nil, "", nil
 	}
 	// An unknown ID is no news: a client offering TLS 1.3 always sends
 	// a random one (RFC 8446 appendix D.4).
 	cache := c.config.sessionCache12()
 	if cache == nil {
-		return nil, ""
+		return nil, "", nil
 	}
 	if s := cache.get(ch.SessionID); s != nil {
-		return s, bySessionID
+		return s, bySessionID, nil
 	}
-	return nil, ""
+	return nil, "", nil
 }
 
 // canResume checks that a session may resume this handshake: TLS 1.2,
@@ -249,7 +249,7 @@ func (hs *serverHandshake12) sendSessionTicket12() error {
 	}
 	s := hs.newSession()
 	lifetime := ticketLifetime - s.age(c.config.now())
-	ticket, err := c.config.sealTicket(s.marshal())
+	ticket, err := c.config.wrapSession(c.state, s)
 	if err != nil {
 		// RFC 5077 section 3.3: a server that no longer wants to issue
 		// the ticket it announced sends an empty one.

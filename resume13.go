@@ -115,7 +115,10 @@ func (hs *serverHandshake13) acceptPSK13() error {
 	}
 	why := "no ticket the server can open"
 	for i, id := range ch.PSKIdentities[:min(len(ch.PSKIdentities), maxPSKIdentities)] {
-		s, reason := hs.openSession(id)
+		s, reason, err := hs.openSession(id)
+		if err != nil {
+			return err
+		}
 		if s == nil {
 			why = reason
 			continue
@@ -165,7 +168,11 @@ func (hs *serverHandshake13) checkDroppedPSKs(ch1, ch2 *wire.ClientHello) error 
 		if kept {
 			continue
 		}
-		if s, _ := hs.openSession(id); s != nil {
+		s, _, err := hs.openSession(id)
+		if err != nil {
+			return err
+		}
+		if s != nil {
 			clear(s.secret)
 			return alertf(alert.IllegalParameter, "second ClientHello drops a PSK that fits the HelloRetryRequest's cipher suite")
 		}
@@ -183,35 +190,49 @@ func (hs *serverHandshake13) pskModes() (dhe, ke bool) {
 }
 
 // openSession opens a ticket and checks it may resume this handshake;
-// when it may not, it returns nil and why.
-func (hs *serverHandshake13) openSession(id wire.PSKIdentity) (*sessionState, string) {
+// when it may not, it returns nil and why. An error from
+// Config.UnwrapSession ends the handshake.
+func (hs *serverHandshake13) openSession(id wire.PSKIdentity) (*sessionState, string, error) {
 	c := hs.c
-	plain := c.config.openTicket(id.Identity)
-	if plain == nil {
-		return nil, "no ticket key of this server opens it"
+	s, err := c.config.unwrapSession(id.Identity, c.state)
+	if err != nil {
+		return nil, "", alert.Wrap(alert.InternalError, err)
 	}
-	s, err := parseSessionState(plain)
-	if err != nil || s.version != VersionTLS13 {
-		return nil, "not a TLS 1.3 session"
+	if s == nil {
+		return nil, "the server does not know it, or no ticket key of this server opens it", nil
+	}
+	if reason := hs.checkSession(s, id); reason != "" {
+		clear(s.secret)
+		return nil, reason, nil
+	}
+	return s, "", nil
+}
+
+// checkSession returns why an opened session may not resume this
+// handshake, or "" when it may.
+func (hs *serverHandshake13) checkSession(s *sessionState, id wire.PSKIdentity) string {
+	c := hs.c
+	if s.version != VersionTLS13 {
+		return "not a TLS 1.3 session"
 	}
 	if suite := suites.SuiteByID(s.suite); suite == nil || suite.Hash != hs.suite.Hash {
-		return nil, "made with another hash than this handshake's suite" // RFC 8446 section 4.2.11
+		return "made with another hash than this handshake's suite" // RFC 8446 section 4.2.11
 	}
 	now := c.config.now()
 	if s.expired(now) {
-		return nil, "expired"
+		return "expired"
 	}
 	// RFC 8446 section 8.3: the ticket's age as the client counts it
 	// must agree with the server's, within a window.
 	age := now.Sub(time.Unix(int64(s.created), 0))
 	clientAge := time.Duration(id.ObfuscatedTicketAge-s.ageAdd) * time.Millisecond
 	if d := age - clientAge; d > ticketAgeSkew+time.Second || d < -ticketAgeSkew-time.Second {
-		return nil, "the client's ticket age does not match"
+		return "the client's ticket age does not match"
 	}
 	if s.serverName != hs.ch.ServerName {
-		return nil, "made for another server name"
+		return "made for another server name"
 	}
-	return s, ""
+	return ""
 }
 
 // sendSessionTicket13 issues a ticket for this connection's session.
@@ -258,10 +279,8 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 	for _, cert := range c.state.PeerCertificates {
 		s.certs = append(s.certs, cert.Raw)
 	}
-	plain := s.marshal()
-	ticket, err := c.config.sealTicket(plain)
+	ticket, err := c.config.wrapSession(c.state, s)
 	// Sealed, the ticket's PSK is the client's to keep, not the server's.
-	clear(plain)
 	clear(s.secret)
 	if err != nil {
 		return alert.Wrap(alert.InternalError, err)
