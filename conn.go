@@ -55,7 +55,8 @@ type Conn struct {
 
 	keyUpdateAfter uint64 // records per write key before a KeyUpdate
 
-	traceQueue *traceQueue // during a handshake with Config.TraceAfterFlight
+	traceQueue *traceQueue     // during a handshake with Config.TraceAfterFlight
+	hsCtx      context.Context // the running handshake's context, for the hooks
 
 	testHooks testHooks
 }
@@ -177,6 +178,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	}
 	c.in.Lock()
 	c.out.Lock()
+	c.hsCtx = ctx
 	c.start = c.config.now()
 	c.startTraceQueue()
 	// Each flight leaves in one write: records queue until flush.
@@ -189,6 +191,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	}
 	c.drainTrace(true)
 	c.hsTr = nil
+	c.hsCtx = nil
 	c.out.w.SetBuffering(false)
 	c.releaseHandshakeBuffers()
 	if err != nil {
