@@ -1,0 +1,116 @@
+package padlock
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"padlock/internal/alert"
+	"padlock/internal/pki"
+)
+
+// TestVerifyConnectionOpenSSLServer pins the key of `openssl s_server`
+// with VerifyConnection: the pinned key is accepted, another refused with
+// the bad_certificate alert that s_server reports.
+func TestVerifyConnectionOpenSSLServer(t *testing.T) {
+	openssl := requireOpenSSL(t)
+	files := writeOpenSSLFiles(t)
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	other := pki.TestClient(pki.Ed25519)
+	addr, done := startSServer12(t, openssl, files)
+	var calls, resumed int
+	for i, pin := range []*pki.Issued{is, other} {
+		cc := &Config{RootCAs: ca.Pool(), ServerName: "localhost", VerifyConnection: pinKey(pin.Cert, &calls, &resumed)}
+		raw, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.SetDeadline(time.Now().Add(10 * time.Second))
+		c := Client(raw, cc)
+		err = c.Handshake()
+		if i == 0 {
+			if err != nil {
+				t.Fatalf("pinned key refused: %v", err)
+			}
+			if _, err := c.Write([]byte("padlock\n")); err != nil {
+				t.Fatal(err)
+			}
+			line := make([]byte, 8)
+			if _, err := io.ReadFull(c, line); err != nil || string(line) != "kcoldap\n" {
+				t.Fatalf("s_server answered %q, %v", line, err)
+			}
+		} else {
+			wantAlert(t, err, alert.BadCertificate)
+		}
+		c.Close()
+	}
+	if out := done(); !strings.Contains(out, "bad certificate") && !strings.Contains(out, "alert number 42") {
+		t.Errorf("s_server did not see bad_certificate:\n%s", out)
+	}
+}
+
+// TestVerifyConnectionOpenSSLClient pins the key of the client
+// certificate `openssl s_client` presents: the pinned key is accepted,
+// another refused with bad_certificate, which s_client reports.
+func TestVerifyConnectionOpenSSLClient(t *testing.T) {
+	openssl := requireOpenSSL(t)
+	files := writeOpenSSLFiles(t)
+	cert, _ := testCert(t, pki.ECDSAP256)
+	client := pki.TestClient(pki.ECDSAP256)
+	other := pki.TestClient(pki.Ed25519)
+	dir := t.TempDir()
+	clientCert, clientKey := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	if err := os.WriteFile(clientCert, client.ChainPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(clientKey, client.KeyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, pin := range []*pki.Issued{client, other} {
+		var calls, resumed int
+		sc := &Config{Certificates: []Certificate{cert}, ClientAuth: RequireAnyClientCert,
+			VerifyConnection: pinKey(pin.Cert, &calls, &resumed)}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		serr := make(chan error, 1)
+		go func() {
+			raw, err := l.Accept()
+			if err != nil {
+				serr <- err
+				return
+			}
+			raw.SetDeadline(time.Now().Add(10 * time.Second))
+			c := Server(raw, sc)
+			err = c.Handshake()
+			c.Close()
+			serr <- err
+		}()
+		// TLS 1.2, so that the server's verdict comes before s_client
+		// ends its handshake and reports it.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		out, cerr := exec.CommandContext(ctx, openssl, "s_client", "-tls1_2", "-connect", l.Addr().String(),
+			"-CAfile", files.ca, "-servername", "localhost", "-verify_return_error",
+			"-cert", clientCert, "-key", clientKey).CombinedOutput()
+		cancel()
+		l.Close()
+		err = <-serr
+		if i == 0 {
+			if err != nil || cerr != nil || calls != 1 {
+				t.Fatalf("pinned key: server %v; s_client %v; %d calls\n%s", err, cerr, calls, out)
+			}
+			continue
+		}
+		wantAlert(t, err, alert.BadCertificate)
+		if !strings.Contains(string(out), "bad certificate") && !strings.Contains(string(out), "alert number 42") {
+			t.Errorf("s_client did not see bad_certificate (%v):\n%s", cerr, out)
+		}
+	}
+}
