@@ -117,7 +117,8 @@ func Client(conn net.Conn, config *Config) *Conn {
 }
 
 // Server returns a server-side TLS connection over conn. config must hold
-// at least one certificate or a GetCertificate callback.
+// at least one certificate, a GetCertificate callback, or a
+// GetConfigForClient that returns a Config with one of them.
 func Server(conn net.Conn, config *Config) *Conn {
 	return newConn(conn, config, false)
 }
