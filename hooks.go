@@ -66,7 +66,7 @@ func (c *Conn) configForClient(ch *wire.ClientHello) error {
 	if cfg == nil {
 		return nil
 	}
-	if len(cfg.Certificates) == 0 && cfg.GetCertificate == nil && cfg.GetConfigForClient == nil {
+	if len(cfg.Certificates) == 0 && cfg.GetCertificate == nil {
 		return alertf(alert.InternalError, "Config.GetConfigForClient returned a Config with no certificate and no GetCertificate")
 	}
 	// The old Config's tracer has the events so far; the new one's

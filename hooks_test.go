@@ -26,8 +26,8 @@ func pinKey(want *x509.Certificate, calls, resumed *int) func(ConnectionState) e
 		if cs.DidResume {
 			*resumed++
 		}
-		if len(cs.PeerCertificates) == 0 {
-			return errors.New("no peer certificate")
+		if len(cs.PeerCertificates) == 0 || cs.Version == 0 || cs.CipherSuite == 0 || cs.HandshakeComplete {
+			return fmt.Errorf("VerifyConnection sees an incomplete state: %+v", cs)
 		}
 		if sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo) != pin {
 			return errPinMismatch
