@@ -23,7 +23,18 @@ func TestVerifyConnectionOpenSSLServer(t *testing.T) {
 	files := writeOpenSSLFiles(t)
 	ca, is := pki.TestChain(pki.ECDSAP256)
 	other := pki.TestClient(pki.Ed25519)
-	addr, done := startSServer12(t, openssl, files)
+	for _, vers := range resumeVersions {
+		t.Run(VersionName(vers), func(t *testing.T) {
+			pinOpenSSLServer(t, openssl, files, vers, ca, is, other)
+		})
+	}
+}
+
+// pinOpenSSLServer connects twice to s_server of version vers: pinning
+// its key, then another.
+func pinOpenSSLServer(t *testing.T, openssl string, files openSSLFiles, vers uint16, ca *pki.CA, is, other *pki.Issued) {
+	flag := map[uint16]string{VersionTLS12: "-tls1_2", VersionTLS13: "-tls1_3"}[vers]
+	addr, done := startSServer(t, openssl, files, flag)
 	var calls, resumed int
 	for i, pin := range []*pki.Issued{is, other} {
 		cc := &Config{RootCAs: ca.Pool(), ServerName: "localhost", VerifyConnection: pinKey(pin.Cert, &calls, &resumed)}
@@ -37,6 +48,9 @@ func TestVerifyConnectionOpenSSLServer(t *testing.T) {
 		if i == 0 {
 			if err != nil {
 				t.Fatalf("pinned key refused: %v", err)
+			}
+			if v := c.ConnectionState().Version; v != vers {
+				t.Fatalf("s_server spoke %s", VersionName(v))
 			}
 			if _, err := c.Write([]byte("padlock\n")); err != nil {
 				t.Fatal(err)
