@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -86,45 +87,57 @@ func TestVerifyConnectionOpenSSLClient(t *testing.T) {
 	if err := os.WriteFile(clientKey, client.KeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for i, pin := range []*pki.Issued{client, other} {
-		var calls, resumed int
-		sc := &Config{Certificates: []Certificate{cert}, ClientAuth: RequireAnyClientCert,
-			VerifyConnection: pinKey(pin.Cert, &calls, &resumed)}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	for _, vers := range resumeVersions {
+		for i, pin := range []*pki.Issued{client, other} {
+			t.Run(fmt.Sprintf("%s/%d", VersionName(vers), i), func(t *testing.T) {
+				pinOpenSSLClient(t, openssl, files, vers, cert, clientCert, clientKey, pin, i == 0)
+			})
+		}
+	}
+}
+
+// pinOpenSSLClient runs s_client against a padlock server of version
+// vers that pins pin's key, and checks the outcome: accepted when right.
+func pinOpenSSLClient(t *testing.T, openssl string, files openSSLFiles, vers uint16, cert Certificate, clientCert, clientKey string, pin *pki.Issued, right bool) {
+	t.Helper()
+	var calls, resumed int
+	sc := &Config{Certificates: []Certificate{cert}, ClientAuth: RequireAnyClientCert,
+		VerifyConnection: pinKey(pin.Cert, &calls, &resumed)}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serr := make(chan error, 1)
+	go func() {
+		raw, err := l.Accept()
 		if err != nil {
-			t.Fatal(err)
-		}
-		serr := make(chan error, 1)
-		go func() {
-			raw, err := l.Accept()
-			if err != nil {
-				serr <- err
-				return
-			}
-			raw.SetDeadline(time.Now().Add(10 * time.Second))
-			c := Server(raw, sc)
-			err = c.Handshake()
-			c.Close()
 			serr <- err
-		}()
-		// TLS 1.2, so that the server's verdict comes before s_client
-		// ends its handshake and reports it.
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		out, cerr := exec.CommandContext(ctx, openssl, "s_client", "-tls1_2", "-connect", l.Addr().String(),
-			"-CAfile", files.ca, "-servername", "localhost", "-verify_return_error",
-			"-cert", clientCert, "-key", clientKey).CombinedOutput()
-		cancel()
-		l.Close()
-		err = <-serr
-		if i == 0 {
-			if err != nil || cerr != nil || calls != 1 {
-				t.Fatalf("pinned key: server %v; s_client %v; %d calls\n%s", err, cerr, calls, out)
-			}
-			continue
+			return
 		}
-		wantAlert(t, err, alert.BadCertificate)
-		if !strings.Contains(string(out), "bad certificate") && !strings.Contains(string(out), "alert number 42") {
-			t.Errorf("s_client did not see bad_certificate (%v):\n%s", cerr, out)
+		raw.SetDeadline(time.Now().Add(10 * time.Second))
+		c := Server(raw, sc)
+		err = c.Handshake()
+		c.Close()
+		serr <- err
+	}()
+	// -ign_eof: s_client reads until the server closes, so that it
+	// reports the TLS 1.3 alert that comes after its Finished.
+	flag := map[uint16]string{VersionTLS12: "-tls1_2", VersionTLS13: "-tls1_3"}[vers]
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	out, cerr := exec.CommandContext(ctx, openssl, "s_client", flag, "-ign_eof", "-connect", l.Addr().String(),
+		"-CAfile", files.ca, "-servername", "localhost", "-verify_return_error",
+		"-cert", clientCert, "-key", clientKey).CombinedOutput()
+	cancel()
+	l.Close()
+	err = <-serr
+	if right {
+		if err != nil || cerr != nil || calls != 1 {
+			t.Fatalf("pinned key: server %v; s_client %v; %d calls\n%s", err, cerr, calls, out)
 		}
+		return
+	}
+	wantAlert(t, err, alert.BadCertificate)
+	if !strings.Contains(string(out), "bad certificate") && !strings.Contains(string(out), "alert number 42") {
+		t.Errorf("s_client did not see bad_certificate (%v):\n%s", cerr, out)
 	}
 }
