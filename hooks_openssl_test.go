@@ -34,6 +34,7 @@ func TestVerifyConnectionOpenSSLServer(t *testing.T) {
 // pinOpenSSLServer connects twice to s_server of version vers: pinning
 // its key, then another.
 func pinOpenSSLServer(t *testing.T, openssl string, files openSSLFiles, vers uint16, ca *pki.CA, is, other *pki.Issued) {
+	t.Helper()
 	flag := map[uint16]string{VersionTLS12: "-tls1_2", VersionTLS13: "-tls1_3"}[vers]
 	addr, done := startSServer(t, openssl, files, flag)
 	var calls, resumed int
