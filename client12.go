@@ -61,6 +61,7 @@ func (hs *clientHandshake12) handshake() error {
 		hs.readServerCertificate,
 		hs.readServerKeyExchange,
 		hs.readServerHelloDone,
+		hs.c.verifyConnection,
 		hs.sendClientCertificate,
 		hs.sendClientKeyExchange,
 		hs.sendCertificateVerify,

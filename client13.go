@@ -45,6 +45,7 @@ func (hs *clientHandshake13) handshake() error {
 		hs.readEncryptedExtensions,
 		hs.readServerCertificate,
 		hs.readServerFinished,
+		hs.c.verifyConnection,
 		hs.sendClientCertificate,
 		hs.sendFinished,
 	)

@@ -62,6 +62,42 @@ const (
 // suites padlock refuses, or its hex value when it has no known name.
 func CipherSuiteName(id uint16) string { return suites.SuiteName(id) }
 
+// CipherSuite describes a cipher suite padlock implements.
+type CipherSuite struct {
+	ID   uint16
+	Name string // the IANA name
+	// SupportedVersions lists the versions the suite can be used in.
+	SupportedVersions []uint16
+	// Insecure is true for a suite with known security problems; no
+	// suite padlock implements is.
+	Insecure bool
+}
+
+// CipherSuites returns the cipher suites padlock implements, TLS 1.3's
+// first: those on by default, then the TLS 1.2 RSA key transport suites,
+// which are not (see Config.EnableRSAKeyExchange), but have no known
+// weakness beyond their lack of forward secrecy.
+func CipherSuites() []*CipherSuite {
+	var list []*CipherSuite
+	for _, ids := range [][]uint16{suites.Default13, suites.Default12, suites.RSAKeyTransport12} {
+		for _, id := range ids {
+			s := suites.SuiteByID(id)
+			vers := []uint16{VersionTLS12}
+			if s.TLS13 {
+				vers = []uint16{VersionTLS13}
+			}
+			list = append(list, &CipherSuite{ID: s.ID, Name: s.Name, SupportedVersions: vers})
+		}
+	}
+	return list
+}
+
+// InsecureCipherSuites returns the insecure cipher suites padlock
+// implements: none. It exists for programs written against crypto/tls;
+// padlock implements no RC4, 3DES or CBC suite, nor any suite without
+// an AEAD.
+func InsecureCipherSuites() []*CipherSuite { return nil }
+
 // CurveID names a key exchange group (RFC 8446 section 4.2.7).
 type CurveID uint16
 

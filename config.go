@@ -1,9 +1,11 @@
 package padlock
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"io"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +73,12 @@ type Config struct {
 	// GetCertificate, when set, chooses the server's certificate from the
 	// client's hello; it overrides Certificates unless it returns nil.
 	GetCertificate func(*ClientHelloInfo) (*Certificate, error)
+	// GetConfigForClient, when set, is called on a server once the
+	// ClientHello is read and chooses the Config for the rest of the
+	// handshake; nil keeps this one. An error, or a Config with neither
+	// certificates nor GetCertificate, ends the handshake with
+	// internal_error.
+	GetConfigForClient func(*ClientHelloInfo) (*Config, error)
 	// GetClientCertificate, when set, chooses the client's certificate
 	// when the server asks for one; it overrides Certificates.
 	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
@@ -87,11 +95,22 @@ type Config struct {
 	// of a peer's certificate chain have passed, with the chain as sent
 	// (DER, leaf first) and its verified chains (nil when padlock did not
 	// verify it: InsecureSkipVerify, or a ClientAuth that does not
-	// verify). An error ends the handshake with certificate_unknown. It is
-	// called again for the chain a session stored before the session is
-	// resumed or offered, as a full handshake would call it; an error then
-	// means a full handshake instead.
+	// verify). An error ends the handshake with bad_certificate, as in
+	// crypto/tls, and is wrapped in the handshake's error. It is called
+	// again for the chain a session stored before the session is resumed
+	// or offered, as a full handshake would call it; an error then means
+	// a full handshake instead.
 	VerifyPeerCertificate func(rawCerts [][]byte, verifiedChains [][]*x509.Certificate) error
+	// VerifyConnection, when set, is called on either side once the
+	// handshake's own checks of the peer (and VerifyPeerCertificate) have
+	// passed, before the handshake completes, in full handshakes and
+	// resumptions alike. It sees the connection's state: version, suite,
+	// ALPN, server name, the peer's chain and its verified chains (a
+	// resumption's are those of its session, checked again). An error
+	// ends the handshake with bad_certificate and is wrapped in the
+	// handshake's error. It suits checks a chain alone cannot decide,
+	// and pinning that must hold on resumptions too.
+	VerifyConnection func(ConnectionState) error
 	// ClientAuth is the server's policy for client certificates.
 	ClientAuth ClientAuthType
 	// ClientCAs are the CAs a server trusts for client certificates.
@@ -219,7 +238,8 @@ type Config struct {
 	serverSessions *serverSessionCache // see sessionCache12
 }
 
-// ClientHelloInfo is what a server's GetCertificate sees of a ClientHello.
+// ClientHelloInfo is what a server's GetConfigForClient and
+// GetCertificate see of a ClientHello.
 type ClientHelloInfo struct {
 	ServerName        string
 	CipherSuites      []uint16
@@ -229,6 +249,12 @@ type ClientHelloInfo struct {
 	SupportedVersions []uint16
 	// Raw is the ClientHello message exactly as received.
 	Raw []byte
+	// Conn is the connection the hello came on. Reading from or writing
+	// to it would break the handshake.
+	Conn net.Conn
+
+	ctx    context.Context // see Context
+	config *Config         // the Config that received the hello, for SupportsCertificate
 }
 
 // CertificateRequestInfo is what a client's GetClientCertificate sees of a
@@ -239,7 +265,20 @@ type CertificateRequestInfo struct {
 	AcceptableCAs [][]byte
 	// SignatureSchemes are the schemes the server accepts.
 	SignatureSchemes []SignatureScheme
-	Version          uint16
+	// Version is the version negotiated.
+	Version uint16
+
+	ctx    context.Context // see Context
+	config *Config         // for SupportsCertificate
+}
+
+// Context returns the context of the handshake that asks: the one
+// passed to Conn.HandshakeContext, or context.Background.
+func (cri *CertificateRequestInfo) Context() context.Context {
+	if cri.ctx == nil {
+		return context.Background()
+	}
+	return cri.ctx
 }
 
 // Clone returns a shallow copy of c. The copy shares c's automatic

@@ -56,7 +56,8 @@ type Conn struct {
 
 	keyUpdateAfter uint64 // records per write key before a KeyUpdate
 
-	traceQueue *traceQueue // during a handshake with Config.TraceAfterFlight
+	traceQueue *traceQueue     // during a handshake with Config.TraceAfterFlight
+	hsCtx      context.Context // the running handshake's context, for the hooks
 
 	testHooks testHooks
 }
@@ -117,7 +118,8 @@ func Client(conn net.Conn, config *Config) *Conn {
 }
 
 // Server returns a server-side TLS connection over conn. config must hold
-// at least one certificate or a GetCertificate callback.
+// at least one certificate, a GetCertificate callback, or a
+// GetConfigForClient that returns a Config with one of them.
 func Server(conn net.Conn, config *Config) *Conn {
 	return newConn(conn, config, false)
 }
@@ -186,6 +188,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	}
 	c.in.Lock()
 	c.out.Lock()
+	c.hsCtx = ctx
 	c.start = c.config.now()
 	c.startTraceQueue()
 	// Each flight leaves in one write: records queue until flush.
@@ -198,6 +201,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	}
 	c.drainTrace(true)
 	c.hsTr = nil
+	c.hsCtx = nil
 	c.out.w.SetBuffering(false)
 	c.releaseHandshakeBuffers()
 	if err != nil {

@@ -295,13 +295,13 @@ func (c *Conn) sendCertificate13(req *wire.CertificateRequest13) error {
 // clientCertificate picks the certificate to answer a request with.
 func (c *Conn) clientCertificate(cas [][]byte, schemes []uint16, vers uint16) (*Certificate, error) {
 	if f := c.config.GetClientCertificate; f != nil {
-		info := &CertificateRequestInfo{AcceptableCAs: cas, Version: vers}
+		info := &CertificateRequestInfo{AcceptableCAs: cas, Version: vers, ctx: c.hsCtx, config: c.config}
 		for _, s := range schemes {
 			info.SignatureSchemes = append(info.SignatureSchemes, SignatureScheme(s))
 		}
-		cert, err := f(info)
+		cert, err := callHook("GetClientCertificate", func() (*Certificate, error) { return f(info) })
 		if err != nil {
-			return nil, alert.Wrap(alert.InternalError, err)
+			return nil, hookAlert(alert.InternalError, "GetClientCertificate", err)
 		}
 		if cert == nil || len(cert.Certificate) == 0 {
 			return nil, nil

@@ -119,7 +119,8 @@ func NewListener(inner net.Listener, config *Config) net.Listener {
 }
 
 // Listen listens on the address and returns a listener of TLS
-// connections. config must hold a certificate or a GetCertificate.
+// connections. config must hold a certificate, a GetCertificate, or a
+// GetConfigForClient that returns a Config with one of them.
 func Listen(network, laddr string, config *Config) (net.Listener, error) {
 	l, err := net.Listen(network, laddr)
 	if err != nil {

@@ -154,6 +154,7 @@ func (hs *serverHandshake12) resume(s *sessionState) error {
 		"The client offered a session from an earlier connection that the server can resume: no certificate and no key exchange this time, only new keys from the session's master secret and the new randoms.",
 		field("by", hs.resumedBy), field("cipher_suite", hs.suite.Name))
 	return runSteps(
+		c.verifyConnection,
 		hs.sendServerHello,
 		hs.resumeKeys,
 		hs.sendSessionTicket12,

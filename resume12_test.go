@@ -780,9 +780,16 @@ func runOpenSSL(t *testing.T, openssl string, args ...string) string {
 // to end and returns its output.
 func startSServer12(t *testing.T, openssl string, f openSSLFiles, flags ...string) (string, func() string) {
 	t.Helper()
+	return startSServer(t, openssl, f, "-tls1_2", flags...)
+}
+
+// startSServer is startSServer12 for the version of versionFlag
+// ("-tls1_2", "-tls1_3").
+func startSServer(t *testing.T, openssl string, f openSSLFiles, versionFlag string, flags ...string) (string, func() string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
-	args := append([]string{"s_server", "-tls1_2", "-accept", "127.0.0.1:0", "-naccept", "2", "-rev",
+	args := append([]string{"s_server", versionFlag, "-accept", "127.0.0.1:0", "-naccept", "2", "-rev",
 		"-cert", f.cert, "-key", f.key}, flags...)
 	cmd := exec.CommandContext(ctx, openssl, args...)
 	pr, pw := io.Pipe()

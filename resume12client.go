@@ -93,7 +93,7 @@ func (hs *clientHandshake12) resume() error {
 	hs.master = c.resumeMaster12(hs.suite, s.secret, s.ems)
 	var err error
 	hs.clientCipher, hs.serverCipher, err = c.newCiphers12(hs.suite)
-	for _, step := range []func() error{hs.readSessionTicket, hs.readServerFinished, hs.sendFinished, hs.storeSession} {
+	for _, step := range []func() error{hs.readSessionTicket, hs.readServerFinished, c.verifyConnection, hs.sendFinished, hs.storeSession} {
 		if err != nil {
 			break
 		}

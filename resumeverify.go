@@ -65,8 +65,9 @@ func (c *Conn) callVerifyPeerCertificate(ders [][]byte, chains [][]*x509.Certifi
 	if f == nil {
 		return nil
 	}
-	if err := f(ders, chains); err != nil {
-		return &alert.Error{Description: alert.CertificateUnknown, Err: fmt.Errorf("VerifyPeerCertificate: %w", err)}
+	// bad_certificate, as crypto/tls sends for the application's refusal.
+	if _, err := callHook("VerifyPeerCertificate", func() (struct{}, error) { return struct{}{}, f(ders, chains) }); err != nil {
+		return hookAlert(alert.BadCertificate, "VerifyPeerCertificate", err)
 	}
 	c.traceStep(trace.StepCertificate, trace.KindVerified, "certificate accepted by the application",
 		"Config.VerifyPeerCertificate, the application's own check of the peer's certificate, accepted it.")

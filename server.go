@@ -24,6 +24,9 @@ func (c *Conn) serverHandshake() error {
 	if err != nil {
 		return err
 	}
+	if err := c.configForClient(ch); err != nil {
+		return err
+	}
 	vers, err := c.pickClientVersion(ch)
 	if err != nil {
 		return err
@@ -118,9 +121,10 @@ func (c *Conn) pickALPN(offered []string) (string, error) {
 // the client accepts, else the first that can sign.
 func (c *Conn) pickCertificate(ch *wire.ClientHello, schemes []uint16, tls13 bool) (*Certificate, uint16, error) {
 	if f := c.config.GetCertificate; f != nil {
-		cert, err := f(c.helloInfo(ch))
+		info := c.helloInfo(ch)
+		cert, err := callHook("GetCertificate", func() (*Certificate, error) { return f(info) })
 		if err != nil {
-			return nil, 0, alert.Wrap(alert.InternalError, err)
+			return nil, 0, hookAlert(alert.InternalError, "GetCertificate", err)
 		}
 		if cert != nil {
 			leaf, err := cert.leaf()
@@ -173,6 +177,9 @@ func (c *Conn) helloInfo(ch *wire.ClientHello) *ClientHelloInfo {
 		SupportedProtos:   ch.ALPNProtocols,
 		SupportedVersions: ch.SupportedVersions,
 		Raw:               ch.Raw,
+		Conn:              c.conn,
+		ctx:               c.hsCtx,
+		config:            c.config,
 	}
 	for _, g := range ch.SupportedGroups {
 		info.SupportedCurves = append(info.SupportedCurves, CurveID(g))

@@ -71,6 +71,7 @@ func (hs *serverHandshake12) handshake() error {
 		hs.readClientCertificate,
 		hs.readClientKeyExchange,
 		hs.readCertificateVerify,
+		hs.c.verifyConnection,
 		hs.readClientFinished,
 		hs.sendSessionTicket12,
 		hs.sendFinished,
@@ -218,9 +219,10 @@ type certChoice struct {
 func (hs *serverHandshake12) certificateOrder() ([]certChoice, error) {
 	c, ch := hs.c, hs.ch
 	if f := c.config.GetCertificate; f != nil {
-		cert, err := f(c.helloInfo(ch))
+		info := c.helloInfo(ch)
+		cert, err := callHook("GetCertificate", func() (*Certificate, error) { return f(info) })
 		if err != nil {
-			return nil, alert.Wrap(alert.InternalError, err)
+			return nil, hookAlert(alert.InternalError, "GetCertificate", err)
 		}
 		if cert != nil {
 			leaf, err := cert.leaf()

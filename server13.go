@@ -47,6 +47,7 @@ func (hs *serverHandshake13) handshake() error {
 		hs.sendCertificate,
 		hs.sendFinished,
 		hs.readClientCertificate,
+		hs.c.verifyConnection,
 		hs.readClientFinished,
 		hs.sendSessionTicket13,
 	)

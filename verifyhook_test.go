@@ -12,7 +12,7 @@ import (
 
 // TestVerifyPeerCertificate: the application's check runs after
 // padlock's own, in both roles and versions, its refusal is
-// certificate_unknown, and it runs again before a session resumes.
+// bad_certificate (as in crypto/tls), and it runs again before a session resumes.
 func TestVerifyPeerCertificate(t *testing.T) {
 	ca, _ := pki.TestChain(pki.ECDSAP256)
 	client := pki.TestClient(pki.ECDSAP256)
@@ -48,7 +48,7 @@ func TestVerifyPeerCertificate(t *testing.T) {
 					t.Fatalf("resumption: resumed %v, called %d times", c.ConnectionState().DidResume, calls)
 				}
 				// Refused: the session does not resume, and the full
-				// handshake that follows fails with certificate_unknown.
+				// handshake that follows fails with bad_certificate.
 				fail = true
 				_, _, cerr, serr := runPair(t, cc, sc)
 				local := cerr
@@ -56,8 +56,8 @@ func TestVerifyPeerCertificate(t *testing.T) {
 					local = serr
 				}
 				var ae *AlertError
-				if !errors.As(local, &ae) || ae.Description != alert.CertificateUnknown || !errors.Is(local, refuse) {
-					t.Fatalf("error %v, want certificate_unknown wrapping the application's", local)
+				if !errors.As(local, &ae) || ae.Description != alert.BadCertificate || !errors.Is(local, refuse) {
+					t.Fatalf("error %v, want bad_certificate wrapping the application's", local)
 				}
 			})
 		}

@@ -59,7 +59,9 @@ func newConfig(tc *testConfig, shared *sharedState) (*padlock.Config, error) {
 	}
 	if tc.verifyFail {
 		// BoringSSL's legacy callback fails with handshake_failure, its
-		// custom one with certificate_unknown, as padlock's one hook does.
+		// custom one with certificate_unknown; padlock sends bad_certificate
+		// for the application's refusal, as crypto/tls does (the
+		// CustomCallback tests are disabled for it).
 		if !tc.customVerify {
 			return nil, unimplementedf("-verify-fail with BoringSSL's legacy verify callback")
 		}
