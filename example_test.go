@@ -193,7 +193,7 @@ func Example_trace() {
 
 // Pin the server's certificate: after padlock has verified the chain,
 // VerifyPeerCertificate compares the leaf's SHA-256 with the one the
-// program expects. An error ends the handshake with certificate_unknown.
+// program expects. An error ends the handshake with bad_certificate.
 func ExampleConfig_VerifyPeerCertificate() {
 	addr, stop := greeter()
 	defer stop()
@@ -223,7 +223,7 @@ func ExampleConfig_VerifyPeerCertificate() {
 	}
 	// Output:
 	// right pin: <nil>
-	// wrong pin: certificate_unknown
+	// wrong pin: bad_certificate
 }
 
 func portOf(a net.Addr) string {
