@@ -182,6 +182,17 @@ type Config struct {
 	// TicketKeys supplies the keys that seal a server's session tickets;
 	// when nil each Config rotates its own (see RotatingTicketKeys).
 	TicketKeys TicketKeySource
+	// StatelessRetry makes a TLS 1.3 server that asks for another key
+	// share put what it needs to go on into the HelloRetryRequest's
+	// cookie (RFC 8446 section 4.2.2): the hash of the first ClientHello,
+	// the suite and group chosen, a digest of the fields the second
+	// ClientHello must repeat, and the time, sealed under a key derived
+	// from TicketKeys (so servers sharing ticket keys accept each other's
+	// cookies). The second ClientHello is then checked and continued from
+	// its cookie alone, and must come within a minute; one without a
+	// valid cookie is refused with illegal_parameter. Off, the server
+	// keeps the first ClientHello in memory and sends no cookie.
+	StatelessRetry bool
 	// WrapSession, when set, makes the ticket a server issues for a
 	// session (a TLS 1.3 PSK identity, a TLS 1.2 session ticket) in place
 	// of padlock's sealing under TicketKeys: it may seal the session's

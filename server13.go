@@ -149,14 +149,14 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		return alertf(alert.IllegalParameter, "second ClientHello still lacks a key share for %s", hs.group.Name)
 	}
 	hs.retried = true
-	hrr := &wire.ServerHello{
-		Vers:             VersionTLS12,
-		Random:           wire.HelloRetryRequestRandom[:],
-		SessionID:        hs.ch.SessionID,
-		CipherSuite:      hs.suite.ID,
-		SupportedVersion: VersionTLS13,
-		SelectedGroup:    hs.group.ID,
+	var cookie []byte
+	if c.config.StatelessRetry {
+		var err error
+		if cookie, err = hs.makeCookie(); err != nil {
+			return err
+		}
 	}
+	hrr := helloRetryRequest(hs.ch.SessionID, hs.suite.ID, hs.group.ID, cookie)
 	c.hsTr.replaceWithMessageHash()
 	if err := c.writeMessage(hrr); err != nil {
 		return err
@@ -181,6 +181,11 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	if err := c.endOfFlight("second ClientHello"); err != nil {
 		return err
 	}
+	if c.config.StatelessRetry {
+		// The cookie, not hs.ch, tells how to go on: the second hello
+		// takes the path it would take on a server that kept nothing.
+		return hs.continueFromCookie(ch2)
+	}
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
 		return err
 	}
@@ -188,6 +193,39 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		return err
 	}
 	hs.ch, hs.share = ch2, ch2.KeyShares[0].Data
+	return nil
+}
+
+// helloRetryRequest is the HelloRetryRequest asking for a share of
+// group under suite, echoing sessionID, with cookie when not nil (RFC
+// 8446 section 4.1.4). A stateless retry builds it again from the second
+// ClientHello, for the transcript: it must come out byte for byte.
+func helloRetryRequest(sessionID []byte, suite, group uint16, cookie []byte) *wire.ServerHello {
+	return &wire.ServerHello{
+		Vers:             VersionTLS12,
+		Random:           wire.HelloRetryRequestRandom[:],
+		SessionID:        sessionID,
+		CipherSuite:      suite,
+		SupportedVersion: VersionTLS13,
+		SelectedGroup:    group,
+		Cookie:           cookie,
+	}
+}
+
+// checkRetryShares checks what the second ClientHello must change: one
+// key share, for the group asked for (none asked when group is 0), and
+// no early_data.
+func checkRetryShares(ch2 *wire.ClientHello, group uint16) error {
+	if group != 0 && (len(ch2.KeyShares) != 1 || ch2.KeyShares[0].Group != group) {
+		// RFC 8446 section 4.2.8: "containing only a new KeyShareEntry
+		// for the group indicated in the selected_group field".
+		return alertf(alert.IllegalParameter, "second ClientHello must carry one key share, for %s", suites.GroupName(group))
+	}
+	if ch2.EarlyData {
+		// RFC 8446 section 4.2.10: "A client MUST NOT include the
+		// "early_data" extension in its followup ClientHello."
+		return alertf(alert.IllegalParameter, "second ClientHello offers early_data, which a retry forbids")
+	}
 	return nil
 }
 
@@ -230,15 +268,8 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 	case !bytes.Equal(ch2.CompressionMethods, ch1.CompressionMethods):
 		return changed("legacy_compression_methods")
 	}
-	if g := hrr.SelectedGroup; g != 0 && (len(ch2.KeyShares) != 1 || ch2.KeyShares[0].Group != g) {
-		// RFC 8446 section 4.2.8: "containing only a new KeyShareEntry
-		// for the group indicated in the selected_group field".
-		return alertf(alert.IllegalParameter, "second ClientHello must carry one key share, for %s", suites.GroupName(g))
-	}
-	if ch2.EarlyData {
-		// RFC 8446 section 4.2.10: "A client MUST NOT include the
-		// "early_data" extension in its followup ClientHello."
-		return alertf(alert.IllegalParameter, "second ClientHello offers early_data, which a retry forbids")
+	if err := checkRetryShares(ch2, hrr.SelectedGroup); err != nil {
+		return err
 	}
 	if hrr.Cookie != nil && !bytes.Equal(ch2.Cookie, hrr.Cookie) {
 		return alertf(alert.IllegalParameter, "second ClientHello does not echo the HelloRetryRequest's cookie")
@@ -256,17 +287,7 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 		}
 		i++
 	}
-	mayChange := func(t uint16) bool {
-		switch t {
-		case wire.ExtKeyShare:
-			return hrr.SelectedGroup != 0
-		case wire.ExtCookie:
-			return hrr.Cookie != nil
-		case wire.ExtEarlyData, wire.ExtPreSharedKey, wire.ExtPadding:
-			return true
-		}
-		return false
-	}
+	mayChange := func(t uint16) bool { return retryMayChange(t, hrr.SelectedGroup != 0, hrr.Cookie != nil) }
 	second := make(map[uint16][]byte, len(ch2.Extensions))
 	for _, e := range ch2.Extensions {
 		if !mayChange(e.Type) {

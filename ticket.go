@@ -113,12 +113,15 @@ type ticketCipher struct {
 	aead cipher.AEAD
 }
 
-func newTicketCipher(k TicketKey) (*ticketCipher, error) {
-	name, err := hkdf.Expand(sha256.New, k[:], "padlock ticket key name", 16)
+// newTicketCipher expands k for one use, "ticket" or "cookie": each use
+// has its own HKDF labels, so a ticket key never seals a cookie and a
+// cookie can never be passed off as a ticket.
+func newTicketCipher(k TicketKey, use string) (*ticketCipher, error) {
+	name, err := hkdf.Expand(sha256.New, k[:], "padlock "+use+" key name", 16)
 	if err != nil {
 		return nil, err
 	}
-	key, err := hkdf.Expand(sha256.New, k[:], "padlock ticket aes-256-gcm key", 32)
+	key, err := hkdf.Expand(sha256.New, k[:], "padlock "+use+" aes-256-gcm key", 32)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +147,13 @@ const maxTicketCiphers = 16
 // allocations per ticket. The cache belongs to a Config and its clones.
 type ticketCiphers struct {
 	mu sync.Mutex
-	m  map[TicketKey]*ticketCipher
+	m  map[cipherUse]*ticketCipher
+}
+
+// cipherUse names one expansion of a TicketKey: the key and its use.
+type cipherUse struct {
+	key TicketKey
+	use string
 }
 
 // ticketCipherCacheMu guards the creation of Config.ticketCiphers.
@@ -156,27 +165,34 @@ func (c *Config) ticketCipherCache() *ticketCiphers {
 	ticketCipherCacheMu.Lock()
 	defer ticketCipherCacheMu.Unlock()
 	if c.ticketCiphers == nil {
-		c.ticketCiphers = &ticketCiphers{m: map[TicketKey]*ticketCipher{}}
+		c.ticketCiphers = &ticketCiphers{m: map[cipherUse]*ticketCipher{}}
 	}
 	return c.ticketCiphers
 }
 
-// ticketCipher returns the expanded form of k, from the Config's cache.
+// ticketCipher returns the expanded form of k for tickets, from the
+// Config's cache.
 func (c *Config) ticketCipher(k TicketKey) (*ticketCipher, error) {
+	return c.keyCipher(k, "ticket")
+}
+
+// keyCipher returns the expanded form of k for use, from the Config's
+// cache.
+func (c *Config) keyCipher(k TicketKey, use string) (*ticketCipher, error) {
 	cache := c.ticketCipherCache()
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
-	if tc := cache.m[k]; tc != nil {
+	if tc := cache.m[cipherUse{k, use}]; tc != nil {
 		return tc, nil
 	}
-	tc, err := newTicketCipher(k)
+	tc, err := newTicketCipher(k, use)
 	if err != nil {
 		return nil, err
 	}
 	if len(cache.m) >= maxTicketCiphers {
 		clear(cache.m) // keys retired long ago go; the current ones come back
 	}
-	cache.m[k] = tc
+	cache.m[cipherUse{k, use}] = tc
 	return tc, nil
 }
 
