@@ -659,6 +659,19 @@ func serverRows13(t *testing.T) []alertCase {
 				}
 			}}
 	}
+	// statelessUT is a server that retries statelessly (Config.StatelessRetry).
+	statelessUT := func(c *Config) { p256(c); c.StatelessRetry = true }
+	// cookieRow is a retryClient whose second ClientHello second changes,
+	// answering a server that retries statelessly.
+	cookieRow := func(name string, want expectation, second func(*wire.ClientHello)) alertCase {
+		return alertCase{name: "stateless retry: cookie " + name, role: asServer, vers: v13, want: want, ut: statelessUT, peer: retryClient,
+			peerHook: func(c *Conn) { c.testHooks.editRetryHello = second },
+			check: func(t *testing.T, ut *Conn, got []byte) {
+				if want == wantNoAlert {
+					gotPing(t, ut, got)
+				}
+			}}
+	}
 	return []alertCase{
 		// ClientHello checks. RFC 8446 section 4.1.2.
 		{name: "compression offered", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
@@ -858,6 +871,63 @@ func serverRows13(t *testing.T) []alertCase {
 				if !pskOffered.Load() {
 					t.Error("the first ClientHello offered no ticket: the row tests nothing")
 				}
+			}},
+		// Config.StatelessRetry: the second ClientHello's cookie is all the
+		// server keeps of the first (RFC 8446 section 4.2.2). A cookie it
+		// did not seal, one changed, none, or one sealed for another
+		// connection's hello is illegal_parameter; the hellos are checked
+		// against each other through the cookie's digest.
+		cookieRow("goes through", wantNoAlert, nil),
+		cookieRow("forged", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) { h.Cookie = bytes.Repeat([]byte{7}, len(h.Cookie)) }),
+		cookieRow("tampered with", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) {
+			h.Cookie = slices.Clone(h.Cookie)
+			h.Cookie[len(h.Cookie)/2] ^= 1
+		}),
+		cookieRow("missing", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) { h.Cookie = nil }),
+		cookieRow("kept but random changed", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) { h.Random = make([]byte, 32) }),
+		cookieRow("kept but another server named", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) { h.ServerName = "b.example" }),
+		cookieRow("kept but two key shares", wantFatal(alert.IllegalParameter), func(h *wire.ClientHello) {
+			h.KeyShares = append(h.KeyShares, wire.KeyShare{Group: uint16(X25519), Data: x25519Public()})
+		}),
+		cookieRow("kept, padding added", wantNoAlert, func(h *wire.ClientHello) { h.PaddingLen = 100 }),
+		func() alertCase {
+			// A valid cookie, from the retry of another connection to the
+			// same server: bound to that connection's first hello.
+			var other []byte
+			row := cookieRow("replayed from another connection", wantFatal(alert.IllegalParameter),
+				func(h *wire.ClientHello) { h.Cookie = other })
+			row.prepare = func(t *testing.T, cc, sc *Config) {
+				a, b := tcpPair(t)
+				client, server := Client(a, cc), Server(b, sc)
+				client.testHooks.editRetryHello = func(h *wire.ClientHello) { other = slices.Clone(h.Cookie) }
+				errc := make(chan error, 1)
+				go func() { errc <- server.Handshake(); b.Close() }()
+				cerr := client.Handshake()
+				a.Close()
+				if serr := <-errc; cerr != nil || serr != nil || other == nil {
+					t.Fatalf("cookie from another connection: client %v, server %v, cookie %x", cerr, serr, other)
+				}
+			}
+			return row
+		}(),
+		{name: "stateless retry keeps the PSK with a new age and binder", role: asServer, vers: v13, want: wantNoAlert,
+			ut: func(c *Config) { statelessUT(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
+			prepare: primeTicket,
+			check: func(t *testing.T, ut *Conn, got []byte) {
+				gotPing(t, ut, got)
+				if !ut.ConnectionState().DidResume {
+					t.Error("the server did not resume")
+				}
+			}},
+		{name: "stateless retry: second ClientHello drops a PSK that fits the suite", role: asServer, vers: v13,
+			want: wantFatal(alert.IllegalParameter),
+			ut:   func(c *Config) { statelessUT(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
+			prepare: primeTicket,
+			edit: func(m *mitm, r *rec) []*rec {
+				if !r.isMsg(wire.TypeClientHello) || m.once("first ClientHello") {
+					return []*rec{r}
+				}
+				return editMsg(func(h *wire.ClientHello) { h.PSKIdentities, h.PSKBinders = nil, nil })(m, r)
 			}},
 		// Plaintext records, RFC 8446 sections 5, 5.1 and 6.
 		{name: "plaintext record of 2^14+1 bytes", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
