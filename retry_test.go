@@ -303,9 +303,11 @@ func FuzzSecondClientHello(f *testing.F) {
 		}
 		hrr := retryFor(&ch1, cookie)
 		if ch2.Unmarshal(raw2) == nil {
-			if checkSecondClientHello(&ch1, &ch2, hrr) == nil {
+			err := checkSecondClientHello(&ch1, &ch2, hrr)
+			if err == nil {
 				acceptedRetryOK(t, &ch1, &ch2, hrr)
 			}
+			digestAgrees(t, &ch1, &ch2, hrr, err)
 			return
 		}
 		retry := conformingRetry(&ch1, cookie)
@@ -322,12 +324,38 @@ func FuzzSecondClientHello(f *testing.F) {
 				}
 				msg := slices.Clone(retry)
 				msg[i] ^= mask
-				if ch2.Unmarshal(msg) == nil && checkSecondClientHello(&ch1, &ch2, hrr) == nil {
+				if ch2.Unmarshal(msg) != nil {
+					continue
+				}
+				err := checkSecondClientHello(&ch1, &ch2, hrr)
+				if err == nil {
 					acceptedRetryOK(t, &ch1, &ch2, hrr)
 				}
+				digestAgrees(t, &ch1, &ch2, hrr, err)
 			}
 		}
 	})
+}
+
+// digestAgrees fails t unless a stateless retry's check, which compares
+// helloDigest of the two hellos, decides as checkSecondClientHello did
+// (err) for a HelloRetryRequest with a cookie: a retry it accepts has the
+// first hello's digest, and one it refuses for a field the digest covers
+// (its cookie, which the server opens instead, shares, early_data and
+// PSKs being fine) has another.
+func digestAgrees(t *testing.T, ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello, err error) {
+	t.Helper()
+	if hrr.Cookie == nil {
+		return
+	}
+	same := helloDigest(ch1) == helloDigest(ch2)
+	if err == nil && !same {
+		t.Fatal("a stateless server would refuse a retry checkSecondClientHello accepts")
+	}
+	samePSKs := slices.EqualFunc(ch1.PSKIdentities, ch2.PSKIdentities, func(a, b wire.PSKIdentity) bool { return bytes.Equal(a.Identity, b.Identity) })
+	if err != nil && same && samePSKs && bytes.Equal(ch2.Cookie, hrr.Cookie) && checkRetryShares(ch2, hrr.SelectedGroup) == nil {
+		t.Fatalf("a stateless server would accept a retry checkSecondClientHello refuses: %v", err)
+	}
 }
 
 // acceptedRetryOK fails t unless ch2 differs from ch1 only in the
