@@ -190,8 +190,10 @@ type Config struct {
 	// from TicketKeys (so servers sharing ticket keys accept each other's
 	// cookies). The second ClientHello is then checked and continued from
 	// its cookie alone, and must come within a minute; one without a
-	// valid cookie is refused with illegal_parameter. Off, the server
-	// keeps the first ClientHello in memory and sends no cookie.
+	// valid cookie is refused with illegal_parameter, and so is a first
+	// ClientHello offering more than 32 PSK identities, more than a cookie
+	// records. Off, the server keeps the first ClientHello in memory and
+	// sends no cookie.
 	StatelessRetry bool
 	// WrapSession, when set, makes the ticket a server issues for a
 	// session (a TLS 1.3 PSK identity, a TLS 1.2 session ticket) in place

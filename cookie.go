@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
+	"errors"
 	"io"
 	"slices"
 	"strconv"
@@ -73,6 +73,10 @@ func (s *retryState) marshal() []byte {
 	return b.BytesOrPanic()
 }
 
+// errMalformedCookie is a cookie state that opened but does not decode:
+// only a bug, or a cookie key shared with something else, makes one.
+var errMalformedCookie = errors.New("padlock: malformed cookie state")
+
 // parseRetryState decodes a cookie's state; the AEAD authenticated it,
 // but it is decoded as strictly as any network input.
 func parseRetryState(data []byte) (*retryState, error) {
@@ -83,19 +87,19 @@ func parseRetryState(data []byte) (*retryState, error) {
 	if !in.ReadUint8(&format) || format != 1 || !in.ReadUint64(&s.created) || !in.ReadUint16(&s.suite) ||
 		!in.ReadUint16(&s.group) || !in.ReadUint8LengthPrefixed(&ch1Hash) || !in.CopyBytes(s.digest[:]) ||
 		!in.ReadUint8(&n) || n > maxCookiePSKs {
-		return nil, fmt.Errorf("malformed cookie state")
+		return nil, errMalformedCookie
 	}
 	s.ch1Hash = ch1Hash
 	for range n {
 		var h [32]byte
 		var keep uint8
 		if !in.CopyBytes(h[:]) || !in.ReadUint8(&keep) || keep > 1 {
-			return nil, fmt.Errorf("malformed cookie state")
+			return nil, errMalformedCookie
 		}
 		s.psks, s.mustKeep = append(s.psks, h), append(s.mustKeep, keep == 1)
 	}
 	if !in.Empty() {
-		return nil, fmt.Errorf("malformed cookie state")
+		return nil, errMalformedCookie
 	}
 	return s, nil
 }
