@@ -174,6 +174,12 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		// section 4.2.10).
 		c.in.r.SkipEarlyData(maxSkippedEarlyData)
 	}
+	if c.config.StatelessRetry {
+		// Forget the first hello and what was chosen from it: from here
+		// on the server works from the cookie alone, as one that kept
+		// nothing between the hellos would.
+		hs.ch, hs.suite, hs.group, hs.priorTr, c.hsTr = nil, nil, nil, nil, nil
+	}
 	ch2, err := readMessage[wire.ClientHello](c)
 	if err != nil {
 		return err
@@ -182,8 +188,6 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		return err
 	}
 	if c.config.StatelessRetry {
-		// The cookie, not hs.ch, tells how to go on: the second hello
-		// takes the path it would take on a server that kept nothing.
 		return hs.continueFromCookie(ch2)
 	}
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
