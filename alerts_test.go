@@ -910,6 +910,15 @@ func serverRows13(t *testing.T) []alertCase {
 			}
 			return row
 		}(),
+		{name: "stateless retry: first ClientHello with more PSKs than a cookie records", role: asServer, vers: v13,
+			want: wantFatal(alert.IllegalParameter), ut: statelessUT,
+			script: sendAll(hsRecord(hello(retryClient, func(h *wire.ClientHello) {
+				h.PSKModes = []uint8{pskModeDHE}
+				for i := range maxCookiePSKs + 1 {
+					h.PSKIdentities = append(h.PSKIdentities, wire.PSKIdentity{Identity: []byte{byte(i)}})
+					h.PSKBinders = append(h.PSKBinders, zero32)
+				}
+			})))},
 		{name: "stateless retry keeps the PSK with a new age and binder", role: asServer, vers: v13, want: wantNoAlert,
 			ut: func(c *Config) { statelessUT(c); withTickets(c) }, peer: func(c *Config) { retryClient(c); withCache(c) },
 			prepare: primeTicket,
