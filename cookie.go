@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -185,28 +186,39 @@ func (hs *serverHandshake13) makeCookie() ([]byte, error) {
 		}
 		s.psks, s.mustKeep = append(s.psks, sha256.Sum256(id.Identity)), append(s.mustKeep, keep)
 	}
-	state := s.marshal()
-	keys, err := c.config.ticketKeys().TicketKeys(c.config.now())
+	out, err := c.config.sealCookie(s.marshal())
 	if err != nil {
 		return nil, alert.Wrap(alert.InternalError, err)
-	}
-	tc, err := c.config.keyCipher(keys[0], "cookie")
-	if err != nil {
-		return nil, alert.Wrap(alert.InternalError, err)
-	}
-	out := make([]byte, 16+12, 16+12+len(state)+tc.aead.Overhead())
-	copy(out, tc.name[:])
-	if _, err := io.ReadFull(c.config.rand(), out[16:28]); err != nil {
-		return nil, alert.Wrap(alert.InternalError, err)
-	}
-	out = tc.aead.Seal(out, out[16:28], state, out[:16])
-	if len(out) > 0xffff {
-		return nil, alertf(alert.InternalError, "cookie of %d bytes exceeds the 2^16-1 the RFC allows", len(out))
 	}
 	if c.tracing() {
 		c.traceCookie("cookie sent",
 			"The server keeps nothing between the two ClientHellos: the hash of the first, the suite and group chosen, a digest of what the second must repeat and the time travel in the HelloRetryRequest's cookie, sealed under a key only the server's fleet holds.",
 			out, s)
+	}
+	return out, nil
+}
+
+// sealCookie seals a cookie's state under the newest ticket key's cookie
+// key.
+func (c *Config) sealCookie(state []byte) ([]byte, error) {
+	keys, err := c.ticketKeys().TicketKeys(c.now())
+	if err != nil {
+		return nil, err
+	}
+	tc, err := c.keyCipher(keys[0], "cookie")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 16+12, 16+12+len(state)+tc.aead.Overhead())
+	copy(out, tc.name[:])
+	if _, err := io.ReadFull(c.rand(), out[16:28]); err != nil {
+		return nil, err
+	}
+	out = tc.aead.Seal(out, out[16:28], state, out[:16])
+	if len(out) > 0xffff {
+		// RFC 8446 section 4.2.2: cookie<1..2^16-1>. maxCookiePSKs keeps
+		// the state far below it.
+		return nil, fmt.Errorf("padlock: cookie of %d bytes exceeds the 2^16-1 the RFC allows", len(out))
 	}
 	return out, nil
 }

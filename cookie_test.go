@@ -149,3 +149,30 @@ func TestCookieKeysAreNotTicketKeys(t *testing.T) {
 		t.Error("a ticket opened as a cookie")
 	}
 }
+
+// TestCookieKeyRotation checks a cookie opens on any server holding the
+// ticket key that sealed it, among its keys in use, and on no other: a
+// fleet sharing ticket keys shares cookies, and a key rotated out ends
+// its cookies.
+func TestCookieKeyRotation(t *testing.T) {
+	state := (&retryState{created: 1, suite: TLS_AES_128_GCM_SHA256, group: uint16(CurveP256),
+		ch1Hash: make([]byte, 32)}).marshal()
+	sealer := &Config{TicketKeys: StaticTicketKeys{{1}}}
+	cookie, err := sealer.sealCookie(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		keys  StaticTicketKeys
+		opens bool
+	}{
+		{"another server of the fleet", StaticTicketKeys{{1}}, true},
+		{"after a rotation, the key kept for opening", StaticTicketKeys{{2}, {1}}, true},
+		{"the key retired", StaticTicketKeys{{2}}, false},
+	} {
+		if got := (&Config{TicketKeys: tc.keys}).openCookie(cookie) != nil; got != tc.opens {
+			t.Errorf("%s: opened %v, want %v", tc.name, got, tc.opens)
+		}
+	}
+}
