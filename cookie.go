@@ -192,7 +192,7 @@ func (hs *serverHandshake13) makeCookie() ([]byte, error) {
 	}
 	if c.tracing() {
 		c.traceCookie("cookie sent",
-			"The server keeps nothing between the two ClientHellos: the hash of the first, the suite and group chosen, a digest of what the second must repeat and the time travel in the HelloRetryRequest's cookie, sealed under a key only the server's fleet holds.",
+			"The server keeps nothing between the two ClientHellos: the hash of the first, the suite and group chosen, a digest of what the second must repeat, and the time all travel in the HelloRetryRequest's cookie, sealed under a key only the server's fleet holds.",
 			out, s)
 	}
 	return out, nil
@@ -266,8 +266,11 @@ func (hs *serverHandshake13) continueFromCookie(ch2 *wire.ClientHello) error {
 		return alertf(alert.IllegalParameter, "second ClientHello's cookie is not one this server sealed, or was changed")
 	}
 	age := c.config.now().Sub(time.Unix(int64(s.created), 0))
-	if age > cookieLifetime || age < -cookieSkew {
+	if age > cookieLifetime {
 		return alertf(alert.IllegalParameter, "second ClientHello's cookie is %s old; it lasts %s", age.Round(time.Second), cookieLifetime)
+	}
+	if age < -cookieSkew {
+		return alertf(alert.IllegalParameter, "second ClientHello's cookie was made %s in the future: are the fleet's clocks apart?", (-age).Round(time.Second))
 	}
 	suite, group := suites.SuiteByID(s.suite), suites.GroupByID(s.group)
 	if suite == nil || group == nil || !slices.Contains(c.config.suites13(), s.suite) ||

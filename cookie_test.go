@@ -3,6 +3,7 @@ package padlock
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,11 +99,11 @@ func TestStatelessRetryStaleCookie(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		shift time.Duration
-		ok    bool
+		why   string // in the server's error; "" for success
 	}{
-		{"within its lifetime", cookieLifetime - 5*time.Second, true},
-		{"stale", cookieLifetime + time.Second, false},
-		{"from the future", -time.Minute, false},
+		{"within its lifetime", cookieLifetime - 5*time.Second, ""},
+		{"stale", cookieLifetime + time.Second, "old"},
+		{"from the future", -time.Minute, "in the future"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			skew.Store(0)
@@ -114,13 +115,16 @@ func TestStatelessRetryStaleCookie(t *testing.T) {
 			cerr := client.Handshake()
 			a.Close()
 			serr := <-errc
-			if tc.ok {
+			if tc.why == "" {
 				if cerr != nil || serr != nil {
 					t.Fatalf("client %v, server %v", cerr, serr)
 				}
 				return
 			}
 			wantAlerts(t, serr, cerr, AlertIllegalParameter)
+			if !strings.Contains(serr.Error(), tc.why) {
+				t.Errorf("server refused for another reason: %v", serr)
+			}
 		})
 	}
 }
