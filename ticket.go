@@ -138,8 +138,10 @@ func newTicketCipher(k TicketKey, use string) (*ticketCipher, error) {
 	return tc, nil
 }
 
-// maxTicketCiphers bounds the expanded ticket keys a Config keeps.
-const maxTicketCiphers = 16
+// maxTicketCiphers bounds the expanded ticket keys a Config keeps: twice
+// the keys a RotatingTicketKeys keeps with room to spare, as each key may
+// be expanded for tickets and for cookies.
+const maxTicketCiphers = 32
 
 // ticketCiphers keeps the ticketCiphers of the keys in use, so that a
 // ticket is sealed or opened without deriving its key's name and AEAD
