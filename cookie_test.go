@@ -180,3 +180,20 @@ func TestCookieKeyRotation(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRetryState checks a cookie's state decodes strictly (what decodes
+// encodes back to the same bytes) and that bytes the server did not seal
+// never open as a cookie.
+func FuzzRetryState(f *testing.F) {
+	f.Add((&retryState{created: 1, suite: TLS_AES_128_GCM_SHA256, group: uint16(CurveP256), ch1Hash: make([]byte, 32),
+		psks: [][32]byte{{1}, {2}}, mustKeep: []bool{true, false}}).marshal())
+	cfg := &Config{TicketKeys: StaticTicketKeys{{4}}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := parseRetryState(data); err == nil && !bytes.Equal(s.marshal(), data) {
+			t.Fatal("re-marshal differs")
+		}
+		if cfg.openCookie(data) != nil {
+			t.Fatal("bytes the server did not seal opened as a cookie")
+		}
+	})
+}
