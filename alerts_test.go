@@ -1015,6 +1015,13 @@ func serverRows13(t *testing.T) []alertCase {
 		{name: "OCSP staple in the client Certificate, not asked for", role: asServer, vers: v13, want: wantFatal(alert.UnsupportedExtension),
 			ut: clientAuth, peer: withClientCert,
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].OCSPStaple = []byte{1} }))},
+		// RFC 8879 section 4, the server's CertificateRequest offering zlib.
+		{name: "client CompressedCertificate with an algorithm not offered", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { clientAuth(c); offerZlib(c) }, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZstd, -1, 0))},
+		{name: "client CompressedCertificate a byte longer than declared", role: asServer, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut: func(c *Config) { clientAuth(c); offerZlib(c) }, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, -1, 1))},
 		// RFC 8446 section 4 (order) and 4.5.
 		{name: "Certificate not requested", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFinished(injectBefore(protHS((&wire.Certificate13{}).Marshal())))},
