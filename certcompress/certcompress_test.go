@@ -126,3 +126,32 @@ func TestHandshake(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecompress feeds each decompressor, padlock's zlib too, arbitrary input and declared
+// lengths: it may fail, but never panic, and a success fills exactly the
+// declared length with what compresses back to the same bytes.
+func FuzzDecompress(f *testing.F) {
+	compressors := append([]padlock.CertificateCompressor{padlock.ZlibCompressor{}}, compressors...)
+	for _, c := range compressors {
+		z, err := c.Compress([]byte("padlock certificate padlock certificate"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(uint8(c.Algorithm()), uint16(39), z)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, n uint16, src []byte) {
+		c := compressors[int(which)%len(compressors)]
+		dst := make([]byte, n)
+		if err := c.Decompress(dst, src); err != nil {
+			return
+		}
+		z, err := c.Compress(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := make([]byte, n)
+		if err := c.Decompress(again, z); err != nil || !bytes.Equal(again, dst) {
+			t.Fatalf("%T: round trip of %d bytes: %v", c, n, err)
+		}
+	})
+}
