@@ -117,7 +117,7 @@ func TestClientHelloExtensionOrder(t *testing.T) {
 	want := []uint16{0x0a0a, 0xfe0d, ExtServerName, ExtExtendedMasterSecret, ExtRenegotiationInfo,
 		ExtSupportedGroups, ExtECPointFormats, ExtSessionTicket, ExtALPN, ExtStatusRequest, ExtSCT,
 		ExtKeyShare, ExtEarlyData, ExtSupportedVersions, ExtSignatureAlgorithms, ExtSignatureAlgorithmsCert,
-		ExtCookie, ExtPSKKeyExchangeModes, ExtCertificateAuthorities, ExtRecordSizeLimit, ExtPadding,
+		ExtCookie, ExtPSKKeyExchangeModes, ExtCertificateAuthorities, ExtRecordSizeLimit, ExtCompressCertificate, ExtPadding,
 		ExtPreSharedKey}
 	if !reflect.DeepEqual(extTypes(got.Extensions), want) {
 		t.Errorf("order %x\nwant  %x", extTypes(got.Extensions), want)
