@@ -82,54 +82,71 @@ func tcpPair(t *testing.T) (net.Conn, net.Conn) {
 	return a, b
 }
 
-// TestHandshake runs padlock with padlock, the server's certificate
-// compressed with each algorithm in turn (RFC 8879): the client offers
-// all three and the server picks the first of its own list the client
-// offered.
+// TestHandshake runs padlock with padlock, both certificates compressed
+// (RFC 8879). The server offers the algorithm under test and zlib; each
+// side compresses with the first of its own list that the other offered.
+// A client that lists zlib first compresses with zlib; one that lists
+// the algorithm under test first, with it; the server always with it.
 func TestHandshake(t *testing.T) {
 	ca, is := pki.TestChain(pki.ECDSAP256)
 	chain := padlock.Certificate{Certificate: [][]byte{is.Cert.Raw, ca.Cert.Raw}, PrivateKey: is.Key}
-	all := []padlock.CertificateCompressor{padlock.ZlibCompressor{}, certcompress.Brotli{}, certcompress.Zstd{}}
+	client := pki.TestClient(pki.ECDSAP256)
+	clientChain := padlock.Certificate{Certificate: [][]byte{client.Cert.Raw, ca.Cert.Raw}, PrivateKey: client.Key}
+	zlib := padlock.ZlibCompressor{}
 	for _, c := range compressors {
 		name := map[uint16]string{2: "brotli", 3: "zstd"}[c.Algorithm()]
-		t.Run(name, func(t *testing.T) {
-			var mu sync.Mutex
-			var explain string
-			cc := &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost", CertificateCompression: all,
-				Trace: func(e trace.Event) {
-					if e.Name == "CompressedCertificate" {
-						mu.Lock()
-						explain = e.Explain
-						mu.Unlock()
-					}
-				}}
-			sc := &padlock.Config{Certificates: []padlock.Certificate{chain},
-				CertificateCompression: []padlock.CertificateCompressor{c, padlock.ZlibCompressor{}}}
-			a, b := tcpPair(t)
-			errc := make(chan error, 1)
-			go func() { errc <- padlock.Server(b, sc).Handshake() }()
-			client := padlock.Client(a, cc)
-			if err := client.Handshake(); err != nil {
-				t.Fatalf("client: %v", err)
-			}
-			if err := <-errc; err != nil {
-				t.Fatalf("server: %v", err)
-			}
-			if got := client.ConnectionState().PeerCertificates; len(got) != 2 {
-				t.Errorf("client got %d certificates", len(got))
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !strings.Contains(explain, "compressed with "+name) {
-				t.Errorf("CompressedCertificate event: %q", explain)
-			}
-		})
+		for _, tc := range []struct {
+			clientList []padlock.CertificateCompressor
+			clientAlg  string
+		}{
+			{[]padlock.CertificateCompressor{zlib, certcompress.Brotli{}, certcompress.Zstd{}}, "zlib"},
+			{[]padlock.CertificateCompressor{c, zlib}, name},
+		} {
+			t.Run(name+"/client-"+tc.clientAlg, func(t *testing.T) {
+				var mu sync.Mutex
+				var explain []string
+				cc := &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost", CertificateCompression: tc.clientList,
+					Certificates: []padlock.Certificate{clientChain},
+					Trace: func(e trace.Event) {
+						if e.Name == "CompressedCertificate" {
+							mu.Lock()
+							explain = append(explain, e.Explain)
+							mu.Unlock()
+						}
+					}}
+				sc := &padlock.Config{Certificates: []padlock.Certificate{chain},
+					ClientAuth: padlock.RequireAndVerifyClientCert, ClientCAs: ca.Pool(),
+					CertificateCompression: []padlock.CertificateCompressor{c, zlib}}
+				a, b := tcpPair(t)
+				errc := make(chan error, 1)
+				go func() { errc <- padlock.Server(b, sc).Handshake() }()
+				client := padlock.Client(a, cc)
+				if err := client.Handshake(); err != nil {
+					t.Fatalf("client: %v", err)
+				}
+				if err := <-errc; err != nil {
+					t.Fatalf("server: %v", err)
+				}
+				if got := client.ConnectionState().PeerCertificates; len(got) != 2 {
+					t.Errorf("client got %d certificates", len(got))
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				// The server's CompressedCertificate, received, then the
+				// client's, sent.
+				if len(explain) != 2 || !strings.Contains(explain[0], "server sends its certificate chain compressed with "+name) ||
+					!strings.Contains(explain[1], "client sends its certificate chain compressed with "+tc.clientAlg) {
+					t.Errorf("CompressedCertificate events: %q", explain)
+				}
+			})
+		}
 	}
 }
 
-// FuzzDecompress feeds each decompressor, padlock's zlib too, arbitrary input and declared
-// lengths: it may fail, but never panic, and a success fills exactly the
-// declared length with what compresses back to the same bytes.
+// FuzzDecompress feeds each decompressor, padlock's zlib too, arbitrary
+// input and declared lengths: it may fail, but never panic, and a
+// success fills exactly the declared length with what compresses back
+// to the same bytes.
 func FuzzDecompress(f *testing.F) {
 	compressors := append([]padlock.CertificateCompressor{padlock.ZlibCompressor{}}, compressors...)
 	for _, c := range compressors {
