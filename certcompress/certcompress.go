@@ -40,11 +40,17 @@ type Brotli struct{}
 // Algorithm returns 2, brotli.
 func (Brotli) Algorithm() uint16 { return algBrotli }
 
-// Compress compresses src at brotli's best level: padlock compresses a
-// chain once and keeps the result.
+// Compress compresses src at brotli's best level (padlock compresses a
+// chain once and keeps the result), with the smallest window that holds
+// all of src: a larger one gains nothing and makes the peer's decoder
+// keep more memory.
 func (Brotli) Compress(src []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	w := brotli.NewWriterLevel(&buf, brotli.BestCompression)
+	lgwin := 10 // brotli's smallest window, 1 KiB
+	for lgwin < 24 && 1<<lgwin < len(src) {
+		lgwin++
+	}
+	w := brotli.NewWriterOptions(&buf, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: lgwin})
 	if _, err := w.Write(src); err != nil {
 		return nil, err
 	}
@@ -54,7 +60,10 @@ func (Brotli) Compress(src []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Decompress decompresses src into exactly dst.
+// Decompress decompresses src into exactly dst. The decoder's own
+// buffer follows the window the stream declares, and may reach brotli's
+// largest, 16 MiB, for a moment before the length check ends a bomb:
+// the brotli package has no one-shot decoder into a fixed buffer.
 func (Brotli) Decompress(dst, src []byte) error {
 	return readExactly(brotli.NewReader(bytes.NewReader(src)), dst)
 }
