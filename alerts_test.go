@@ -304,6 +304,32 @@ func leafExtension(ext []byte) func(*mitm, *rec) []*rec {
 	})
 }
 
+// offerZlib has padlock under test offer zlib certificate compression.
+func offerZlib(c *Config) { c.CertificateCompression = []CertificateCompressor{ZlibCompressor{}} }
+
+// compressedInstead replaces a TLS 1.3 Certificate with a zlib
+// CompressedCertificate labelled alg that declares declared bytes (-1:
+// the true length) and decompresses to the Certificate's body followed
+// by extra zero bytes (negative: with that many bytes cut off).
+func compressedInstead(alg uint16, declared, extra int) func(*mitm, *rec) []*rec {
+	return rewrite(func(m *mitm, d []byte) []byte {
+		body := d[4:]
+		if declared < 0 {
+			declared = len(body)
+		}
+		if extra < 0 {
+			body = body[:len(body)+extra]
+		} else {
+			body = append(body, make([]byte, extra)...)
+		}
+		z, err := ZlibCompressor{}.Compress(body)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return (&wire.CompressedCertificate{Algorithm: alg, UncompressedLength: uint32(declared), Compressed: z}).Marshal()
+	})
+}
+
 // clientRows13 are the rows of a TLS 1.3 client under test.
 func clientRows13(t *testing.T) []alertCase {
 	zero32 := make([]byte, 32)
@@ -509,6 +535,26 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].SCTs = [][]byte{{1}} }))},
 		{name: "unknown extension in the server Certificate", role: asClient, vers: v13, want: wantFatal(alert.UnsupportedExtension),
 			edit: onFirst(isMsg(wire.TypeCertificate), leafExtension(rawExt(0x7f, nil)))},
+		// RFC 8879 sections 4 and 5: the declared length is bounded by the
+		// certificate limit before anything is decompressed, and the
+		// output may not run past it (a bomb) or fall short of it.
+		{name: "CompressedCertificate declaring over the certificate limit", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut:   offerZlib,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, 100<<10+1, 0))},
+		{name: "CompressedCertificate bomb: 4 MiB where 1000 bytes are declared", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut:   offerZlib,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, 1000, 4<<20))},
+		{name: "CompressedCertificate one byte longer than declared", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut:   offerZlib,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, -1, 1))},
+		{name: "CompressedCertificate one byte shorter than declared", role: asClient, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut:   offerZlib,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, -1, -1))},
+		{name: "CompressedCertificate with an algorithm not offered", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut:   offerZlib,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionBrotli, -1, 0))},
+		{name: "CompressedCertificate when compression was not offered", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, -1, 0))},
 		// RFC 8446 section 4.3.2: the context is empty in the handshake.
 		{name: "CertificateRequest with a request context", role: asClient, vers: v13, want: wantFatal(alert.IllegalParameter),
 			peer: func(c *Config) { c.ClientAuth = RequestClientCert },
@@ -1048,6 +1094,13 @@ func serverRows13(t *testing.T) []alertCase {
 		{name: "OCSP staple in the client Certificate, not asked for", role: asServer, vers: v13, want: wantFatal(alert.UnsupportedExtension),
 			ut: clientAuth, peer: withClientCert,
 			edit: onFirst(isMsg(wire.TypeCertificate), editMsg(func(c *wire.Certificate13) { c.Entries[0].OCSPStaple = []byte{1} }))},
+		// RFC 8879 section 4, the server's CertificateRequest offering zlib.
+		{name: "client CompressedCertificate with an algorithm not offered", role: asServer, vers: v13, want: wantFatal(alert.IllegalParameter),
+			ut: func(c *Config) { clientAuth(c); offerZlib(c) }, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZstd, -1, 0))},
+		{name: "client CompressedCertificate a byte longer than declared", role: asServer, vers: v13, want: wantFatal(alert.BadCertificate),
+			ut: func(c *Config) { clientAuth(c); offerZlib(c) }, peer: withClientCert,
+			edit: onFirst(isMsg(wire.TypeCertificate), compressedInstead(wire.CertCompressionZlib, -1, 1))},
 		// RFC 8446 section 4 (order) and 4.5.
 		{name: "Certificate not requested", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			edit: onFinished(injectBefore(protHS((&wire.Certificate13{}).Marshal())))},

@@ -140,6 +140,7 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		h.SupportedVersions = append(h.SupportedVersions, VersionTLS13)
 		h.CipherSuites = append(h.CipherSuites, cfg.suites13()...)
 		h.PSKModes = []uint8{pskModeDHE}
+		h.CertCompressionAlgorithms = cfg.compressionAlgorithms() // RFC 8879: TLS 1.3 only
 		if cfg.PSKWithoutKeyExchange {
 			h.PSKModes = append(h.PSKModes, pskModeKE)
 		}

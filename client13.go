@@ -328,7 +328,7 @@ func (hs *clientHandshake13) readServerCertificate() error {
 			return alertf(alert.IllegalParameter, "CertificateRequest in the handshake with a request context")
 		}
 	}
-	cert, err := readMessage[wire.Certificate13](c)
+	cert, err := c.readCertificate13()
 	if err != nil {
 		return err
 	}

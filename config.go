@@ -244,11 +244,23 @@ type Config struct {
 	// deadline (default 30s; negative disables).
 	HandshakeTimeout time.Duration
 
+	// CertificateCompression lists the algorithms of TLS 1.3
+	// certificate compression (RFC 8879), in order of preference: a
+	// client offers them in its ClientHello and a server in its
+	// CertificateRequest, and either side compresses its own Certificate
+	// with the first of them the peer offered. Nil, the default, offers
+	// and uses none: compression is opt-in, so the ClientHello padlock
+	// sends (and its fingerprint) stays as it was, and no peer can make
+	// a connection run a decompressor it did not ask for. ZlibCompressor
+	// is built in; package padlock/certcompress has brotli and zstd.
+	CertificateCompression []CertificateCompressor
+
 	autoTickets    *RotatingTicketKeys // see ticketKeys
 	chains         *chainCache         // see chainCache
 	ticketCiphers  *ticketCiphers      // see ticketCipher
 	keys           *keyPool            // see keyPool
 	serverSessions *serverSessionCache // see sessionCache12
+	compressed     *compressedCache    // see compressedCache
 }
 
 // ClientHelloInfo is what a server's GetConfigForClient and
@@ -305,6 +317,7 @@ func (c *Config) Clone() *Config {
 	c.chainCache()
 	c.ticketCipherCache()
 	c.keyPool()
+	c.compressedCache()
 	n := *c
 	return &n
 }

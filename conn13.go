@@ -234,8 +234,10 @@ func (c *Conn) pickScheme(cert *Certificate, leaf *x509.Certificate, peer []uint
 }
 
 // writeCertificate13 sends a Certificate with cert's chain (none when
-// cert is nil) and, for a server, the stapled OCSP response.
-func (c *Conn) writeCertificate13(cert *Certificate, context []byte, staple bool) error {
+// cert is nil) and, for a server, the stapled OCSP response; compressed
+// when the peer offered, in peerAlgs, an algorithm this side has (RFC
+// 8879) and compression makes the message smaller.
+func (c *Conn) writeCertificate13(cert *Certificate, context []byte, staple bool, peerAlgs []uint16) error {
 	m := &wire.Certificate13{RequestContext: context}
 	if cert != nil {
 		for i, der := range cert.Certificate {
@@ -244,6 +246,13 @@ func (c *Conn) writeCertificate13(cert *Certificate, context []byte, staple bool
 				e.OCSPStaple = cert.OCSPStaple
 			}
 			m.Entries = append(m.Entries, e)
+		}
+		cm, err := c.compressCertificate(m, peerAlgs)
+		if err != nil {
+			return err
+		}
+		if cm != nil {
+			return c.writeMessage(cm)
 		}
 	}
 	return c.writeMessage(m)
@@ -281,7 +290,7 @@ func (c *Conn) sendCertificate13(req *wire.CertificateRequest13) error {
 			cert = nil
 		}
 	}
-	if err := c.writeCertificate13(cert, req.Context, false); err != nil {
+	if err := c.writeCertificate13(cert, req.Context, false, req.CertCompressionAlgorithms); err != nil {
 		return err
 	}
 	if cert == nil {

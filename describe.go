@@ -42,6 +42,12 @@ func describeMessage(m wire.Message, fromClient bool) (string, trace.Step, strin
 		}
 		return "Certificate", trace.StepCertificate,
 			"The " + who + " sends its certificate chain: its public key, signed by a CA the peer may trust."
+	case *wire.CompressedCertificate:
+		who := "server"
+		if fromClient {
+			who = "client"
+		}
+		return "CompressedCertificate", trace.StepCertificate, describeCompressed(m, who)
 	case *wire.CertificateVerify:
 		return "CertificateVerify", trace.StepCertificate,
 			"A signature over the handshake so far with the certificate's private key: proof of owning the certificate."
@@ -131,8 +137,15 @@ func messageFields(m wire.Message) []trace.Field {
 		for i, d := range m.Certificates {
 			add(fmt.Sprintf("certificate[%d]", i), certSummary(d))
 		}
+	case *wire.CompressedCertificate:
+		add("algorithm", wire.CertCompressionName(m.Algorithm))
+		add("uncompressed_length", fmt.Sprintf("%d bytes", m.UncompressedLength))
+		add("compressed", fmt.Sprintf("%d bytes", len(m.Compressed)))
 	case *wire.CertificateRequest13:
 		add("signature_algorithms", names(m.SignatureAlgorithms, suites.SchemeName))
+		if len(m.CertCompressionAlgorithms) > 0 {
+			add("compress_certificate", names(m.CertCompressionAlgorithms, wire.CertCompressionName))
+		}
 	case *wire.CertificateRequest12:
 		add("signature_algorithms", names(m.SignatureAlgorithms, suites.SchemeName))
 	case *wire.CertificateVerify:
@@ -157,6 +170,20 @@ func messageFields(m wire.Message) []trace.Field {
 		add("exchange_keys", fmt.Sprintf("%d bytes", len(m.Data)))
 	}
 	return f
+}
+
+// describeCompressed explains a CompressedCertificate and what the
+// compression saved: the message is compared with the Certificate it
+// replaces, both with their 4-byte handshake headers.
+func describeCompressed(m *wire.CompressedCertificate, who string) string {
+	plain := 4 + int(m.UncompressedLength)
+	sent := 4 + 2 + 3 + 3 + len(m.Compressed)
+	saving := fmt.Sprintf("%d bytes instead of %d, %d saved", sent, plain, plain-sent)
+	if plain > 0 && sent < plain {
+		saving += fmt.Sprintf(" (%d%%)", (plain-sent)*100/plain)
+	}
+	return "The " + who + " sends its certificate chain compressed with " + wire.CertCompressionName(m.Algorithm) +
+		", which the peer offered (RFC 8879): " + saving + ". The compressed message stands in the transcript for the Certificate."
 }
 
 func names(ids []uint16, name func(uint16) string) string {

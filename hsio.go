@@ -93,13 +93,14 @@ func (c *Conn) endOfFlight(msg string) error {
 // maxMessage is the limit on a handshake message of type typ during the
 // handshake: the configured one; for a ClientHello to a server the
 // largest its structure allows; for a Certificate the limit on the
-// chain's size, when that is larger.
+// chain's size, when that is larger, and the same for a
+// CompressedCertificate (RFC 8879 section 5).
 func (c *Conn) maxMessage(typ uint8) int {
 	limit := c.config.maxHandshakeMessage()
 	switch {
 	case typ == wire.TypeClientHello && !c.isClient:
 		return max(limit, maxClientHello)
-	case typ == wire.TypeCertificate:
+	case typ == wire.TypeCertificate || typ == wire.TypeCompressedCertificate:
 		return max(limit, c.config.limits().MaxCertificateBytes)
 	}
 	return limit

@@ -440,7 +440,7 @@ func (hs *serverHandshake13) sendCertificateRequest() error {
 	if err != nil {
 		return err
 	}
-	req := &wire.CertificateRequest13{SignatureAlgorithms: schemes}
+	req := &wire.CertificateRequest13{SignatureAlgorithms: schemes, CertCompressionAlgorithms: c.config.compressionAlgorithms()}
 	if c.config.ClientCAs != nil && c.config.ClientAuth >= VerifyClientCertIfGiven {
 		req.CertificateAuthorities = c.config.ClientCAs.Subjects() //nolint:staticcheck // only for the hint
 	}
@@ -452,7 +452,7 @@ func (hs *serverHandshake13) sendCertificate() error {
 	if hs.psk != nil {
 		return nil
 	}
-	if err := c.writeCertificate13(hs.cert, nil, hs.ch.StatusRequest); err != nil {
+	if err := c.writeCertificate13(hs.cert, nil, hs.ch.StatusRequest, hs.ch.CertCompressionAlgorithms); err != nil {
 		return err
 	}
 	return c.writeCertificateVerify13(hs.cert, hs.scheme, true)
@@ -486,7 +486,7 @@ func (hs *serverHandshake13) readClientCertificate() error {
 	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
 		return nil
 	}
-	cert, err := readMessage[wire.Certificate13](c)
+	cert, err := c.readCertificate13()
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ func chromiumArgs(dir string) []string {
 // TestChromium loads the page of padlock serve in headless Chromium
 // and checks that the rendered page shows Chromium's own handshake:
 // TLS 1.3, the post-quantum hybrid group Chromium offers first, the
-// cipher suite, and a JA4 fingerprint. Then it takes a screenshot.
+// cipher suite, a JA4 fingerprint, and its certificate compressed with
+// brotli. Then it takes a screenshot.
 func TestChromium(t *testing.T) {
 	chromium := requirePeer(t, "chromium", "chromium")
 	base, _ := serveBase(t)
@@ -47,6 +48,9 @@ func TestChromium(t *testing.T) {
 		regexp.MustCompile(`Cipher suite</dt>\s*<dd><code>TLS_AES_128_GCM_SHA256</code>`),
 		regexp.MustCompile(`JA4</dt>\s*<dd><code>t13d\d{4}h2_[0-9a-f]{12}_[0-9a-f]{12}</code>`),
 		regexp.MustCompile(`GREASE\(0x[0-9A-F]{4}\)`),
+		// Chromium offers brotli certificate compression (RFC 8879), and
+		// padlock serve compresses with it.
+		regexp.MustCompile(`Certificate compression</dt>\s*<dd><code>brotli: \d+ bytes instead of \d+, \d+ saved`),
 		regexp.MustCompile(`<svg[^>]*>`),
 	} {
 		if !want.MatchString(dom) {
@@ -57,6 +61,9 @@ func TestChromium(t *testing.T) {
 		t.Logf("DOM:\n%.4000s", dom)
 	}
 	logFingerprints(t, "Chromium", dom)
+	if m := regexp.MustCompile(`Certificate compression</dt>\s*<dd><code>([^<]*)</code>`).FindStringSubmatch(dom); m != nil {
+		t.Logf("Chromium's certificate: %s", m[1])
+	}
 
 	shot := filepath.Join(t.TempDir(), "page.png")
 	_, errOut, err = runPeer(t, chromiumTimeout, chromium, append(chromiumArgs(profile),

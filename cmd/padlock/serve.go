@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/certcompress"
 	"padlock/internal/pki"
 	"padlock/internal/suites"
 	"padlock/padlockhttp"
@@ -123,7 +124,11 @@ func (f *serveFlags) config() (*padlock.Config, error) {
 	if *f.certFile == "" && *f.stateDir == "" {
 		return nil, errors.New("no --state-dir, and the user's config directory is unknown")
 	}
-	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX}
+	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX,
+		// The certificate goes compressed to a visitor that offers one of
+		// these (RFC 8879): Chrome offers brotli.
+		CertificateCompression: []padlock.CertificateCompressor{certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}},
+	}
 	if err := f.tls.apply(cfg); err != nil {
 		return nil, err
 	}

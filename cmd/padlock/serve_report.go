@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -21,6 +22,9 @@ type visitorReport struct {
 	JA4Raw        string       `json:"ja4_r"`
 	Rating        hello.Rating `json:"rating"`
 	Choices       []choice     `json:"choices"`
+	// CertCompression says how the server's certificate went compressed
+	// (RFC 8879), or is empty when it went as it is.
+	CertCompression string `json:"certificate_compression"`
 
 	offer hello.Offer // the same offer with GREASE marked, for the page
 }
@@ -50,10 +54,11 @@ func (s *server) report(r *http.Request) (visitorReport, bool) {
 	}
 	events := padlockhttp.Events(r)
 	v := visitorReport{
-		connReport:    newConnReport(st, events, nil),
-		RemoteAddr:    r.RemoteAddr,
-		ClientOffered: clientHello{},
-		Choices:       []choice{},
+		connReport:      newConnReport(st, events, nil),
+		RemoteAddr:      r.RemoteAddr,
+		ClientOffered:   clientHello{},
+		Choices:         []choice{},
+		CertCompression: certCompression(events),
 	}
 	if ch := firstClientHello(events); ch != nil {
 		v.offer = hello.Describe(ch)
@@ -66,6 +71,26 @@ func (s *server) report(r *http.Request) (visitorReport, bool) {
 		}
 	}
 	return v, true
+}
+
+// certCompression describes the CompressedCertificate the server sent,
+// as "brotli: 1834 bytes instead of 2512, 678 saved (26%)", or returns
+// "" when it sent none.
+func certCompression(events []trace.Event) string {
+	for i := range events {
+		e := &events[i]
+		if e.Name != "CompressedCertificate" || e.Dir != trace.Sent || e.Side != trace.Server {
+			continue
+		}
+		var m wire.CompressedCertificate
+		if err := m.Unmarshal(e.Raw); err != nil {
+			return ""
+		}
+		plain, sent := 4+int(m.UncompressedLength), len(e.Raw)
+		return fmt.Sprintf("%s: %d bytes instead of %d, %d saved (%d%%)",
+			wire.CertCompressionName(m.Algorithm), sent, plain, plain-sent, (plain-sent)*100/plain)
+	}
+	return ""
 }
 
 // firstClientHello parses the first ClientHello the server received:

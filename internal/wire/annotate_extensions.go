@@ -104,6 +104,8 @@ func (a *annotator) clientHelloExtension(c *cursor, typ uint16) bool {
 		a.opaque(c, 1, "renegotiated_connection", nBytes)
 	case ExtRecordSizeLimit:
 		a.u16(c, "record_size_limit", decimal[uint16])
+	case ExtCompressCertificate:
+		a.list16(c, 1, "algorithms", "algorithm", CertCompressionName)
 	case ExtPadding:
 		a.rest(c, "padding", zeroBytes)
 	case ExtPreSharedKey:
@@ -165,6 +167,8 @@ func (a *annotator) certificateRequestExtension(c *cursor, typ uint16) bool {
 		a.list16(c, 2, "supported_signature_algorithms", "signature_scheme", suites.SchemeName)
 	case ExtCertificateAuthorities:
 		a.distinguishedNames(c, "authorities")
+	case ExtCompressCertificate:
+		a.list16(c, 1, "algorithms", "algorithm", CertCompressionName)
 	default:
 		return false
 	}

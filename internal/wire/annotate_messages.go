@@ -65,6 +65,10 @@ func (a *annotator) body(c *cursor, typ uint8, tls13 bool) {
 		a.opaque(c, 3, "ocsp_response", nBytes)
 	case TypeMessageHash:
 		a.rest(c, "Hash(ClientHello1)", nBytes)
+	case TypeCompressedCertificate:
+		a.u16(c, "algorithm", CertCompressionName)
+		a.take(c, 3, "uncompressed_length", func(b []byte) string { return decimal(be(b)) + " bytes" })
+		a.opaque(c, 3, "compressed_certificate_message", nBytes)
 	default:
 		a.rest(c, "body", func(b []byte) string { return nBytes(b) + " of an unknown message type" })
 	}

@@ -9,10 +9,11 @@ import (
 // CertificateRequest13 is the TLS 1.3 CertificateRequest (RFC 8446
 // section 4.3.2).
 type CertificateRequest13 struct {
-	Context                 []byte   // certificate_request_context
-	SignatureAlgorithms     []uint16 // mandatory
-	SignatureAlgorithmsCert []uint16
-	CertificateAuthorities  [][]byte // DER distinguished names
+	Context                   []byte   // certificate_request_context
+	SignatureAlgorithms       []uint16 // mandatory
+	SignatureAlgorithmsCert   []uint16
+	CertificateAuthorities    [][]byte // DER distinguished names
+	CertCompressionAlgorithms []uint16 // compress_certificate (RFC 8879 section 3)
 
 	// Extensions lists, after Unmarshal, every extension in wire order.
 	// Marshal ignores it.
@@ -36,6 +37,9 @@ func (m *CertificateRequest13) build(b *builder) {
 			}
 			if len(m.CertificateAuthorities) > 0 {
 				addExtension(b, ExtCertificateAuthorities, func(b *builder) { addDistinguishedNames(b, m.CertificateAuthorities) })
+			}
+			if len(m.CertCompressionAlgorithms) > 0 {
+				addCertCompressionAlgorithms(b, m.CertCompressionAlgorithms)
 			}
 		})
 	})
@@ -87,6 +91,8 @@ func (m *CertificateRequest13) parseExtension(typ uint16, data *cryptobyte.Strin
 		return readUint16s(data, &m.SignatureAlgorithmsCert), nil
 	case ExtCertificateAuthorities:
 		return readDistinguishedNames(data, false, &m.CertificateAuthorities), nil
+	case ExtCompressCertificate:
+		return readCertCompressionAlgorithms(data, &m.CertCompressionAlgorithms), nil
 	default:
 		readRest(data) // unknown: only recorded in Extensions
 	}

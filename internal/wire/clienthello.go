@@ -38,6 +38,7 @@ type ClientHello struct {
 	SecureRenegotiationSupported bool          // renegotiation_info present (RFC 5746)
 	SecureRenegotiation          []byte        // renegotiated_connection
 	RecordSizeLimit              uint16        // RFC 8449
+	CertCompressionAlgorithms    []uint16      // compress_certificate (RFC 8879 section 3)
 	PaddingLen                   int           // length of the padding extension's zero bytes (RFC 7685)
 	PSKIdentities                []PSKIdentity // pre_shared_key, always written last
 	PSKBinders                   [][]byte

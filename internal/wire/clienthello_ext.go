@@ -44,6 +44,8 @@ func (m *ClientHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		return readOpaque8(data, 0, &m.SecureRenegotiation), nil
 	case ExtRecordSizeLimit:
 		return readRecordSizeLimit(data, &m.RecordSizeLimit)
+	case ExtCompressCertificate:
+		return readCertCompressionAlgorithms(data, &m.CertCompressionAlgorithms), nil
 	case ExtPadding:
 		m.PaddingLen = len(readRest(data))
 	case ExtPreSharedKey:
@@ -158,6 +160,9 @@ func (m *ClientHello) addTLS13Extensions(b *builder) {
 	}
 	if m.RecordSizeLimit != 0 {
 		addExtension(b, ExtRecordSizeLimit, func(b *builder) { b.AddUint16(m.RecordSizeLimit) })
+	}
+	if len(m.CertCompressionAlgorithms) > 0 {
+		addCertCompressionAlgorithms(b, m.CertCompressionAlgorithms)
 	}
 	if m.PaddingLen > 0 {
 		addExtension(b, ExtPadding, func(b *builder) { b.addZeros(m.PaddingLen) })

@@ -22,6 +22,7 @@ const (
 	ExtSCT                     uint16 = 18
 	ExtPadding                 uint16 = 21
 	ExtExtendedMasterSecret    uint16 = 23
+	ExtCompressCertificate     uint16 = 27 // RFC 8879
 	ExtRecordSizeLimit         uint16 = 28
 	ExtSessionTicket           uint16 = 35
 	ExtPreSharedKey            uint16 = 41
@@ -42,7 +43,8 @@ const extensionEnum = `
 	ec_point_formats(11) signature_algorithms(13)
 	application_layer_protocol_negotiation(16)
 	signed_certificate_timestamp(18) padding(21)
-	extended_master_secret(23) record_size_limit(28) session_ticket(35)
+	extended_master_secret(23) compress_certificate(27)
+	record_size_limit(28) session_ticket(35)
 	pre_shared_key(41) early_data(42) supported_versions(43) cookie(44)
 	psk_key_exchange_modes(45) certificate_authorities(47)
 	signature_algorithms_cert(50) key_share(51)

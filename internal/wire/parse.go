@@ -69,6 +69,8 @@ func newMessage(typ uint8, tls13 bool) Message {
 		return new(CertificateStatus)
 	case TypeKeyUpdate:
 		return new(KeyUpdate)
+	case TypeCompressedCertificate:
+		return new(CompressedCertificate)
 	}
 	return nil
 }

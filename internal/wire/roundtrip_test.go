@@ -30,7 +30,7 @@ func fullClientHello() *ClientHello {
 		CertificateAuthorities: [][]byte{fill(10, 5), fill(3, 6)},
 		KeyShares:              []KeyShare{{Group: 0x1d, Data: fill(32, 7)}, {Group: 0x11ec, Data: fill(1216, 8)}},
 		EarlyData:              true, SecureRenegotiationSupported: true, SecureRenegotiation: fill(12, 9),
-		RecordSizeLimit: 0x4001, PaddingLen: 17,
+		RecordSizeLimit: 0x4001, PaddingLen: 17, CertCompressionAlgorithms: []uint16{2, 1, 0x3a3a},
 		PSKIdentities: []PSKIdentity{{Identity: fill(50, 10), ObfuscatedTicketAge: 12345}, {Identity: []byte("ext"), ObfuscatedTicketAge: 0}},
 		PSKBinders:    [][]byte{fill(32, 11), fill(48, 12)},
 	}
@@ -61,7 +61,8 @@ func samples() []sample {
 		{"Certificate12", false, &Certificate12{Certificates: [][]byte{fill(300, 1), fill(200, 2)}}},
 		{"CertificateRequest13", true, &CertificateRequest13{Context: fill(4, 1),
 			SignatureAlgorithms: []uint16{0x0804}, SignatureAlgorithmsCert: []uint16{0x0401},
-			CertificateAuthorities: [][]byte{fill(20, 2)}}},
+			CertificateAuthorities: [][]byte{fill(20, 2)}, CertCompressionAlgorithms: []uint16{3}}},
+		{"CompressedCertificate", true, &CompressedCertificate{Algorithm: 2, UncompressedLength: 4000, Compressed: fill(700, 3)}},
 		{"CertificateRequest12", false, &CertificateRequest12{CertificateTypes: []uint8{1, 64},
 			SignatureAlgorithms: []uint16{0x0401, 0x0403}, CertificateAuthorities: [][]byte{fill(20, 2), fill(5, 3)}}},
 		{"CertificateVerify", true, &CertificateVerify{Scheme: 0x0804, Signature: fill(256, 1)}},
@@ -116,7 +117,7 @@ func TestClientHelloExtensionOrder(t *testing.T) {
 	want := []uint16{0x0a0a, 0xfe0d, ExtServerName, ExtExtendedMasterSecret, ExtRenegotiationInfo,
 		ExtSupportedGroups, ExtECPointFormats, ExtSessionTicket, ExtALPN, ExtStatusRequest, ExtSCT,
 		ExtKeyShare, ExtEarlyData, ExtSupportedVersions, ExtSignatureAlgorithms, ExtSignatureAlgorithmsCert,
-		ExtCookie, ExtPSKKeyExchangeModes, ExtCertificateAuthorities, ExtRecordSizeLimit, ExtPadding,
+		ExtCookie, ExtPSKKeyExchangeModes, ExtCertificateAuthorities, ExtRecordSizeLimit, ExtCompressCertificate, ExtPadding,
 		ExtPreSharedKey}
 	if !reflect.DeepEqual(extTypes(got.Extensions), want) {
 		t.Errorf("order %x\nwant  %x", extTypes(got.Extensions), want)
@@ -244,5 +245,28 @@ func TestSplitMessage(t *testing.T) {
 	}
 	if n, ok := SplitMessage([]byte{20, 0x01, 0x02, 0x03}); !ok || n != 4+0x010203 {
 		t.Errorf("SplitMessage = %d, %v", n, ok)
+	}
+}
+
+// TestCompressCertificateMalformed checks the limits of RFC 8879: the
+// algorithm list is algorithms<2..2^8-2>, and a CompressedCertificate
+// carries at least one compressed byte.
+func TestCompressCertificateMalformed(t *testing.T) {
+	req := &CertificateRequest13{SignatureAlgorithms: []uint16{0x0804}}
+	good := req.Marshal()
+	for _, ext := range [][]byte{{0}, {1, 0}, {3, 0, 1, 0}} {
+		msg := append([]byte(nil), good...)
+		msg = append(msg, 0, 27, 0, byte(len(ext)))
+		msg = append(msg, ext...)
+		msg[3] += byte(4 + len(ext)) // body length
+		msg[5] += byte(4 + len(ext)) // extensions length
+		var m CertificateRequest13
+		if err := m.Unmarshal(msg); err == nil {
+			t.Errorf("compress_certificate %x: parsed as %v", ext, m.CertCompressionAlgorithms)
+		}
+	}
+	empty := (&CompressedCertificate{Algorithm: 1, UncompressedLength: 10}).Marshal()
+	if err := new(CompressedCertificate).Unmarshal(empty); err == nil {
+		t.Error("CompressedCertificate with no compressed bytes parsed")
 	}
 }

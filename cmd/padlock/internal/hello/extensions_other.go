@@ -12,7 +12,8 @@ import (
 )
 
 // This file decodes the extensions that padlock does not implement, and
-// wire so keeps as bytes, but that browsers send.
+// wire so keeps as bytes, but that browsers send; and compress_certificate,
+// which wire parses, in words.
 
 // otherValue decodes the extensions wire keeps as bytes, or returns "".
 func otherValue(e wire.Extension) string {
@@ -50,12 +51,8 @@ func compressionAlgorithms(s cryptobyte.String) string {
 		var a uint16
 		list.ReadUint16(&a)
 		switch a {
-		case 1:
-			out = append(out, "zlib")
-		case 2:
-			out = append(out, "brotli")
-		case 3:
-			out = append(out, "zstd")
+		case wire.CertCompressionZlib, wire.CertCompressionBrotli, wire.CertCompressionZstd:
+			out = append(out, wire.CertCompressionName(a)) // the one table of names
 		default:
 			out = append(out, fmt.Sprintf("0x%04X", a))
 		}
