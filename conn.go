@@ -58,6 +58,9 @@ type Conn struct {
 
 	traceQueue *traceQueue     // during a handshake with Config.TraceAfterFlight
 	hsCtx      context.Context // the running handshake's context, for the hooks
+	// earlyData is what WriteEarly queued, for a client to send as 0-RTT
+	// data with its ClientHello.
+	earlyData []byte
 
 	testHooks testHooks
 }
@@ -584,6 +587,19 @@ type ConnectionState struct {
 	VerifiedChains       [][]*x509.Certificate
 	OCSPResponse         []byte // stapled by the server
 	ExtendedMasterSecret bool   // TLS 1.2: RFC 7627 in use
+	// EarlyDataAccepted reports that the server accepted the client's
+	// 0-RTT data (RFC 8446 section 2.3). On a client it is false when
+	// Conn.WriteEarly's data did not reach the server, which then never
+	// sees it: the caller must Write it again if it still applies (the
+	// ALPN protocol or the server may have changed). On a server the
+	// first EarlyDataLen bytes that Read returns are that early data.
+	EarlyDataAccepted bool
+	// EarlyDataLen is, on a server, how many bytes of the data Read
+	// returns arrived as early data. Early data is not protected against
+	// replay (RFC 8446 section 8): an application that must not act twice
+	// on a request refuses a non-idempotent one within these bytes, or
+	// waits for Handshake to return before acting on it.
+	EarlyDataLen int
 
 	ekm func(label string, context []byte, length int) ([]byte, error)
 }

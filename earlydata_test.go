@@ -1,0 +1,173 @@
+package padlock
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"padlock/internal/alert"
+	"padlock/internal/pki"
+)
+
+// fixedSessionCache returns the same session every time and keeps none
+// of the later ones: a client that offers one ticket again and again, as
+// an attacker replaying it would.
+type fixedSessionCache struct{ s *ClientSessionState }
+
+func (c *fixedSessionCache) Get(string) (*ClientSessionState, bool) { return c.s, c.s != nil }
+func (c *fixedSessionCache) Put(string, *ClientSessionState)       {}
+
+// earlyConfigs returns a client and server config for 0-RTT, and a
+// session from a first connection between them.
+func earlyConfigs(t *testing.T) (cc, sc *Config, s *ClientSessionState) {
+	t.Helper()
+	cert, pool := testCert(t, pki.ECDSAP256)
+	now := time.Now()
+	clock := func() time.Time { return now }
+	cache := NewLRUClientSessionCache(4)
+	cc = &Config{RootCAs: pool, ServerName: "localhost", ClientSessionCache: cache, Time: clock, SendEarlyData: true}
+	sc = &Config{Certificates: []Certificate{cert}, Time: clock, MaxEarlyData: 1024}
+	connectAndRead(t, cc, sc)
+	s, ok := cache.Get(cc.ServerName)
+	if !ok || s.maxEarlyData != 1024 {
+		t.Fatalf("no session allowing 1024 bytes of early data: %+v", s)
+	}
+	cc.ClientSessionCache = &fixedSessionCache{s}
+	return cc, sc, s
+}
+
+// earlyConnect resumes with early data, then sends "after" as 1-RTT data
+// and returns both sides and what the server read, early data first.
+func earlyConnect(t *testing.T, cc, sc *Config, early []byte) (client, server *Conn, read []byte) {
+	t.Helper()
+	a, b := tcpPair(t)
+	client, server = Client(a, cc), Server(b, sc)
+	if _, err := client.WriteEarly(early); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if err := server.Handshake(); err != nil {
+			errc <- err
+			return
+		}
+		var err error
+		read, err = io.ReadAll(server)
+		errc <- err
+	}()
+	if err := client.Handshake(); err != nil {
+		t.Fatalf("client: %v (server: %v)", err, <-errc)
+	}
+	if _, err := client.Write([]byte("after")); err != nil {
+		t.Fatal(err)
+	}
+	client.CloseWrite()
+	if err := <-errc; err != nil {
+		t.Fatalf("server: %v", err)
+	}
+	return client, server, read
+}
+
+func TestEarlyDataAccepted(t *testing.T) {
+	cc, sc, _ := earlyConfigs(t)
+	var keylog bytes.Buffer
+	cc.KeyLogWriter = &keylog
+	early := []byte("GET / HTTP/1.1\r\n\r\n")
+	client, server, read := earlyConnect(t, cc, sc, early)
+	cs, ss := client.ConnectionState(), server.ConnectionState()
+	if !cs.DidResume || !cs.EarlyDataAccepted || !ss.EarlyDataAccepted {
+		t.Fatalf("early data not accepted: client %+v, server %+v", cs, ss)
+	}
+	if ss.EarlyDataLen != len(early) {
+		t.Errorf("EarlyDataLen = %d, want %d", ss.EarlyDataLen, len(early))
+	}
+	if want := string(early) + "after"; string(read) != want {
+		t.Errorf("server read %q, want %q", read, want)
+	}
+	if !bytes.Contains(keylog.Bytes(), []byte("CLIENT_EARLY_TRAFFIC_SECRET ")) {
+		t.Error("key log lacks CLIENT_EARLY_TRAFFIC_SECRET")
+	}
+}
+
+func TestEarlyDataRejected(t *testing.T) {
+	check := func(t *testing.T, cc, sc *Config) {
+		t.Helper()
+		client, server, read := earlyConnect(t, cc, sc, []byte("early"))
+		cs, ss := client.ConnectionState(), server.ConnectionState()
+		if !cs.DidResume {
+			t.Fatal("did not resume: the early data was not rejected on its own")
+		}
+		if cs.EarlyDataAccepted || ss.EarlyDataAccepted || ss.EarlyDataLen != 0 {
+			t.Fatalf("early data accepted: client %+v, server %+v", cs, ss)
+		}
+		if string(read) != "after" {
+			t.Errorf("server read %q, want only the 1-RTT data", read)
+		}
+	}
+	t.Run("replay", func(t *testing.T) {
+		cc, sc, _ := earlyConfigs(t)
+		if c, _, _ := earlyConnect(t, cc, sc, []byte("early")); !c.ConnectionState().EarlyDataAccepted {
+			t.Fatal("first use of the ticket rejected")
+		}
+		check(t, cc, sc)
+	})
+	t.Run("replay across clones", func(t *testing.T) {
+		cc, sc, _ := earlyConfigs(t)
+		earlyConnect(t, cc, sc, []byte("early"))
+		check(t, cc, sc.Clone())
+	})
+	t.Run("server off", func(t *testing.T) {
+		cc, sc, _ := earlyConfigs(t)
+		sc.MaxEarlyData = 0
+		check(t, cc, sc)
+	})
+	t.Run("ALPN changed", func(t *testing.T) {
+		cc, sc, _ := earlyConfigs(t)
+		sc.NextProtos = []string{"h2", "http/1.1"}
+		cc.NextProtos = []string{"h2"}
+		cc.ClientSessionCache = NewLRUClientSessionCache(4)
+		connectAndRead(t, cc, sc)
+		s, _ := cc.ClientSessionCache.Get(cc.ServerName)
+		cc.ClientSessionCache = &fixedSessionCache{s}
+		cc.NextProtos = []string{"http/1.1"}
+		check(t, cc, sc)
+	})
+	t.Run("ticket age", func(t *testing.T) {
+		cc, sc, _ := earlyConfigs(t)
+		later := time.Now().Add(30 * time.Second)
+		sc.Time = func() time.Time { return later } // within resumption's window, not early data's
+		client, _, _ := earlyConnect(t, cc, sc, []byte("early"))
+		if !client.ConnectionState().DidResume {
+			t.Fatal("did not resume")
+		}
+		check(t, cc, sc)
+	})
+}
+
+func TestEarlyDataNotSent(t *testing.T) {
+	cc, sc, _ := earlyConfigs(t)
+	cc.SendEarlyData = false
+	client, server, read := earlyConnect(t, cc, sc, []byte("early"))
+	if client.ConnectionState().EarlyDataAccepted || server.ConnectionState().EarlyDataAccepted || string(read) != "after" {
+		t.Fatalf("early data sent without SendEarlyData: read %q", read)
+	}
+	if _, err := client.WriteEarly([]byte("x")); err == nil {
+		t.Error("WriteEarly after the handshake succeeded")
+	}
+}
+
+func TestEarlyDataOverLimit(t *testing.T) {
+	cc, sc, s := earlyConfigs(t)
+	s.maxEarlyData = 1 << 20 // the client believes the ticket allows more than the server does
+	a, b := tcpPair(t)
+	client, server := Client(a, cc), Server(b, sc)
+	client.WriteEarly(make([]byte, 2000))
+	go client.Handshake()
+	err := server.Handshake()
+	var ae *alert.Error
+	if !errors.As(err, &ae) || ae.Description != alert.UnexpectedMessage {
+		t.Fatalf("server: %v, want unexpected_message", err)
+	}
+}
