@@ -17,7 +17,7 @@ import (
 type fixedSessionCache struct{ s *ClientSessionState }
 
 func (c *fixedSessionCache) Get(string) (*ClientSessionState, bool) { return c.s, c.s != nil }
-func (c *fixedSessionCache) Put(string, *ClientSessionState)       {}
+func (c *fixedSessionCache) Put(string, *ClientSessionState)        {}
 
 // earlyConfigs returns a client and server config for 0-RTT, and a
 // session from a first connection between them.
