@@ -2,13 +2,17 @@ package padlock
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"io"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"padlock/internal/alert"
 	"padlock/internal/pki"
+	"padlock/trace"
 )
 
 // fixedSessionCache returns the same session every time and keeps none
@@ -169,5 +173,65 @@ func TestEarlyDataOverLimit(t *testing.T) {
 	var ae *alert.Error
 	if !errors.As(err, &ae) || ae.Description != alert.UnexpectedMessage {
 		t.Fatalf("server: %v, want unexpected_message", err)
+	}
+}
+
+// TestEarlyDataRetry sends early data to a server that asks for another
+// key share: the retry rejects the early data, the server skips it, and
+// the second ClientHello goes in plaintext.
+func TestEarlyDataRetry(t *testing.T) {
+	cc, sc, _ := earlyConfigs(t)
+	cc.CurvePreferences = []CurveID{X25519, CurveP256}
+	sc.CurvePreferences = []CurveID{CurveP256}
+	var retried, rejected bool
+	cc.Trace = func(e trace.Event) {
+		retried = retried || e.Name == "retrying the hello"
+		rejected = rejected || e.Name == "early data rejected"
+	}
+	client, server, read := earlyConnect(t, cc, sc, []byte("early"))
+	if !retried || !rejected {
+		t.Fatalf("retried %v, early data rejected %v", retried, rejected)
+	}
+	if !client.ConnectionState().DidResume || client.ConnectionState().EarlyDataAccepted || server.ConnectionState().EarlyDataAccepted {
+		t.Fatalf("after a retry: client %+v", client.ConnectionState())
+	}
+	if string(read) != "after" {
+		t.Errorf("server read %q", read)
+	}
+}
+
+// TestEarlyDataTrace checks that both sides explain their early data,
+// and name the early traffic secret without its value.
+func TestEarlyDataTrace(t *testing.T) {
+	cc, sc, _ := earlyConfigs(t)
+	var events []trace.Event
+	var mu sync.Mutex
+	tracer := func(e trace.Event) { mu.Lock(); events = append(events, e); mu.Unlock() }
+	cc.Trace, sc.Trace = tracer, tracer
+	var keylog bytes.Buffer
+	cc.KeyLogWriter = &keylog
+	earlyConnect(t, cc, sc, []byte("early"))
+	names := map[string]int{}
+	for _, e := range events {
+		names[e.Name]++
+	}
+	for _, want := range []string{"early data sent", "early data accepted", "early data received", "early secrets derived",
+		"client early keys installed for writing", "client early keys installed for reading", "EndOfEarlyData"} {
+		if names[want] == 0 {
+			t.Errorf("no %q event in %v", want, names)
+		}
+	}
+	// The key log line's secret must appear in no event.
+	for _, line := range strings.Split(keylog.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || f[0] != "CLIENT_EARLY_TRAFFIC_SECRET" {
+			continue
+		}
+		secret, _ := hex.DecodeString(f[2])
+		for _, e := range events {
+			if bytes.Contains(e.Raw, secret) || strings.Contains(e.Explain, f[2]) {
+				t.Errorf("event %q carries the early traffic secret", e.Name)
+			}
+		}
 	}
 }
