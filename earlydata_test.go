@@ -168,11 +168,26 @@ func TestEarlyDataOverLimit(t *testing.T) {
 	a, b := tcpPair(t)
 	client, server := Client(a, cc), Server(b, sc)
 	client.WriteEarly(make([]byte, 2000))
-	go client.Handshake()
+	cerr := make(chan error, 1)
+	go func() {
+		// The client's handshake ends with its Finished; the alert
+		// comes to its next Read.
+		err := client.Handshake()
+		if err == nil {
+			_, err = client.Read(make([]byte, 1))
+		}
+		cerr <- err
+	}()
+	// RFC 8446 section 4.2.10: a server receiving more early data than
+	// max_early_data_size "SHOULD terminate the connection with an
+	// "unexpected_message" alert".
 	err := server.Handshake()
 	var ae *alert.Error
 	if !errors.As(err, &ae) || ae.Description != alert.UnexpectedMessage {
 		t.Fatalf("server: %v, want unexpected_message", err)
+	}
+	if err := <-cerr; err == nil || !strings.Contains(err.Error(), "remote alert: unexpected_message") {
+		t.Errorf("client: %v, want the server's unexpected_message", err)
 	}
 }
 
