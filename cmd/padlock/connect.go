@@ -79,10 +79,10 @@ func (c *cli) connect(args []string) int {
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
 	serverName, caFile, certFile, keyFile, send, early *string
-	insecure, json, raw                         *bool
-	reconnect                                   *int
-	timeout                                     *time.Duration
-	tls                                         tlsFlags
+	insecure, json, raw                                *bool
+	reconnect                                          *int
+	timeout                                            *time.Duration
+	tls                                                tlsFlags
 }
 
 func defineConnectFlags(fs *flagSet) *connectFlags {
