@@ -3,7 +3,6 @@ package padlock
 import (
 	"crypto/sha256"
 	"errors"
-	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -165,48 +164,97 @@ func (hs *serverHandshake13) earlyDataRefusal() string {
 	return ""
 }
 
-// readEarlyData reads the client's early data up to its EndOfEarlyData
-// (RFC 8446 section 4.5), then switches the read side to the client's
-// handshake keys. The data waits for Read, ahead of any later data.
-func (hs *serverHandshake13) readEarlyData() error {
-	c := hs.c
-	if hs.clientEarly == nil {
-		return nil
+// pauseForEarlyData ends Handshake after the server's Finished when the
+// server accepted early data, so that the application reads it at once,
+// half a round trip before the client's Finished could come: Read returns
+// it while ConnectionState().HandshakeComplete is false, and completes
+// the handshake at the client's EndOfEarlyData (readEarlyRecord). The
+// application's own check of the connection runs first: it must not see
+// early data it would refuse the connection for.
+func (hs *serverHandshake13) pauseForEarlyData() error {
+	if err := hs.c.verifyConnection(); err != nil {
+		hs.wipe()
+		return err
 	}
-	limit := int(hs.psk.maxEarlyData)
-	var data []byte
-	for len(c.in.hsBuf) == 0 {
+	hs.c.earlyHS = hs
+	return nil
+}
+
+// readEarlyRecord reads one record of the client's early data for Read,
+// which holds the read lock. Early data goes to dst when it fits there
+// (n is then its length) or to pending; the client's EndOfEarlyData ends
+// it, and the rest of the handshake follows.
+func (hs *serverHandshake13) readEarlyRecord(dst []byte) (n int, err error) {
+	c := hs.c
+	if len(c.in.hsBuf) == 0 {
 		ct, b, err := c.readRecord()
-		if err == io.EOF {
-			return c.peerClosedHandshake()
-		}
 		if err != nil {
-			return err
+			return 0, err
 		}
 		switch {
 		case ct == record.ApplicationData:
-			if len(data)+len(b) > limit {
+			limit := int(hs.psk.maxEarlyData)
+			if hs.earlyRead+len(b) > limit {
 				// RFC 8446 section 4.2.10: a server receiving more
 				// "SHOULD terminate the connection with an
 				// unexpected_message alert".
-				return alertf(alert.UnexpectedMessage, "early data exceeds the ticket's max_early_data_size of %d bytes", limit)
+				return 0, alertf(alert.UnexpectedMessage, "early data exceeds the ticket's max_early_data_size of %d bytes", limit)
 			}
-			data = append(data, b...)
+			hs.earlyRead += len(b)
+			c.handshakeMu.Lock()
+			c.state.EarlyDataLen = hs.earlyRead
+			c.handshakeMu.Unlock()
+			if len(b) <= len(dst) {
+				return copy(dst, b), nil
+			}
+			c.in.pending = b
+			return 0, nil
 		case ct == record.Handshake:
 			c.in.hsBuf = append(c.in.hsBuf, b...)
 		case ct == record.ChangeCipherSpec && len(b) == 1 && b[0] == 1 && c.in.ccsSeen == 0:
 			c.in.ccsSeen++ // the compatibility CCS, before the early data (appendix D.4)
+			return 0, nil
 		default:
-			return alertf(alert.UnexpectedMessage, "%v record in early data", ct)
+			return 0, alertf(alert.UnexpectedMessage, "%v record in early data", ct)
 		}
 	}
+	return 0, hs.finishAfterEarlyData()
+}
+
+// finishAfterEarlyData completes a handshake paused for early data: the
+// client's EndOfEarlyData (RFC 8446 section 4.5) and Finished, then the
+// server's ticket. Read calls it with the read lock held; the ticket
+// takes the write lock.
+func (hs *serverHandshake13) finishAfterEarlyData() error {
+	c := hs.c
+	defer hs.wipe()
+	c.earlyHS = nil
+	defer func() { c.hsTr = nil }()
+	if err := runSteps(hs.readEndOfEarlyData, hs.readClientFinished); err != nil {
+		return err
+	}
+	c.out.Lock()
+	err := hs.sendSessionTicket13()
+	c.out.Unlock()
+	if err != nil {
+		return err
+	}
+	c.handshakeMu.Lock()
+	c.state.HandshakeComplete = true
+	c.handshakeMu.Unlock()
+	return nil
+}
+
+// readEndOfEarlyData reads the end of the client's early data, and
+// switches the read side to the client's handshake keys.
+func (hs *serverHandshake13) readEndOfEarlyData() error {
+	c := hs.c
 	if _, err := readMessage[wire.EndOfEarlyData](c); err != nil {
 		return err
 	}
-	c.in.pending, c.state.EarlyDataLen = data, len(data)
 	c.traceStep(trace.StepApplicationData, trace.KindInfo, "early data received",
-		"The client's 0-RTT data ends with its EndOfEarlyData; Read returns it first. It may be a replay.",
-		field("bytes", strconv.Itoa(len(data))))
+		"The client's 0-RTT data ends with its EndOfEarlyData; Read returned it before the handshake completed. It may be a replay.",
+		field("bytes", strconv.Itoa(hs.earlyRead)))
 	return c.installReadKeys13(hs.suite, hs.clientHS, "client handshake")
 }
 

@@ -46,6 +46,14 @@ func earlyConfigs(t *testing.T) (cc, sc *Config, s *ClientSessionState) {
 // and returns both sides and what the server read, early data first.
 func earlyConnect(t *testing.T, cc, sc *Config, early []byte) (client, server *Conn, read []byte) {
 	t.Helper()
+	client, server, read, _ = earlyConnectState(t, cc, sc, early)
+	return client, server, read
+}
+
+// earlyConnectState is earlyConnect that also returns the server's state
+// when Handshake returned, and the first Read after it.
+func earlyConnectState(t *testing.T, cc, sc *Config, early []byte) (client, server *Conn, read []byte, first [2]ConnectionState) {
+	t.Helper()
 	a, b := tcpPair(t)
 	client, server = Client(a, cc), Server(b, sc)
 	if _, err := client.WriteEarly(early); err != nil {
@@ -57,8 +65,15 @@ func earlyConnect(t *testing.T, cc, sc *Config, early []byte) (client, server *C
 			errc <- err
 			return
 		}
-		var err error
-		read, err = io.ReadAll(server)
+		first[0] = server.ConnectionState()
+		buf := make([]byte, 1<<16)
+		n, err := server.Read(buf)
+		first[1], read = server.ConnectionState(), buf[:n]
+		if err == nil {
+			var rest []byte
+			rest, err = io.ReadAll(server)
+			read = append(read, rest...)
+		}
 		errc <- err
 	}()
 	if err := client.Handshake(); err != nil {
@@ -71,7 +86,7 @@ func earlyConnect(t *testing.T, cc, sc *Config, early []byte) (client, server *C
 	if err := <-errc; err != nil {
 		t.Fatalf("server: %v", err)
 	}
-	return client, server, read
+	return client, server, read, first
 }
 
 func TestEarlyDataAccepted(t *testing.T) {
@@ -79,10 +94,18 @@ func TestEarlyDataAccepted(t *testing.T) {
 	var keylog bytes.Buffer
 	cc.KeyLogWriter = &keylog
 	early := []byte("GET / HTTP/1.1\r\n\r\n")
-	client, server, read := earlyConnect(t, cc, sc, early)
+	client, server, read, first := earlyConnectState(t, cc, sc, early)
 	cs, ss := client.ConnectionState(), server.ConnectionState()
-	if !cs.DidResume || !cs.EarlyDataAccepted || !ss.EarlyDataAccepted {
+	if !cs.DidResume || !cs.EarlyDataAccepted || !ss.EarlyDataAccepted || !ss.HandshakeComplete {
 		t.Fatalf("early data not accepted: client %+v, server %+v", cs, ss)
+	}
+	// Handshake returned before the client's Finished, and the first
+	// Read returned the early data with the handshake still incomplete.
+	if first[0].HandshakeComplete || !first[0].EarlyDataAccepted {
+		t.Errorf("after Handshake: %+v", first[0])
+	}
+	if first[1].HandshakeComplete || first[1].EarlyDataLen != len(early) {
+		t.Errorf("after the first Read: %+v", first[1])
 	}
 	if ss.EarlyDataLen != len(early) {
 		t.Errorf("EarlyDataLen = %d, want %d", ss.EarlyDataLen, len(early))
@@ -182,6 +205,9 @@ func TestEarlyDataOverLimit(t *testing.T) {
 	// max_early_data_size "SHOULD terminate the connection with an
 	// "unexpected_message" alert".
 	err := server.Handshake()
+	if err == nil {
+		_, err = io.ReadAll(server) // the early data comes to Read
+	}
 	var ae *alert.Error
 	if !errors.As(err, &ae) || ae.Description != alert.UnexpectedMessage {
 		t.Fatalf("server: %v, want unexpected_message", err)
@@ -222,6 +248,9 @@ func TestEarlyDataTrace(t *testing.T) {
 	var events []trace.Event
 	var mu sync.Mutex
 	tracer := func(e trace.Event) { mu.Lock(); events = append(events, e); mu.Unlock() }
+	// Clones: the priming connection's goroutines may still read the
+	// originals.
+	cc, sc = cc.Clone(), sc.Clone()
 	cc.Trace, sc.Trace = tracer, tracer
 	var keylog bytes.Buffer
 	cc.KeyLogWriter = &keylog

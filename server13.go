@@ -38,11 +38,11 @@ type serverHandshake13 struct {
 	// clientEarly is client_early_traffic_secret when the server accepts
 	// the client's early data; nil otherwise.
 	clientEarly *keysched.TrafficSecret
+	earlyRead   int // bytes of early data read so far
 }
 
 func (hs *serverHandshake13) handshake() error {
-	defer hs.wipe()
-	return runSteps(
+	err := runSteps(
 		hs.pickParameters,
 		hs.acceptEarlyData,
 		hs.sendServerHello,
@@ -50,7 +50,15 @@ func (hs *serverHandshake13) handshake() error {
 		hs.sendCertificateRequest,
 		hs.sendCertificate,
 		hs.sendFinished,
-		hs.readEarlyData,
+	)
+	if err == nil && hs.clientEarly != nil {
+		return hs.pauseForEarlyData()
+	}
+	defer hs.wipe()
+	if err != nil {
+		return err
+	}
+	return runSteps(
 		hs.readClientCertificate,
 		hs.c.verifyConnection,
 		hs.readClientFinished,
