@@ -3,6 +3,7 @@ package padlock
 import (
 	"crypto/sha256"
 	"errors"
+	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -186,8 +187,18 @@ func (hs *serverHandshake13) pauseForEarlyData() error {
 // it, and the rest of the handshake follows.
 func (hs *serverHandshake13) readEarlyRecord(dst []byte) (n int, err error) {
 	c := hs.c
+	defer func() {
+		if err != nil && !isTimeout(err) && c.earlyHS != nil {
+			// The connection ends here: so do the handshake's secrets.
+			c.earlyHS = nil
+			hs.wipe()
+		}
+	}()
 	if len(c.in.hsBuf) == 0 {
 		ct, b, err := c.readRecord()
+		if err == io.EOF {
+			return 0, c.peerClosedHandshake() // close_notify before EndOfEarlyData
+		}
 		if err != nil {
 			return 0, err
 		}
