@@ -279,3 +279,62 @@ func TestEarlyDataTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlyDataSecretsWiped checks that client_early_traffic_secret lives
+// only until EndOfEarlyData on both sides: both key logs have it, neither
+// Conn holds it after the handshake, and the slices that held it are
+// zeroed.
+func TestEarlyDataSecretsWiped(t *testing.T) {
+	cc, sc, _ := earlyConfigs(t)
+	cc, sc = cc.Clone(), sc.Clone()
+	var client, server *Conn
+	hc, hs := &heldSecrets{c: &client}, &heldSecrets{c: &server}
+	var klc, kls keyLog
+	cc.KeyLogWriter, cc.Trace = &klc, hc.trace
+	sc.KeyLogWriter, sc.Trace = &kls, hs.trace
+	a, b := tcpPair(t)
+	client, server = Client(a, cc), Server(b, sc)
+	client.WriteEarly([]byte("early"))
+	errc := make(chan error, 1)
+	go func() {
+		err := server.Handshake()
+		if err == nil {
+			_, err = io.ReadFull(server, make([]byte, len("early")+len("after")))
+		}
+		errc <- err
+	}()
+	if err := client.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Write([]byte("after")); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if !server.ConnectionState().HandshakeComplete || !client.ConnectionState().EarlyDataAccepted {
+		t.Fatal("early data not accepted, or the handshake not completed")
+	}
+	for _, side := range []struct {
+		name string
+		c    *Conn
+		h    *heldSecrets
+		log  *keyLog
+	}{{"client", client, hc, &klc}, {"server", server, hs, &kls}} {
+		early := side.log.secret(keyLogClientEarly, 0)
+		if len(early) == 0 || allZero(early) {
+			t.Fatalf("%s: key log lacks %s", side.name, keyLogClientEarly)
+		}
+		for _, s := range tls13Slices(side.c) {
+			if bytes.Equal(s, early) {
+				t.Errorf("%s still holds the early traffic secret", side.name)
+			}
+		}
+		keep := tls13Slices(side.c)
+		for _, s := range side.h.seen {
+			if !slicesHas(keep, s) && !allZero(s) {
+				t.Errorf("%s dropped a secret without zeroing it", side.name)
+			}
+		}
+	}
+}
