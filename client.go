@@ -92,7 +92,7 @@ func (c *Conn) clientHandshake() error {
 		// A TLS 1.2 server cannot read early data; the handshake goes on
 		// in plaintext, and EarlyDataAccepted stays false.
 		c.setWriteCipher(nil)
-		c.out.w.SetVersion(VersionTLS12)
+		c.out.w.SetVersion(0) // unknown again, as before the early keys
 	}
 	return c.clientHandshake12(hello, sh, session12, chains12)
 }
