@@ -34,6 +34,10 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 	session, chains := c.sessionToOffer(hello)
+	early := c.offersEarlyData(session)
+	if early {
+		hello.EarlyData = true
+	}
 	var pskSched *keysched.Schedule13
 	if session != nil {
 		pskSched = c.offerPSK13(hello, session, nil)
@@ -50,6 +54,11 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 	c.out.w.SetRecordVersion(VersionTLS12)
+	if early {
+		if err := c.sendEarlyData(session, pskSched); err != nil {
+			return err
+		}
+	}
 	if err := c.flush(); err != nil {
 		return err
 	}
@@ -75,8 +84,15 @@ func (c *Conn) clientHandshake() error {
 		// as it is in the TLS 1.2 handshake.
 		c.in.ccsOK = true
 		c.hsTr.keepAll = false
-		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, sessionChains: chains, pskSched: pskSched}
+		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, sessionChains: chains, pskSched: pskSched,
+			earlySent: early}
 		return hs.handshake()
+	}
+	if early {
+		// A TLS 1.2 server cannot read early data; the handshake goes on
+		// in plaintext, and EarlyDataAccepted stays false.
+		c.setWriteCipher(nil)
+		c.out.w.SetVersion(0) // unknown again, as before the early keys
 	}
 	return c.clientHandshake12(hello, sh, session12, chains12)
 }

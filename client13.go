@@ -30,6 +30,8 @@ type clientHandshake13 struct {
 	sessionChains      [][]*x509.Certificate // session's server chains, verified for this connection
 	pskSched           *keysched.Schedule13  // started from session's PSK, for its binder
 	resumed            bool                  // the server accepted it
+	earlySent          bool                  // early data went with the first ClientHello
+	earlyAccepted      bool                  // and the server read it
 }
 
 func (hs *clientHandshake13) handshake() error {
@@ -46,6 +48,7 @@ func (hs *clientHandshake13) handshake() error {
 		hs.readServerCertificate,
 		hs.readServerFinished,
 		hs.c.verifyConnection,
+		hs.sendEndOfEarlyData,
 		hs.sendClientCertificate,
 		hs.sendFinished,
 	)
@@ -119,6 +122,13 @@ func (hs *clientHandshake13) answerHelloRetryRequest() error {
 		hello.KeyShares = []wire.KeyShare{{Group: g, Data: share.Public()}}
 	}
 	hello.EarlyData = false
+	if hs.earlySent {
+		// RFC 8446 section 4.1.2: a retry rejects early data, and the
+		// second ClientHello goes in plaintext, after the CCS already
+		// sent behind the first.
+		hs.rejectEarlyData("the server asked for another ClientHello")
+		c.setWriteCipher(nil)
+	}
 	if f := c.testHooks.editRetryHello; f != nil {
 		f(&hello)
 	}
@@ -133,7 +143,7 @@ func (hs *clientHandshake13) answerHelloRetryRequest() error {
 		}
 	}
 	hs.hello = &hello
-	if err := c.writeCompatCCS(); err != nil {
+	if err := c.writeCompatCCSOnce(hs.earlySent); err != nil {
 		return err
 	}
 	if err := c.writeMessage(&hello); err != nil {
@@ -283,8 +293,11 @@ func (hs *clientHandshake13) deriveHandshakeSecrets() error {
 	// an alert it sends about the server's flight is encrypted. The
 	// compatibility CCS goes first (RFC 8446 appendix D.4); it is queued
 	// and leaves with the client's next flight or alert.
-	if err := c.writeCompatCCSOnce(hs.retried); err != nil {
+	if err := c.writeCompatCCSOnce(hs.retried || hs.earlySent); err != nil {
 		return err
+	}
+	if hs.earlySent && !hs.retried {
+		return nil // the early keys stay until settleEarlyData
 	}
 	return c.installWriteKeys13(hs.suite, hs.clientHS, "client handshake")
 }
@@ -304,7 +317,7 @@ func (hs *clientHandshake13) readEncryptedExtensions() error {
 		}
 		c.state.NegotiatedProtocol = ee.ALPNProtocol
 	}
-	return nil
+	return hs.settleEarlyData(ee)
 }
 
 // readServerCertificate reads the optional CertificateRequest, then the

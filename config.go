@@ -230,6 +230,24 @@ type Config struct {
 	// (RFC 5246 section 7.4.1.2): 0 means 1024, a negative value turns
 	// the cache off.
 	ServerSessionCacheSize int
+	// MaxEarlyData turns on a server's acceptance of TLS 1.3 0-RTT data
+	// (RFC 8446 section 2.3): its tickets then allow a client to send up
+	// to this many bytes of application data with its ClientHello. 0,
+	// the default, accepts none. Early data can be replayed by an
+	// attacker (section 8): see ConnectionState.EarlyDataAccepted for how
+	// a server tells it apart, and EarlyDataReplay for the single-use
+	// check.
+	MaxEarlyData uint32
+	// EarlyDataReplay records the tickets whose early data a server
+	// accepted, so that each ticket carries early data once (RFC 8446
+	// section 8.1). nil uses a bounded in-memory store, one per Config
+	// and its clones; servers that share tickets must share a
+	// ReplayFilter too, or a ticket's early data is accepted once by each.
+	EarlyDataReplay ReplayFilter
+	// SendEarlyData lets a client send the data given to Conn.WriteEarly
+	// as 0-RTT data when it resumes a TLS 1.3 session whose ticket allows
+	// early data (RFC 8446 section 4.2.10).
+	SendEarlyData bool
 
 	// MaxHandshakeMessage bounds one handshake message (default 64 KiB).
 	// A server accepts a ClientHello as large as its structure allows,
@@ -261,6 +279,7 @@ type Config struct {
 	keys           *keyPool            // see keyPool
 	serverSessions *serverSessionCache // see sessionCache12
 	compressed     *compressedCache    // see compressedCache
+	replay         *replayStore        // see replayFilter
 }
 
 // ClientHelloInfo is what a server's GetConfigForClient and
@@ -318,6 +337,7 @@ func (c *Config) Clone() *Config {
 	c.ticketCipherCache()
 	c.keyPool()
 	c.compressedCache()
+	c.replayFilter()
 	n := *c
 	return &n
 }

@@ -58,6 +58,12 @@ type Conn struct {
 
 	traceQueue *traceQueue     // during a handshake with Config.TraceAfterFlight
 	hsCtx      context.Context // the running handshake's context, for the hooks
+	// earlyData is what WriteEarly queued, for a client to send as 0-RTT
+	// data with its ClientHello.
+	earlyData []byte
+	// earlyHS is, on a server that accepted early data, the handshake
+	// that Read completes at the client's EndOfEarlyData.
+	earlyHS *serverHandshake13
 
 	testHooks testHooks
 }
@@ -200,7 +206,9 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 		err = c.serverHandshake()
 	}
 	c.drainTrace(true)
-	c.hsTr = nil
+	if c.earlyHS == nil || err != nil {
+		c.hsTr = nil
+	}
 	c.hsCtx = nil
 	c.out.w.SetBuffering(false)
 	c.releaseHandshakeBuffers()
@@ -219,7 +227,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 		c.handshakeErr = err
 		return err
 	}
-	c.state.HandshakeComplete = true
+	c.state.HandshakeComplete = c.earlyHS == nil // see pauseForEarlyData
 	c.handshakeDone.Store(true)
 	return nil
 }
@@ -390,7 +398,13 @@ func (c *Conn) Read(b []byte) (int, error) {
 		if c.in.err != nil {
 			return 0, c.in.err
 		}
-		n, err := c.readApplicationRecord(b)
+		var n int
+		var err error
+		if c.earlyHS != nil {
+			n, err = c.earlyHS.readEarlyRecord(b)
+		} else {
+			n, err = c.readApplicationRecord(b)
+		}
 		if n > 0 {
 			// Opened straight into b, the usual case for a reader
 			// whose buffer holds a whole record: no copy.
@@ -584,6 +598,26 @@ type ConnectionState struct {
 	VerifiedChains       [][]*x509.Certificate
 	OCSPResponse         []byte // stapled by the server
 	ExtendedMasterSecret bool   // TLS 1.2: RFC 7627 in use
+	// EarlyDataAccepted reports that the server accepted the client's
+	// 0-RTT data (RFC 8446 section 2.3). On a client it is false when
+	// Conn.WriteEarly's data did not reach the server, which then never
+	// sees it: the caller must Write it again if it still applies (the
+	// ALPN protocol or the server may have changed).
+	//
+	// On a server that accepted it, Handshake returns after the server's
+	// Finished with HandshakeComplete still false, and Read returns the
+	// early data as it arrives; Read completes the handshake at the
+	// client's EndOfEarlyData, and HandshakeComplete turns true. Data a
+	// Read returned while HandshakeComplete was false, the first
+	// EarlyDataLen bytes, was early data.
+	EarlyDataAccepted bool
+	// EarlyDataLen is, on a server, how many bytes of the data Read
+	// returns arrived as early data. Early data is not protected against
+	// replay (RFC 8446 section 8): an application that must not act twice
+	// on a request refuses a non-idempotent one within these bytes (for
+	// HTTP, 425 Too Early, RFC 8470), or reads on until HandshakeComplete
+	// is true before acting on it.
+	EarlyDataLen int
 
 	ekm func(label string, context []byte, length int) ([]byte, error)
 }

@@ -7,6 +7,7 @@ import (
 
 // NSS key log labels (the format Wireshark and curl's SSLKEYLOGFILE use).
 const (
+	keyLogClientEarly     = "CLIENT_EARLY_TRAFFIC_SECRET"
 	keyLogClientHandshake = "CLIENT_HANDSHAKE_TRAFFIC_SECRET"
 	keyLogServerHandshake = "SERVER_HANDSHAKE_TRAFFIC_SECRET"
 	keyLogClientTraffic   = "CLIENT_TRAFFIC_SECRET_0"

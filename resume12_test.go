@@ -787,11 +787,30 @@ func startSServer12(t *testing.T, openssl string, f openSSLFiles, flags ...strin
 // ("-tls1_2", "-tls1_3").
 func startSServer(t *testing.T, openssl string, f openSSLFiles, versionFlag string, flags ...string) (string, func() string) {
 	t.Helper()
+	return startSServerMode(t, openssl, f, "-rev", append([]string{versionFlag}, flags...)...)
+}
+
+// startSServerMode is startSServer with the mode flag ("-rev", or "" for
+// s_server's default of printing what it reads) and every other flag.
+func startSServerMode(t *testing.T, openssl string, f openSSLFiles, mode string, flags ...string) (string, func() string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
-	args := append([]string{"s_server", versionFlag, "-accept", "127.0.0.1:0", "-naccept", "2", "-rev",
-		"-cert", f.cert, "-key", f.key}, flags...)
+	args := []string{"s_server", "-accept", "127.0.0.1:0", "-naccept", "2", "-cert", f.cert, "-key", f.key}
+	if mode != "" {
+		args = append(args, mode)
+	}
+	args = append(args, flags...)
 	cmd := exec.CommandContext(ctx, openssl, args...)
+	if mode == "" {
+		// The default mode sends what it reads from stdin, and ends at
+		// its end: a pipe that stays open until the test's end.
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { in.Close() })
+	}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {

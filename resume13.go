@@ -269,6 +269,7 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 		serverName:    hs.ch.ServerName,
 		clientAuth:    c.config.ClientAuth,
 		peerScheme:    uint16(c.state.PeerSignatureScheme),
+		maxEarlyData:  c.config.MaxEarlyData,
 	}
 	if hs.psk != nil {
 		// A resumption's ticket lives no longer than the session it
@@ -286,7 +287,8 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	c.hsTr = nil // post-handshake messages are not in the transcript
-	m := &wire.NewSessionTicket13{Lifetime: uint32(lifetime / time.Second), AgeAdd: s.ageAdd, Nonce: nonce, Ticket: ticket}
+	m := &wire.NewSessionTicket13{Lifetime: uint32(lifetime / time.Second), AgeAdd: s.ageAdd, Nonce: nonce, Ticket: ticket,
+		HasEarlyData: s.maxEarlyData > 0, MaxEarlyData: s.maxEarlyData}
 	if err := c.writeMessage(m); err != nil {
 		return err
 	}
@@ -313,6 +315,7 @@ func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
 		peerScheme:       c.state.PeerSignatureScheme,
 		verified:         len(c.state.VerifiedChains) > 0,
 		ocsp:             c.state.OCSPResponse,
+		maxEarlyData:     m.MaxEarlyData, // 0 without the early_data extension
 	})
 	if c.tracing() {
 		c.traceStep(trace.StepResumption, trace.KindInfo, "session ticket stored",

@@ -35,17 +35,30 @@ type serverHandshake13 struct {
 	clientHS  *keysched.TrafficSecret
 	serverHS  *keysched.TrafficSecret
 	clientApp *keysched.TrafficSecret // derived, not yet installed
+	// clientEarly is client_early_traffic_secret when the server accepts
+	// the client's early data; nil otherwise.
+	clientEarly *keysched.TrafficSecret
+	earlyRead   int // bytes of early data read so far
 }
 
 func (hs *serverHandshake13) handshake() error {
-	defer hs.wipe()
-	return runSteps(
+	err := runSteps(
 		hs.pickParameters,
+		hs.acceptEarlyData,
 		hs.sendServerHello,
 		hs.sendEncryptedExtensions,
 		hs.sendCertificateRequest,
 		hs.sendCertificate,
 		hs.sendFinished,
+	)
+	if err == nil && hs.clientEarly != nil {
+		return hs.pauseForEarlyData()
+	}
+	defer hs.wipe()
+	if err != nil {
+		return err
+	}
+	return runSteps(
 		hs.readClientCertificate,
 		hs.c.verifyConnection,
 		hs.readClientFinished,
@@ -172,7 +185,7 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		// A retry rejects early data: the records of it that came after
 		// the first ClientHello are skipped, up to the second (RFC 8446
 		// section 4.2.10).
-		c.in.r.SkipEarlyData(maxSkippedEarlyData)
+		c.in.r.SkipEarlyData(c.config.skippedEarlyDataLimit())
 	}
 	if c.config.StatelessRetry {
 		// Forget the first hello and what was chosen from it: from here
@@ -320,9 +333,9 @@ func checkSecondClientHello(ch1, ch2 *wire.ClientHello, hrr *wire.ServerHello) e
 }
 
 // maxSkippedEarlyData bounds the rejected 0-RTT data a server skips, in
-// bytes of records. RFC 8446 section 4.2.10 bounds it by the server's
-// max_early_data_size, and padlock, accepting none, offers none; so a
-// client sends early data only on a ticket from another server, and is
+// bytes of records, when Config.MaxEarlyData does not allow more. RFC
+// 8446 section 4.2.10 bounds it by the server's max_early_data_size; a
+// client may send early data on a ticket from another server, and is
 // given BoringSSL's bound.
 const maxSkippedEarlyData = 1 << 14
 
@@ -398,16 +411,21 @@ func (hs *serverHandshake13) sendServerHello() error {
 	if err := c.installWriteKeys13(hs.suite, hs.serverHS, "server handshake"); err != nil {
 		return err
 	}
-	if err := c.installReadKeys13(hs.suite, hs.clientHS, "client handshake"); err != nil {
+	if hs.clientEarly != nil {
+		// The early data comes first; readEarlyData installs the
+		// client's handshake keys after its EndOfEarlyData.
+		if err := c.installReadKeys13(hs.suite, hs.clientEarly, "client early"); err != nil {
+			return err
+		}
+	} else if err := c.installReadKeys13(hs.suite, hs.clientHS, "client handshake"); err != nil {
 		return err
 	}
-	if hs.ch.EarlyData {
-		// padlock accepts no 0-RTT data: it ignores the early_data
-		// extension, answers 1-RTT, and skips the early data records,
-		// which do not open with these keys (RFC 8446 section 4.2.10).
-		// (After a HelloRetryRequest hs.ch is the second ClientHello,
-		// which may not offer early data.)
-		c.in.r.SkipEarlyData(maxSkippedEarlyData)
+	if hs.ch.EarlyData && hs.clientEarly == nil {
+		// Rejected early data: the server answers 1-RTT and skips the
+		// early data records, which do not open with these keys (RFC
+		// 8446 section 4.2.10). (After a HelloRetryRequest hs.ch is the
+		// second ClientHello, which may not offer early data.)
+		c.in.r.SkipEarlyData(c.config.skippedEarlyDataLimit())
 	}
 	// A client's write keys change only once it has the server's
 	// Finished (RFC 8446 appendix A.1; OpenSSL's do so): until then its
@@ -425,6 +443,7 @@ func (hs *serverHandshake13) sendEncryptedExtensions() error {
 	return hs.c.writeMessage(&wire.EncryptedExtensions{
 		ALPNProtocol:  hs.alpn,
 		ServerNameAck: hs.ch.ServerName != "" && hs.psk == nil,
+		EarlyData:     hs.clientEarly != nil,
 	})
 }
 
@@ -558,7 +577,7 @@ func (hs *serverHandshake13) readClientFinished() error {
 func (hs *serverHandshake13) wipe() {
 	hs.sched.Erase()
 	hs.pskSched.Erase()
-	for _, t := range []*keysched.TrafficSecret{hs.clientHS, hs.serverHS, hs.clientApp} {
+	for _, t := range []*keysched.TrafficSecret{hs.clientHS, hs.serverHS, hs.clientApp, hs.clientEarly} {
 		if t != nil {
 			clear(t.Bytes())
 		}

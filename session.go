@@ -40,6 +40,9 @@ type ClientSessionState struct {
 	// verified chains are made again each time the session is offered.
 	verified bool
 	ocsp     []byte
+	// maxEarlyData is the ticket's max_early_data_size (RFC 8446
+	// section 4.6.1): 0 when the server accepts no early data with it.
+	maxEarlyData uint32
 }
 
 // ClientSessionCache keeps sessions for resumption, keyed by server
@@ -183,7 +186,7 @@ func (s *ClientSessionState) usable(now time.Time) bool {
 // section 4.2.11) instead of falling back to a full one.
 const (
 	clientSessionMagic  = "PLCS"
-	clientSessionFormat = 1
+	clientSessionFormat = 2
 	// maxSessionCertificates bounds the server chain a saved session
 	// may carry, well above any real chain.
 	maxSessionCertificates = 16
@@ -221,6 +224,7 @@ func (s *ClientSessionState) Bytes() ([]byte, error) {
 	b.AddUint8(boolByte(s.verified))
 	b.AddUint16(uint16(s.peerScheme))
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.alpn)) })
+	b.AddUint32(s.maxEarlyData)
 	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.ocsp) })
 	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
 		for _, c := range s.peerCertificates {
@@ -267,7 +271,7 @@ func ParseClientSessionState(data []byte) (*ClientSessionState, error) {
 		!in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint32(&s.ageAdd) ||
 		!in.ReadUint64(&received) || !in.ReadUint32(&lifetime) ||
 		!in.ReadUint8(&ems) || !in.ReadUint8(&verified) || !in.ReadUint16(&scheme) ||
-		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint24LengthPrefixed(&ocsp) ||
+		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint32(&s.maxEarlyData) || !in.ReadUint24LengthPrefixed(&ocsp) ||
 		!in.ReadUint24LengthPrefixed(&certs) || !in.Empty() ||
 		ems > 1 || verified > 1 || received > 1<<62 {
 		return nil, errBadClientSession

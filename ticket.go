@@ -279,6 +279,9 @@ type sessionState struct {
 	// full handshake, 0 without one: ConnectionState.PeerSignatureScheme
 	// of every resumption.
 	peerScheme uint16
+	// maxEarlyData is the max_early_data_size the ticket was issued with
+	// (RFC 8446 section 4.6.1), 0 when it allows no early data.
+	maxEarlyData uint32
 }
 
 // age is how long ago the session was authenticated, at now.
@@ -312,6 +315,7 @@ func (s *sessionState) marshal() []byte {
 		}
 	})
 	b.AddUint16(s.peerScheme)
+	b.AddUint32(s.maxEarlyData)
 	return b.BytesOrPanic()
 }
 
@@ -326,7 +330,7 @@ func parseSessionState(data []byte) (*sessionState, error) {
 		!in.ReadUint64(&s.authenticated) || !in.ReadUint32(&s.ageAdd) ||
 		!in.ReadUint8LengthPrefixed(&secret) || !in.ReadUint8(&ems) ||
 		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint8LengthPrefixed(&name) || !in.ReadUint8(&clientAuth) ||
-		!in.ReadUint24LengthPrefixed(&certs) || !in.ReadUint16(&s.peerScheme) || !in.Empty() || ems > 1 || len(secret) == 0 ||
+		!in.ReadUint24LengthPrefixed(&certs) || !in.ReadUint16(&s.peerScheme) || !in.ReadUint32(&s.maxEarlyData) || !in.Empty() || ems > 1 || len(secret) == 0 ||
 		ClientAuthType(clientAuth) > RequireAndVerifyClientCert {
 		return nil, errors.New("padlock: malformed session state")
 	}

@@ -35,6 +35,7 @@ type connectOptions struct {
 	send      []byte
 	sendSet   bool
 	reconnect int
+	early     []byte // --early-data: sent as 0-RTT data by each reconnection
 	timeout   time.Duration
 	json      bool
 	raw       bool
@@ -77,11 +78,11 @@ func (c *cli) connect(args []string) int {
 
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
-	serverName, caFile, certFile, keyFile, send *string
-	insecure, json, raw                         *bool
-	reconnect                                   *int
-	timeout                                     *time.Duration
-	tls                                         tlsFlags
+	serverName, caFile, certFile, keyFile, send, early *string
+	insecure, json, raw                                *bool
+	reconnect                                          *int
+	timeout                                            *time.Duration
+	tls                                                tlsFlags
 }
 
 func defineConnectFlags(fs *flagSet) *connectFlags {
@@ -94,6 +95,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.certFile = fs.String("cert", "", "a client certificate chain, PEM, for servers that ask")
 	f.keyFile = fs.String("key", "", "the client certificate's private key, PEM")
 	f.reconnect = fs.Int("reconnect", 0, "after the first connection, `N` more that try to resume its session")
+	f.early = fs.String("early-data", "", "with --reconnect, send `STRING` as 0-RTT data with each resuming ClientHello, when the ticket allows it (sent again after the handshake if the server rejects it)")
 	f.send = fs.String("send", "", "write `STRING` instead of standard input (\\n, \\r and \\t are understood)")
 	f.timeout = fs.Duration("timeout", 10*time.Second, "how long to wait for the handshake, then for more data from the server")
 	f.json = fs.Bool("json", false, "print one JSON object per connection, one per line, instead of the steps")
@@ -106,7 +108,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 // configuration; its errors are usage errors.
 func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *padlock.Config, error) {
 	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw,
-		sendSet: fs.isSet("send"), send: []byte(unescape(*f.send))}
+		sendSet: fs.isSet("send"), send: []byte(unescape(*f.send)), early: []byte(unescape(*f.early))}
 	addr, host, err := hostPort(target)
 	if err != nil {
 		return o, nil, err
@@ -139,6 +141,12 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 	}
 	if o.reconnect > 0 {
 		cfg.ClientSessionCache = padlock.NewLRUClientSessionCache(0)
+	}
+	if len(o.early) > 0 {
+		if o.reconnect == 0 {
+			return o, nil, errors.New("--early-data needs --reconnect: only a connection that resumes a session can send early data")
+		}
+		cfg.SendEarlyData = true
 	}
 	return o, cfg, nil
 }
@@ -197,7 +205,11 @@ func (r *connectRun) once(n int) bool {
 		}
 		cfg.Trace = c.textTracer(r.o.raw).Trace
 	}
-	conn, err := r.dial(cfg)
+	var early []byte
+	if n > 0 {
+		early = r.o.early
+	}
+	conn, err := r.dial(cfg, early)
 	var st padlock.ConnectionState
 	if conn != nil {
 		st = conn.ConnectionState()
@@ -217,6 +229,13 @@ func (r *connectRun) once(n int) bool {
 	defer conn.Close()
 	if !r.o.json {
 		r.printNegotiated(st, n)
+	}
+	if len(early) > 0 && !st.EarlyDataAccepted {
+		// Rejected early data never reached the server: send it now.
+		if _, err := conn.Write(early); err != nil {
+			writeFailure(c.stderr, "padlock connect: "+r.o.addr+": ", err, explainFailure(err, st, r.failure(cfg)))
+			return false
+		}
 	}
 	var got strings.Builder
 	out := io.Writer(c.stdout)
@@ -245,7 +264,7 @@ func (r *connectRun) failure(cfg *padlock.Config) failureContext {
 
 // dial connects and runs the handshake within --timeout. The returned
 // conn is set, for its state, even when the handshake failed.
-func (r *connectRun) dial(cfg *padlock.Config) (*padlock.Conn, error) {
+func (r *connectRun) dial(cfg *padlock.Config, early []byte) (*padlock.Conn, error) {
 	ctx, cancel := context.WithTimeout(r.c.ctx, r.o.timeout)
 	defer cancel()
 	raw, err := new(net.Dialer).DialContext(ctx, "tcp", r.o.addr)
@@ -253,6 +272,9 @@ func (r *connectRun) dial(cfg *padlock.Config) (*padlock.Conn, error) {
 		return nil, err
 	}
 	conn := padlock.Client(raw, cfg)
+	if len(early) > 0 {
+		conn.WriteEarly(early)
+	}
 	if err := conn.HandshakeContext(ctx); err != nil {
 		raw.Close()
 		return conn, err
@@ -300,6 +322,13 @@ func (r *connectRun) printNegotiated(st padlock.ConnectionState, n int) {
 		t.add("resumed", "no: a full handshake (the server did not resume the session)")
 	default:
 		t.add("resumed", "no")
+	}
+	if n > 0 && len(r.o.early) > 0 {
+		if st.EarlyDataAccepted {
+			t.add("early data", "accepted: %d bytes sent with the ClientHello (0-RTT; a replay could repeat them)", len(r.o.early))
+		} else {
+			t.add("early data", "not accepted: sent again after the handshake")
+		}
 	}
 	switch {
 	case len(st.VerifiedChains) > 0:

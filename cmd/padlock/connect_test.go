@@ -253,3 +253,43 @@ func TestConnectWithoutEMS(t *testing.T) {
 		t.Errorf("--require-ems: no advice\n%s", stderr)
 	}
 }
+
+// TestConnectEarlyData resumes against `padlock serve`'s configuration
+// with --max-early-data, sending the request as 0-RTT data.
+func TestConnectEarlyData(t *testing.T) {
+	ca, is := pki.TestChain(pki.ECDSAP256)
+	cert := padlock.Certificate{Certificate: is.DER, PrivateKey: is.Key}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	sc := &padlock.Config{Certificates: []padlock.Certificate{cert}, MaxEarlyData: 1024}
+	got := make(chan string, 2)
+	go func() {
+		for {
+			raw, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			raw.SetDeadline(time.Now().Add(10 * time.Second))
+			c := padlock.Server(raw, sc)
+			buf := make([]byte, 1024)
+			n, _ := c.Read(buf)
+			got <- string(buf[:n])
+			c.Write([]byte("pong"))
+			c.Close()
+		}
+	}()
+	code, stdout, stderr := runArgs(t, "connect", "--ca", writeCA(t, ca), "--servername", "localhost",
+		"--reconnect", "1", "--early-data", "ping", "--send", "x", ln.Addr().String())
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "accepted: 4 bytes sent with the ClientHello") {
+		t.Errorf("output does not report the early data accepted:\n%s", stdout)
+	}
+	if first, second := <-got, <-got; first != "x" || second != "ping" {
+		t.Errorf("server read %q then %q, want the first --send, then the early data alone", first, second)
+	}
+}

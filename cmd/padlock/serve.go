@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -90,6 +91,7 @@ func (c *cli) serve(args []string) int {
 type serveFlags struct {
 	addr, certFile, keyFile, stateDir, clientAuth, clientCA *string
 	rsaKX                                                   *bool
+	maxEarly                                                *int
 	tls                                                     tlsFlags
 }
 
@@ -106,6 +108,7 @@ func defineServeFlags(fs *flagSet) *serveFlags {
 	fs.argNames(map[string]string{"addr": "HOST:PORT", "cert": "FILE", "key": "FILE", "state-dir": "DIR", "client-ca": "FILE"})
 	f.tls.register(fs, "h2,http/1.1")
 	f.rsaKX = fs.Bool("rsa-kx", false, "also accept the TLS 1.2 RSA key transport suites (no forward secrecy; needs an RSA certificate)")
+	f.maxEarly = fs.Int("max-early-data", 0, "accept up to `BYTES` of TLS 1.3 0-RTT data on resumed connections (0: none)")
 	return f
 }
 
@@ -124,7 +127,10 @@ func (f *serveFlags) config() (*padlock.Config, error) {
 	if *f.certFile == "" && *f.stateDir == "" {
 		return nil, errors.New("no --state-dir, and the user's config directory is unknown")
 	}
-	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX,
+	if *f.maxEarly < 0 || *f.maxEarly > math.MaxUint32 {
+		return nil, errors.New("--max-early-data must be between 0 and 4294967295")
+	}
+	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX, MaxEarlyData: uint32(*f.maxEarly),
 		// The certificate goes compressed to a visitor that offers one of
 		// these (RFC 8879): Chrome offers brotli.
 		CertificateCompression: []padlock.CertificateCompressor{certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}},
