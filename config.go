@@ -131,7 +131,9 @@ type Config struct {
 	// the defaults. Naming them in CipherSuites enables them too.
 	EnableRSAKeyExchange bool
 	// CurvePreferences lists the key exchange groups in preference order;
-	// nil selects X25519MLKEM768, x25519, secp256r1, secp384r1.
+	// nil selects X25519MLKEM768, x25519, secp256r1, secp384r1,
+	// secp521r1 (a TLS 1.3 client sends key shares for the first two
+	// only).
 	CurvePreferences []CurveID
 	// SignatureSchemes lists, in preference order, the signature schemes
 	// accepted in the peer's handshake signatures (the
