@@ -48,6 +48,7 @@ func (hs *serverHandshake13) handshake() error {
 		hs.sendFinished,
 		hs.readClientCertificate,
 		hs.c.verifyConnection,
+		hs.sendTicketsWithFinished,
 		hs.readClientFinished,
 		hs.sendSessionTicket13,
 	)
@@ -407,8 +408,7 @@ func (hs *serverHandshake13) sendEncryptedExtensions() error {
 // says so (RFC 8446 section 4.3.2).
 func (hs *serverHandshake13) sendCertificateRequest() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
-		// RFC 8446 section 4.3.2: no CertificateRequest with a PSK.
+	if !hs.clientCertRequested() {
 		return nil
 	}
 	schemes, err := c.config.offeredSchemes(true)
@@ -433,8 +433,9 @@ func (hs *serverHandshake13) sendCertificate() error {
 	return c.writeCertificateVerify13(hs.cert, hs.scheme, true)
 }
 
-// sendFinished sends the server's Finished, ending its flight, and
-// derives the application secrets.
+// sendFinished queues the server's Finished and derives the application
+// secrets. It ends the flight when a client certificate is to be read;
+// otherwise sendTicketsWithFinished adds the tickets first.
 func (hs *serverHandshake13) sendFinished() error {
 	c := hs.c
 	fin := &wire.Finished{VerifyData: hs.serverHS.FinishedVerifyData(c.hsTr.sum())}
@@ -442,6 +443,22 @@ func (hs *serverHandshake13) sendFinished() error {
 	if err := c.writeMessage(fin); err != nil {
 		return err
 	}
+	var serverApp *keysched.TrafficSecret
+	hs.clientApp, serverApp = c.deriveApplicationSecrets13(hs.sched)
+	// Queued records are already sealed: the application keys protect
+	// only what follows the Finished.
+	if err := c.installWriteKeys13(hs.suite, serverApp, "server application"); err != nil {
+		return err
+	}
+	if hs.clientCertRequested() {
+		return hs.endFlight()
+	}
+	return nil
+}
+
+// endFlight sends the server's queued flight.
+func (hs *serverHandshake13) endFlight() error {
+	c := hs.c
 	if err := c.flush(); err != nil {
 		return err
 	}
@@ -449,16 +466,20 @@ func (hs *serverHandshake13) sendFinished() error {
 		// The client's turn: make the key of a later handshake meanwhile.
 		c.config.keyPool().refill(hs.group, c.config)
 	}
-	var serverApp *keysched.TrafficSecret
-	hs.clientApp, serverApp = c.deriveApplicationSecrets13(hs.sched)
-	return c.installWriteKeys13(hs.suite, serverApp, "server application")
+	return nil
+}
+
+// clientCertRequested reports whether the client owes a Certificate
+// before its Finished: never with a PSK (RFC 8446 section 4.3.2).
+func (hs *serverHandshake13) clientCertRequested() bool {
+	return hs.c.config.ClientAuth != NoClientCert && hs.psk == nil
 }
 
 // readClientCertificate reads the client's Certificate and
 // CertificateVerify when one was requested, and applies ClientAuth.
 func (hs *serverHandshake13) readClientCertificate() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
+	if !hs.clientCertRequested() {
 		return nil
 	}
 	cert, err := readMessage[wire.Certificate13](c)
