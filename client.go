@@ -135,6 +135,12 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		return nil, nil, alert.Wrap(alert.InternalError, err)
 	}
 	h.ServerName = sniName(cfg.ServerName)
+	if cfg.RecordSizeLimit != 0 {
+		var err error
+		if h.RecordSizeLimit, err = cfg.recordSizeLimit(0); err != nil {
+			return nil, nil, err
+		}
+	}
 	var shares []*suites.PrivateKeyShare
 	if cfg.supportsVersion(VersionTLS13) {
 		h.SupportedVersions = append(h.SupportedVersions, VersionTLS13)

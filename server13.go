@@ -398,10 +398,22 @@ func (hs *serverHandshake13) sendServerHello() error {
 // chose the certificate (RFC 6066 section 3; a resumption keeps the
 // session's name, as in TLS 1.2).
 func (hs *serverHandshake13) sendEncryptedExtensions() error {
-	return hs.c.writeMessage(&wire.EncryptedExtensions{
+	c := hs.c
+	ee := &wire.EncryptedExtensions{
 		ALPNProtocol:  hs.alpn,
 		ServerNameAck: hs.ch.ServerName != "" && hs.psk == nil,
-	})
+	}
+	if n := hs.ch.RecordSizeLimit; n != 0 {
+		// Answered always, so that the client's limit binds the
+		// server's records from this one on (RFC 8449 section 4).
+		own, err := c.config.recordSizeLimit(VersionTLS13)
+		if err != nil {
+			return err
+		}
+		ee.RecordSizeLimit = own
+		c.useRecordSizeLimit(VersionTLS13, n, own)
+	}
+	return c.writeMessage(ee)
 }
 
 // sendCertificateRequest asks for a client certificate when ClientAuth
