@@ -136,8 +136,14 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 	}
 	h.ServerName = sniName(cfg.ServerName)
 	if cfg.RecordSizeLimit != 0 {
+		// A TLS 1.2-only client may not announce 2^14+1 (RFC 8449
+		// section 4).
+		v := uint16(VersionTLS13)
+		if !cfg.supportsVersion(VersionTLS13) {
+			v = VersionTLS12
+		}
 		var err error
-		if h.RecordSizeLimit, err = cfg.recordSizeLimit(0); err != nil {
+		if h.RecordSizeLimit, err = cfg.recordSizeLimit(v); err != nil {
 			return nil, nil, err
 		}
 	}

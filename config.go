@@ -404,9 +404,8 @@ func maxRecordSizeLimit(version uint16) uint16 {
 	return record.MaxPlaintext
 }
 
-// recordSizeLimit returns the record_size_limit to announce in version
-// (0 for a ClientHello, for either), the protocol's maximum when none
-// is configured.
+// recordSizeLimit returns the record_size_limit to announce in version,
+// the protocol's maximum when none is configured.
 func (c *Config) recordSizeLimit(version uint16) (uint16, error) {
 	n := c.RecordSizeLimit
 	if n != 0 && (n < 64 || n > record.MaxPlaintext+1) {
