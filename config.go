@@ -236,7 +236,8 @@ type Config struct {
 	// RecordSizeLimit is the record_size_limit padlock announces (RFC
 	// 8449): the most plaintext a protected record sent to it may carry,
 	// counted as TLS 1.3 counts it (content type and padding included),
-	// from 64 to 16385; a larger record gets record_overflow. Zero
+	// from 64 to 16385 (GnuTLS refuses below 512); a larger record gets
+	// record_overflow. Zero
 	// announces no limit of padlock's own: a client then offers no
 	// record_size_limit, and a server answers a client's with the
 	// protocol's maximum. Whenever both sides sent the extension, padlock

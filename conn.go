@@ -106,9 +106,6 @@ type outHalf struct {
 	w      record.Writer
 	err    error // latched
 	cipher *record.Cipher
-	// maxFragment is the peer's record_size_limit as content bytes, 0
-	// if none was negotiated: it binds protected records only.
-	maxFragment int
 	// keyUpdateDue: the peer asked for a KeyUpdate, to be sent before
 	// the next application data (RFC 8446 section 4.6.3).
 	keyUpdateDue bool

@@ -232,14 +232,9 @@ func (c *Conn) setReadCipher(ci *record.Cipher) error {
 }
 
 // setWriteCipher installs new keys for writing.
-// Unprotected records are not bound by the peer's record_size_limit
-// (RFC 8449 section 4): its limit starts with the first keys.
 func (c *Conn) setWriteCipher(ci *record.Cipher) {
 	c.out.w.SetCipher(ci)
 	c.out.cipher = ci
-	if ci != nil && c.out.maxFragment != 0 {
-		c.out.w.SetMaxFragment(c.out.maxFragment)
-	}
 }
 
 // runSteps runs the phases of a handshake in order and stops at the first

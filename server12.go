@@ -349,7 +349,7 @@ func (hs *serverHandshake12) sendServerHello() error {
 			return err
 		}
 		sh.RecordSizeLimit = own
-		c.useRecordSizeLimit(VersionTLS12, n, own)
+		defer c.useRecordSizeLimit(VersionTLS12, n, own) // after the ServerHello
 	}
 	if _, err := io.ReadFull(c.config.rand(), sh.Random); err != nil {
 		return alert.Wrap(alert.InternalError, err)
