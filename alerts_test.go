@@ -607,6 +607,10 @@ func clientRows13(t *testing.T) []alertCase {
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(rawRec(oversized(record.ApplicationData, 1<<14+257))))},
 		{name: "inner plaintext of 2^14+2 bytes", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectBefore(protRec(record.ApplicationData, make([]byte, 1<<14+1))))},
+		// RFC 8449 section 4: over the record_size_limit announced.
+		{name: "inner plaintext over the record_size_limit", role: asClient, vers: v13, want: wantFatal(alert.RecordOverflow),
+			ut:   func(c *Config) { c.RecordSizeLimit = 100 },
+			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), injectAfter(protRec(record.ApplicationData, make([]byte, 100))))},
 		{name: "tampered ciphertext", role: asClient, vers: v13, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isMsg(wire.TypeEncryptedExtensions), corrupted)},
 		{name: "Finished and part of a message span a key change", role: asClient, vers: v13, want: wantFatal(alert.UnexpectedMessage),
@@ -1115,6 +1119,11 @@ func serverRows13(t *testing.T) []alertCase {
 			edit: onFinished(injectBefore(&rec{prot: true, pad: 100}))},
 		{name: "ciphertext of 2^14+257 bytes", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
 			edit: onFinished(injectBefore(rawRec(oversized(record.ApplicationData, 1<<14+257))))},
+		// RFC 8449 section 4: over the record_size_limit announced.
+		{name: "inner plaintext over the record_size_limit", role: asServer, vers: v13, want: wantFatal(alert.RecordOverflow),
+			ut:   func(c *Config) { c.RecordSizeLimit = 100 },
+			peer: func(c *Config) { c.RecordSizeLimit = 16385 }, // a server answers only a client's
+			edit: onFinished(injectBefore(protRec(record.ApplicationData, make([]byte, 100))))},
 		{name: "tampered Finished record", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
 			edit: onFinished(corrupted)},
 		{name: "Finished and part of a message span a key change", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
@@ -1319,6 +1328,10 @@ func clientRows12(t *testing.T) []alertCase {
 			edit: onFirst(isProtected, replaceWith(rawRec(oversized(record.Handshake, 1<<14+2049))))},
 		{name: "record that opens to 2^14+1 bytes", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
 			edit: onFirst(isProtected, replaceWith(protRec(record.Handshake, make([]byte, 1<<14+1))))},
+		// RFC 8449 section 4: over the record_size_limit announced.
+		{name: "record over the record_size_limit", role: asClient, vers: v12, want: wantFatal(alert.RecordOverflow),
+			ut:   func(c *Config) { c.RecordSizeLimit = 100 },
+			edit: onFirst(isProtected, replaceWith(protRec(record.Handshake, make([]byte, 101))))},
 		{name: "tampered Finished record", role: asClient, vers: v12, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isProtected, corrupted)},
 

@@ -151,6 +151,18 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 		return nil, nil, alert.Wrap(alert.InternalError, err)
 	}
 	h.ServerName = sniName(cfg.ServerName)
+	if cfg.RecordSizeLimit != 0 {
+		// A TLS 1.2-only client may not announce 2^14+1 (RFC 8449
+		// section 4).
+		v := uint16(VersionTLS13)
+		if !cfg.supportsVersion(VersionTLS13) {
+			v = VersionTLS12
+		}
+		var err error
+		if h.RecordSizeLimit, err = cfg.recordSizeLimit(v); err != nil {
+			return nil, nil, err
+		}
+	}
 	var shares []*suites.PrivateKeyShare
 	if cfg.supportsVersion(VersionTLS13) {
 		h.SupportedVersions = append(h.SupportedVersions, VersionTLS13)

@@ -92,6 +92,18 @@ func (hs *clientHandshake12) processServerHello() error {
 	if err := hs.checkServerExtensions(); err != nil {
 		return err
 	}
+	if n := sh.RecordSizeLimit; n != 0 {
+		// RFC 8449 section 4: a client may refuse a limit above the
+		// version's.
+		if n > maxRecordSizeLimit(VersionTLS12) {
+			return alertf(alert.IllegalParameter, "server's record_size_limit %d is over TLS 1.2's 16384", n)
+		}
+		own, err := c.config.recordSizeLimit(VersionTLS12)
+		if err != nil {
+			return err
+		}
+		c.useRecordSizeLimit(VersionTLS12, n, own)
+	}
 	// RFC 5746 section 3.4: renegotiated_connection is empty in an
 	// initial handshake.
 	if len(sh.SecureRenegotiation) > 0 {
@@ -157,6 +169,8 @@ func (hs *clientHandshake12) checkServerExtensions() error {
 			offered = h.SessionTicketSupported
 		case wire.ExtSCT:
 			offered = h.SCT
+		case wire.ExtRecordSizeLimit:
+			offered = h.RecordSizeLimit != 0
 		}
 		if !offered {
 			return alertf(alert.UnsupportedExtension, "server sent %s, which the client did not offer", wire.ExtensionName(e.Type))

@@ -311,6 +311,18 @@ func (hs *clientHandshake13) readEncryptedExtensions() error {
 	if err := checkServerExtensions13("EncryptedExtensions", ee.Extensions, encryptedExtensions13, hs.hello); err != nil {
 		return err
 	}
+	if n := ee.RecordSizeLimit; n != 0 {
+		// RFC 8449 section 4: a client may refuse a limit above the
+		// version's.
+		if n > maxRecordSizeLimit(VersionTLS13) {
+			return alertf(alert.IllegalParameter, "server's record_size_limit %d is over TLS 1.3's 16385", n)
+		}
+		own, err := c.config.recordSizeLimit(VersionTLS13)
+		if err != nil {
+			return err
+		}
+		c.useRecordSizeLimit(VersionTLS13, n, own)
+	}
 	if ee.ALPNProtocol != "" {
 		if !slices.Contains(hs.hello.ALPNProtocols, ee.ALPNProtocol) {
 			return alertf(alert.IllegalParameter, "server chose ALPN protocol %q, which was not offered", ee.ALPNProtocol)

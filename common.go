@@ -106,7 +106,7 @@ const (
 	X25519             CurveID = 0x001D
 	CurveP256          CurveID = 0x0017 // secp256r1
 	CurveP384          CurveID = 0x0018 // secp384r1
-	CurveP521          CurveID = 0x0019 // secp521r1; accepted by a server, offered only when named
+	CurveP521          CurveID = 0x0019 // secp521r1; offered last by default, after secp384r1
 	X25519MLKEM768     CurveID = 0x11EC // hybrid post-quantum
 	SecP256r1MLKEM768  CurveID = 0x11EB // hybrid post-quantum
 	SecP384r1MLKEM1024 CurveID = 0x11ED // hybrid post-quantum

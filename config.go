@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"padlock/internal/alert"
+	"padlock/internal/record"
 	"padlock/internal/suites"
 	"padlock/trace"
 )
@@ -131,7 +132,9 @@ type Config struct {
 	// the defaults. Naming them in CipherSuites enables them too.
 	EnableRSAKeyExchange bool
 	// CurvePreferences lists the key exchange groups in preference order;
-	// nil selects X25519MLKEM768, x25519, secp256r1, secp384r1.
+	// nil selects X25519MLKEM768, x25519, secp256r1, secp384r1,
+	// secp521r1 (a TLS 1.3 client sends key shares for the first two
+	// only).
 	CurvePreferences []CurveID
 	// SignatureSchemes lists, in preference order, the signature schemes
 	// accepted in the peer's handshake signatures (the
@@ -261,6 +264,16 @@ type Config struct {
 	// HandshakeTimeout bounds a server's handshake when the caller set no
 	// deadline (default 30s; negative disables).
 	HandshakeTimeout time.Duration
+	// RecordSizeLimit is the record_size_limit padlock announces (RFC
+	// 8449): the most plaintext a protected record sent to it may carry,
+	// counted as TLS 1.3 counts it (content type and padding included),
+	// from 64 to 16385 (GnuTLS refuses below 512); a larger record gets
+	// record_overflow. Zero
+	// announces no limit of padlock's own: a client then offers no
+	// record_size_limit, and a server answers a client's with the
+	// protocol's maximum. Whenever both sides sent the extension, padlock
+	// keeps its records within the peer's limit.
+	RecordSizeLimit uint16
 
 	// CertificateCompression lists the algorithms of TLS 1.3
 	// certificate compression (RFC 8879), in order of preference: a
@@ -427,6 +440,31 @@ func (c *Config) groups(server bool) []uint16 {
 		}
 	}
 	return ids
+}
+
+// maxRecordSizeLimit is the largest record_size_limit of each version
+// (RFC 8449 section 4): TLS 1.3 counts the content type byte.
+func maxRecordSizeLimit(version uint16) uint16 {
+	if version == VersionTLS13 {
+		return record.MaxPlaintext + 1
+	}
+	return record.MaxPlaintext
+}
+
+// recordSizeLimit returns the record_size_limit to announce in version,
+// the protocol's maximum when none is configured.
+func (c *Config) recordSizeLimit(version uint16) (uint16, error) {
+	n := c.RecordSizeLimit
+	if n != 0 && (n < 64 || n > record.MaxPlaintext+1) {
+		return 0, alertf(alert.InternalError, "Config.RecordSizeLimit %d is outside 64..16385 (RFC 8449 section 4)", n)
+	}
+	if n == 0 {
+		n = maxRecordSizeLimit(VersionTLS13)
+	}
+	if version == VersionTLS12 {
+		n = min(n, maxRecordSizeLimit(version))
+	}
+	return n, nil
 }
 
 // schemes returns the signature schemes for handshake signatures: those

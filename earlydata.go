@@ -173,6 +173,13 @@ func (hs *serverHandshake13) earlyDataRefusal() string {
 // application's own check of the connection runs first: it must not see
 // early data it would refuse the connection for.
 func (hs *serverHandshake13) pauseForEarlyData() error {
+	// The flight ends with the Finished: the ticket cannot join it,
+	// since the client's EndOfEarlyData will be in the transcript its
+	// resumption secret covers (finishAfterEarlyData sends it).
+	if err := hs.endFlight(); err != nil {
+		hs.wipe()
+		return err
+	}
 	if err := hs.c.verifyConnection(); err != nil {
 		hs.wipe()
 		return err
@@ -244,8 +251,15 @@ func (hs *serverHandshake13) finishAfterEarlyData() error {
 	if err := runSteps(hs.readEndOfEarlyData, hs.readClientFinished); err != nil {
 		return err
 	}
+	// A resumed handshake asks for no client certificate, so the ticket
+	// could have gone with the server's Finished; but the transcript
+	// then runs through EndOfEarlyData, which the server had not read
+	// when it paused, so the ticket follows the client's Finished here.
 	c.out.Lock()
-	err := hs.sendSessionTicket13()
+	err := hs.issueTicket13(c.hsTr.sum())
+	if err == nil {
+		err = c.flush()
+	}
 	c.out.Unlock()
 	if err != nil {
 		return err

@@ -338,3 +338,29 @@ func TestEarlyDataSecretsWiped(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlyDataRenewsTicket: a connection whose early data was accepted
+// used its ticket up, and it issues a new one (after the client's
+// EndOfEarlyData and Finished, which its resumption secret covers), on
+// which the next connection sends early data again.
+func TestEarlyDataRenewsTicket(t *testing.T) {
+	cc, sc, first := earlyConfigs(t)
+	cache := NewLRUClientSessionCache(4)
+	cache.Put(cc.ServerName, first)
+	cc.ClientSessionCache = cache
+	for i := range 2 {
+		client, server, read := earlyConnect(t, cc, sc, []byte("early"))
+		if !client.ConnectionState().EarlyDataAccepted || string(read) != "earlyafter" {
+			t.Fatalf("connection %d: early data accepted %v, server read %q", i, client.ConnectionState().EarlyDataAccepted, read)
+		}
+		server.Close()
+		if _, err := io.ReadAll(client); err != nil {
+			t.Fatalf("connection %d: reading the ticket: %v", i, err)
+		}
+		s, ok := cache.Get(cc.ServerName)
+		if !ok || s == first || string(s.ticket) == string(first.ticket) || s.maxEarlyData == 0 {
+			t.Fatalf("connection %d: no new ticket allowing early data", i)
+		}
+		first = s
+	}
+}

@@ -235,8 +235,42 @@ func (hs *serverHandshake13) checkSession(s *sessionState, id wire.PSKIdentity) 
 	return ""
 }
 
-// sendSessionTicket13 issues a ticket for this connection's session.
+// sendTicketsWithFinished ends the server's first flight, with the
+// session ticket in it when no client certificate is to come: the
+// server then knows the client's Finished before it arrives, and so the
+// transcript through it that resumption_master_secret needs (RFC 8446
+// section 4.6.1). A client that closes right after its handshake still
+// gets its ticket, and the server's handshake never waits on a client
+// reading one. The client's Finished is still verified when it comes.
+func (hs *serverHandshake13) sendTicketsWithFinished() error {
+	c := hs.c
+	if hs.clientCertRequested() {
+		return nil // flight ended; the ticket follows the client's Finished
+	}
+	tr := c.hsTr.clone()
+	tr.write(c.enc.Marshal(&wire.Finished{VerifyData: hs.clientHS.FinishedVerifyData(c.hsTr.sum())}))
+	if err := hs.issueTicket13(tr.sum()); err != nil {
+		return err
+	}
+	return hs.endFlight()
+}
+
+// sendSessionTicket13 issues a ticket after the client's Finished, when
+// its Certificate made the transcript unknown until then.
 func (hs *serverHandshake13) sendSessionTicket13() error {
+	c := hs.c
+	if !hs.clientCertRequested() {
+		return nil // sent with the server's Finished
+	}
+	if err := hs.issueTicket13(c.hsTr.sum()); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// issueTicket13 queues a ticket for this connection's session; th is the
+// transcript hash through the client's Finished.
+func (hs *serverHandshake13) issueTicket13(th []byte) error {
 	c := hs.c
 	if c.config.SessionTicketsDisabled {
 		return nil
@@ -250,7 +284,7 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 	// The server needs resumption_master_secret (RFC 8446 section 7.1)
 	// for nothing but the tickets it sends here: it is derived for them
 	// from the transcript through the client Finished, and wiped after.
-	rms := hs.sched.ResumptionMasterSecret(c.hsTr.sum())
+	rms := hs.sched.ResumptionMasterSecret(th)
 	defer clear(rms)
 	nonce := []byte{0}
 	var ageAdd [4]byte
@@ -286,13 +320,15 @@ func (hs *serverHandshake13) sendSessionTicket13() error {
 	if err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
-	c.hsTr = nil // post-handshake messages are not in the transcript
 	m := &wire.NewSessionTicket13{Lifetime: uint32(lifetime / time.Second), AgeAdd: s.ageAdd, Nonce: nonce, Ticket: ticket,
 		HasEarlyData: s.maxEarlyData > 0, MaxEarlyData: s.maxEarlyData}
-	if err := c.writeMessage(m); err != nil {
-		return err
-	}
-	return c.flush()
+	// Post-handshake messages are not in the transcript, even when the
+	// handshake is still reading the client's Finished.
+	tr := c.hsTr
+	c.hsTr = nil
+	err = c.writeMessage(m)
+	c.hsTr = tr
+	return err
 }
 
 // handleNewSessionTicket13 stores a ticket in the client's cache.

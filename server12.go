@@ -341,6 +341,16 @@ func (hs *serverHandshake12) sendServerHello() error {
 	if hs.group != nil && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0} // RFC 8422 section 5.2
 	}
+	if n := ch.RecordSizeLimit; n != 0 {
+		// Answered always, so that the client's limit binds the
+		// records protected after ChangeCipherSpec (RFC 8449 section 4).
+		own, err := c.config.recordSizeLimit(VersionTLS12)
+		if err != nil {
+			return err
+		}
+		sh.RecordSizeLimit = own
+		defer c.useRecordSizeLimit(VersionTLS12, n, own) // after the ServerHello
+	}
 	if _, err := io.ReadFull(c.config.rand(), sh.Random); err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}

@@ -61,6 +61,7 @@ func (hs *serverHandshake13) handshake() error {
 	return runSteps(
 		hs.readClientCertificate,
 		hs.c.verifyConnection,
+		hs.sendTicketsWithFinished,
 		hs.readClientFinished,
 		hs.sendSessionTicket13,
 	)
@@ -440,19 +441,32 @@ func (hs *serverHandshake13) sendServerHello() error {
 // chose the certificate (RFC 6066 section 3; a resumption keeps the
 // session's name, as in TLS 1.2).
 func (hs *serverHandshake13) sendEncryptedExtensions() error {
-	return hs.c.writeMessage(&wire.EncryptedExtensions{
+	c := hs.c
+	ee := &wire.EncryptedExtensions{
 		ALPNProtocol:  hs.alpn,
 		ServerNameAck: hs.ch.ServerName != "" && hs.psk == nil,
-		EarlyData:     hs.clientEarly != nil,
-	})
+	}
+	if hs.clientEarly != nil {
+		ee.EarlyData = true
+	}
+	if n := hs.ch.RecordSizeLimit; n != 0 {
+		// Answered always, so that the client's limit binds the
+		// server's records from this one on (RFC 8449 section 4).
+		own, err := c.config.recordSizeLimit(VersionTLS13)
+		if err != nil {
+			return err
+		}
+		ee.RecordSizeLimit = own
+		c.useRecordSizeLimit(VersionTLS13, n, own)
+	}
+	return c.writeMessage(ee)
 }
 
 // sendCertificateRequest asks for a client certificate when ClientAuth
 // says so (RFC 8446 section 4.3.2).
 func (hs *serverHandshake13) sendCertificateRequest() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
-		// RFC 8446 section 4.3.2: no CertificateRequest with a PSK.
+	if !hs.clientCertRequested() {
 		return nil
 	}
 	schemes, err := c.config.offeredSchemes(true)
@@ -477,8 +491,9 @@ func (hs *serverHandshake13) sendCertificate() error {
 	return c.writeCertificateVerify13(hs.cert, hs.scheme, true)
 }
 
-// sendFinished sends the server's Finished, ending its flight, and
-// derives the application secrets.
+// sendFinished queues the server's Finished and derives the application
+// secrets. It ends the flight when a client certificate is to be read;
+// otherwise sendTicketsWithFinished adds the tickets first.
 func (hs *serverHandshake13) sendFinished() error {
 	c := hs.c
 	fin := &wire.Finished{VerifyData: hs.serverHS.FinishedVerifyData(c.hsTr.sum())}
@@ -486,6 +501,22 @@ func (hs *serverHandshake13) sendFinished() error {
 	if err := c.writeMessage(fin); err != nil {
 		return err
 	}
+	var serverApp *keysched.TrafficSecret
+	hs.clientApp, serverApp = c.deriveApplicationSecrets13(hs.sched)
+	// Queued records are already sealed: the application keys protect
+	// only what follows the Finished.
+	if err := c.installWriteKeys13(hs.suite, serverApp, "server application"); err != nil {
+		return err
+	}
+	if hs.clientCertRequested() {
+		return hs.endFlight()
+	}
+	return nil
+}
+
+// endFlight sends the server's queued flight.
+func (hs *serverHandshake13) endFlight() error {
+	c := hs.c
 	if err := c.flush(); err != nil {
 		return err
 	}
@@ -493,16 +524,20 @@ func (hs *serverHandshake13) sendFinished() error {
 		// The client's turn: make the key of a later handshake meanwhile.
 		c.config.keyPool().refill(hs.group, c.config)
 	}
-	var serverApp *keysched.TrafficSecret
-	hs.clientApp, serverApp = c.deriveApplicationSecrets13(hs.sched)
-	return c.installWriteKeys13(hs.suite, serverApp, "server application")
+	return nil
+}
+
+// clientCertRequested reports whether the client owes a Certificate
+// before its Finished: never with a PSK (RFC 8446 section 4.3.2).
+func (hs *serverHandshake13) clientCertRequested() bool {
+	return hs.c.config.ClientAuth != NoClientCert && hs.psk == nil
 }
 
 // readClientCertificate reads the client's Certificate and
 // CertificateVerify when one was requested, and applies ClientAuth.
 func (hs *serverHandshake13) readClientCertificate() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert || hs.psk != nil {
+	if !hs.clientCertRequested() {
 		return nil
 	}
 	cert, err := c.readCertificate13()

@@ -274,3 +274,36 @@ func TestVersionMismatch(t *testing.T) {
 	_, _, err = r.ReadRecord()
 	wantAlert(t, err, alert.InternalError)
 }
+
+// TestRecordSizeLimit: with SetMaxPlaintext(n), a TLS 1.3 record whose
+// TLSInnerPlaintext (content, type and padding) is n bytes passes and
+// n+1 gets record_overflow; in TLS 1.2 the plaintext itself counts (RFC
+// 8449 section 4).
+func TestRecordSizeLimit(t *testing.T) {
+	gcm := newGCM(t, testKey16)
+	const n = 100
+	read := func(wire []byte, v uint16) error {
+		r := NewReader(bytes.NewReader(wire))
+		r.SetVersion(v)
+		if v == Version13 {
+			r.SetCipher(NewCipher13(gcm, testIV12))
+		} else {
+			r.SetCipher(NewCipher12(gcm, testIV12[:4], 8))
+		}
+		r.SetMaxPlaintext(n)
+		_, _, err := r.ReadRecord()
+		return err
+	}
+	inner := func(content, pad int) []byte {
+		return append(append(testData(content), byte(ApplicationData)), make([]byte, pad)...)
+	}
+	if err := read(craft13(gcm, testIV12, 0, inner(n-1, 0)), Version13); err != nil {
+		t.Errorf("TLS 1.3 inner plaintext at the limit: %v", err)
+	}
+	wantAlert(t, read(craft13(gcm, testIV12, 0, inner(n-1, 1)), Version13), alert.RecordOverflow)
+	wantAlert(t, read(craft13(gcm, testIV12, 0, inner(n, 0)), Version13), alert.RecordOverflow)
+	if err := read(craft12(gcm, testIV12[:4], 0, ApplicationData, testData(n)), Version12); err != nil {
+		t.Errorf("TLS 1.2 plaintext at the limit: %v", err)
+	}
+	wantAlert(t, read(craft12(gcm, testIV12[:4], 0, ApplicationData, testData(n+1)), Version12), alert.RecordOverflow)
+}

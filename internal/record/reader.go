@@ -34,6 +34,7 @@ type Reader struct {
 	started bool  // a record has been returned: SSL 2.0 detection is over
 	pending error // a read error that came with bytes still unused
 
+	maxPlain    int  // see SetMaxPlaintext; 0 for the protocol's limit
 	plainAlerts bool // see AllowPlaintextAlerts
 	skipEarly   bool // see SkipEarlyData
 	skipLeft    int  // bytes of records SkipEarlyData may still drop
@@ -82,6 +83,12 @@ func (r *Reader) SetCipher(c *Cipher) { r.cipher, r.plainAlerts = c, false }
 // peer has changed keys and a plaintext alert is as unexpected as any
 // other plaintext record.
 func (r *Reader) AllowPlaintextAlerts() { r.plainAlerts = true }
+
+// SetMaxPlaintext sets the record_size_limit this end announced (RFC
+// 8449 section 4): a protected record whose plaintext is longer, the
+// whole TLSInnerPlaintext in TLS 1.3, gets record_overflow. Zero or
+// anything above the protocol's own limit restores that limit.
+func (r *Reader) SetMaxPlaintext(n int) { r.maxPlain = max(n, 0) }
 
 // SkipEarlyData has the Reader drop the 0-RTT data of a client whose
 // early data the server rejected (RFC 8446 section 4.2.10), up to limit
@@ -188,6 +195,9 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 	if !r.protected(t) {
 		return t, rec[HeaderLen:], len(rec), nil
 	}
+	if err := r.checkLimit(length); err != nil {
+		return 0, nil, len(rec), err
+	}
 	if r.cipher.version == Version13 {
 		t, pt, err := r.cipher.open13(rec[:HeaderLen], rec[HeaderLen:], dst)
 		if err == nil {
@@ -200,6 +210,24 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 		return 0, nil, len(rec), err
 	}
 	return t, pt, len(rec), nil
+}
+
+// checkLimit refuses a protected record of n bytes whose plaintext
+// exceeds SetMaxPlaintext's limit. The AEADs' expansion is fixed, so the
+// plaintext length is known before the work of opening the record.
+func (r *Reader) checkLimit(n int) error {
+	if r.maxPlain == 0 {
+		return nil
+	}
+	c := r.cipher
+	plain := n - c.overhead
+	if c.version != Version13 {
+		plain -= c.explicit
+	}
+	if plain > r.maxPlain {
+		return alert.New(alert.RecordOverflow, "record: %d bytes of plaintext, over the record_size_limit of %d", plain, r.maxPlain)
+	}
+	return nil
 }
 
 // protected reports whether a record of outer type t is to be opened with

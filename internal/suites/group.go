@@ -48,11 +48,12 @@ var groups = []Group{
 }
 
 // DefaultGroups is the groups padlock offers, in preference order: the
-// post-quantum hybrid first, then the classic curves. secp521r1 is not
-// among them: slower than secp384r1 for a margin nothing requires (even
-// CNSA asks for P-384), and Chrome does not offer it either; a padlock
-// server accepts it by default and a Config can name it.
-var DefaultGroups = []uint16{X25519MLKEM768, X25519, Secp256r1, Secp384r1}
+// post-quantum hybrid first, then the classic curves, secp521r1 last. It
+// is offered (as crypto/tls and OpenSSL offer it) so a server whose only
+// choice, or whose ECDSA certificate, is on P-521 still completes; being
+// last, it never gets a key share of its own, so it costs two bytes of
+// ClientHello unless a server asks for it.
+var DefaultGroups = []uint16{X25519MLKEM768, X25519, Secp256r1, Secp384r1, Secp521r1}
 
 // GroupByID returns the group with the given ID, or nil if padlock does
 // not implement it.

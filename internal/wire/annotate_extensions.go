@@ -138,6 +138,8 @@ func (a *annotator) serverHelloExtension(c *cursor, typ uint16, hrr bool) bool {
 		a.opaque(c, 1, "renegotiated_connection", nBytes)
 	case ExtECPointFormats:
 		a.list8(c, "ec_point_format_list", "ec_point_format", pointFormatName)
+	case ExtRecordSizeLimit:
+		a.u16(c, "record_size_limit", decimal[uint16])
 	default:
 		return false
 	}

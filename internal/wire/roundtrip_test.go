@@ -50,7 +50,7 @@ func samples() []sample {
 		{"ServerHello12", false, &ServerHello{Vers: 0x0303, Random: fill(32, 5), SessionID: fill(16, 6),
 			CipherSuite: 0xc02f, ALPNProtocol: "h2", ExtendedMasterSecret: true, SessionTicketSupported: true,
 			SecureRenegotiationSupported: true, SecureRenegotiation: fill(24, 7), ECPointFormats: []uint8{0},
-			StatusRequest: true, ServerNameAck: true}},
+			StatusRequest: true, ServerNameAck: true, RecordSizeLimit: 1000}},
 		{"ServerHello12/no-extensions", false, &ServerHello{Vers: 0x0303, Random: fill(32, 5), CipherSuite: 0x9c}},
 		{"EncryptedExtensions", true, &EncryptedExtensions{ServerNameAck: true, ALPNProtocol: "h2",
 			SupportedGroups: []uint16{0x1d}, EarlyData: true, RecordSizeLimit: 64}},

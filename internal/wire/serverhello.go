@@ -40,8 +40,9 @@ type ServerHello struct {
 	SecureRenegotiationSupported bool   // renegotiation_info present
 	SecureRenegotiation          []byte // renegotiated_connection
 	ECPointFormats               []uint8
-	StatusRequest                bool // empty status_request (RFC 6066 section 8)
-	ServerNameAck                bool // empty server_name: the server used the client's name (RFC 6066 section 3)
+	StatusRequest                bool   // empty status_request (RFC 6066 section 8)
+	ServerNameAck                bool   // empty server_name: the server used the client's name (RFC 6066 section 3)
+	RecordSizeLimit              uint16 // TLS 1.2 record_size_limit (RFC 8449); 0 means absent
 
 	// Extensions lists, after Unmarshal, every extension in wire order.
 	// Marshal ignores it.

@@ -39,6 +39,8 @@ func (m *ServerHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		m.StatusRequest = true // empty (RFC 6066 section 8)
 	case ExtServerName:
 		m.ServerNameAck = true // empty (RFC 6066 section 3)
+	case ExtRecordSizeLimit:
+		return readRecordSizeLimit(data, &m.RecordSizeLimit)
 	default:
 		readRest(data) // unknown: only recorded in Extensions
 	}
@@ -50,7 +52,7 @@ func (m *ServerHello) hasExtensions() bool {
 	return m.SupportedVersion != 0 || m.KeyShare.Group != 0 || m.SelectedGroup != 0 ||
 		len(m.Cookie) > 0 || m.HasSelectedIdentity || m.ALPNProtocol != "" ||
 		m.ExtendedMasterSecret || m.SessionTicketSupported || m.SecureRenegotiationSupported ||
-		len(m.ECPointFormats) > 0 || m.StatusRequest || m.ServerNameAck
+		len(m.ECPointFormats) > 0 || m.StatusRequest || m.ServerNameAck || m.RecordSizeLimit != 0
 }
 
 // addExtensions writes the extension block's contents: first the TLS 1.2
@@ -76,6 +78,9 @@ func (m *ServerHello) addExtensions(b *builder) {
 	}
 	if m.StatusRequest {
 		addEmptyExtension(b, ExtStatusRequest)
+	}
+	if m.RecordSizeLimit != 0 {
+		addExtension(b, ExtRecordSizeLimit, func(b *builder) { b.AddUint16(m.RecordSizeLimit) })
 	}
 	if m.HasSelectedIdentity {
 		addExtension(b, ExtPreSharedKey, func(b *builder) { b.AddUint16(m.SelectedIdentity) })
