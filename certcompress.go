@@ -62,13 +62,15 @@ func (ZlibCompressor) Decompress(dst, src []byte) error {
 	if err != nil {
 		return err
 	}
-	return readExactly(r, dst)
+	return ReadDecompressed(dst, r)
 }
 
-// readExactly fills dst from r and checks that r ends there, reading at
-// most one byte beyond dst: the way a decompressor keeps to a declared
-// length however much the input would expand to.
-func readExactly(r io.Reader, dst []byte) error {
+// ReadDecompressed fills dst from the decompressing reader r and checks
+// that r ends there, reading at most one byte beyond dst: the way a
+// CertificateCompressor's Decompress keeps to the declared length (len(dst))
+// however much its input would expand to. Too few bytes or too many is an
+// error.
+func ReadDecompressed(dst []byte, r io.Reader) error {
 	if _, err := io.ReadFull(r, dst); err != nil {
 		if err == io.ErrUnexpectedEOF || err == io.EOF {
 			return errors.New("decompresses to fewer bytes than declared")

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"time"
@@ -201,54 +200,27 @@ func (hs *serverHandshake13) makeCookie() ([]byte, error) {
 // sealCookie seals a cookie's state under the newest ticket key's cookie
 // key.
 func (c *Config) sealCookie(state []byte) ([]byte, error) {
-	keys, err := c.ticketKeys().TicketKeys(c.now())
-	if err != nil {
-		return nil, err
-	}
-	tc, err := c.keyCipher(keys[0], "cookie")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 16+12, 16+12+len(state)+tc.aead.Overhead())
-	copy(out, tc.name[:])
-	if _, err := io.ReadFull(c.rand(), out[16:28]); err != nil {
-		return nil, err
-	}
-	out = tc.aead.Seal(out, out[16:28], state, out[:16])
-	if len(out) > 0xffff {
+	out, err := c.seal(state, "cookie")
+	if err == nil && len(out) > 0xffff {
 		// RFC 8446 section 4.2.2: cookie<1..2^16-1>. maxCookiePSKs keeps
 		// the state far below it.
 		return nil, fmt.Errorf("padlock: cookie of %d bytes exceeds the 2^16-1 the RFC allows", len(out))
 	}
-	return out, nil
+	return out, err
 }
 
 // openCookie opens the cookie of the second ClientHello: nil when none
 // of the keys in use sealed it, or it was changed.
 func (c *Config) openCookie(cookie []byte) *retryState {
-	if len(cookie) < 16+12+16 {
+	plain := c.open(cookie, "cookie")
+	if plain == nil {
 		return nil
 	}
-	keys, err := c.ticketKeys().TicketKeys(c.now())
+	s, err := parseRetryState(plain)
 	if err != nil {
 		return nil
 	}
-	for _, k := range keys {
-		tc, err := c.keyCipher(k, "cookie")
-		if err != nil || string(tc.name[:]) != string(cookie[:16]) {
-			continue
-		}
-		plain, err := tc.aead.Open(nil, cookie[16:28], cookie[28:], cookie[:16])
-		if err != nil {
-			return nil
-		}
-		s, err := parseRetryState(plain)
-		if err != nil {
-			return nil
-		}
-		return s
-	}
-	return nil
+	return s
 }
 
 // continueFromCookie checks the second ClientHello against its cookie

@@ -200,27 +200,40 @@ func (c *Config) keyCipher(k TicketKey, use string) (*ticketCipher, error) {
 
 // sealTicket encrypts a session state under the newest ticket key.
 func (c *Config) sealTicket(state []byte) ([]byte, error) {
-	keys, err := c.ticketKeys().TicketKeys(c.now())
-	if err != nil {
-		return nil, err
-	}
-	tc, err := c.ticketCipher(keys[0])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 16+12, 16+12+len(state)+tc.aead.Overhead())
-	copy(out, tc.name[:])
-	if _, err := io.ReadFull(c.rand(), out[16:28]); err != nil {
-		return nil, err
-	}
-	return tc.aead.Seal(out, out[16:28], state, out[:16]), nil
+	return c.seal(state, "ticket")
 }
 
 // openTicket decrypts a ticket with whichever key's name it carries; nil
 // when none does or it does not authenticate. A ticket that cannot be
 // opened is not an error: the handshake goes on without resumption.
 func (c *Config) openTicket(ticket []byte) []byte {
-	if len(ticket) < 16+12+16 {
+	return c.open(ticket, "ticket")
+}
+
+// seal encrypts plain under the newest ticket key's expansion for use
+// ("ticket" or "cookie"): key_name[16] || nonce[12] || AES-256-GCM, the
+// key name authenticated as additional data.
+func (c *Config) seal(plain []byte, use string) ([]byte, error) {
+	keys, err := c.ticketKeys().TicketKeys(c.now())
+	if err != nil {
+		return nil, err
+	}
+	tc, err := c.keyCipher(keys[0], use)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 16+12, 16+12+len(plain)+tc.aead.Overhead())
+	copy(out, tc.name[:])
+	if _, err := io.ReadFull(c.rand(), out[16:28]); err != nil {
+		return nil, err
+	}
+	return tc.aead.Seal(out, out[16:28], plain, out[:16]), nil
+}
+
+// open decrypts what seal made for use with whichever key in use its
+// name designates; nil when none does or it does not authenticate.
+func (c *Config) open(sealed []byte, use string) []byte {
+	if len(sealed) < 16+12+16 {
 		return nil
 	}
 	keys, err := c.ticketKeys().TicketKeys(c.now())
@@ -228,11 +241,11 @@ func (c *Config) openTicket(ticket []byte) []byte {
 		return nil
 	}
 	for _, k := range keys {
-		tc, err := c.ticketCipher(k)
-		if err != nil || string(tc.name[:]) != string(ticket[:16]) {
+		tc, err := c.keyCipher(k, use)
+		if err != nil || string(tc.name[:]) != string(sealed[:16]) {
 			continue
 		}
-		plain, err := tc.aead.Open(nil, ticket[16:28], ticket[28:], ticket[:16])
+		plain, err := tc.aead.Open(nil, sealed[16:28], sealed[28:], sealed[:16])
 		if err != nil {
 			return nil
 		}

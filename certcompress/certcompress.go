@@ -13,8 +13,6 @@ package certcompress
 
 import (
 	"bytes"
-	"errors"
-	"io"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
@@ -65,7 +63,7 @@ func (Brotli) Compress(src []byte) ([]byte, error) {
 // largest, 16 MiB, for a moment before the length check ends a bomb:
 // the brotli package has no one-shot decoder into a fixed buffer.
 func (Brotli) Decompress(dst, src []byte) error {
-	return readExactly(brotli.NewReader(bytes.NewReader(src)), dst)
+	return padlock.ReadDecompressed(dst, brotli.NewReader(bytes.NewReader(src)))
 }
 
 // Zstd is certificate compression with Zstandard (RFC 8478). Its zero
@@ -101,28 +99,5 @@ func (Zstd) Decompress(dst, src []byte) error {
 		return err
 	}
 	defer dec.Close()
-	return readExactly(dec, dst)
-}
-
-// readExactly fills dst from r and checks that r ends there, reading at
-// most one byte beyond dst.
-func readExactly(r io.Reader, dst []byte) error {
-	if _, err := io.ReadFull(r, dst); err != nil {
-		if err == io.ErrUnexpectedEOF || err == io.EOF {
-			return errors.New("decompresses to fewer bytes than declared")
-		}
-		return err
-	}
-	var one [1]byte
-	n, err := r.Read(one[:])
-	for n == 0 && err == nil {
-		n, err = r.Read(one[:])
-	}
-	if n > 0 {
-		return errors.New("decompresses to more bytes than declared")
-	}
-	if err != io.EOF {
-		return err
-	}
-	return nil
+	return padlock.ReadDecompressed(dst, dec)
 }
