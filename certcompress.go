@@ -237,6 +237,7 @@ func (c *Conn) readCertificate13() (*wire.Certificate13, error) {
 	if err := m.Unmarshal(raw); err != nil {
 		return nil, alert.Wrap(alert.DecodeError, err)
 	}
+	c.state.CertificateCompression = cm.Algorithm
 	if c.tracing() {
 		c.traceStep(trace.StepCertificate, trace.KindInfo, "certificate decompressed",
 			"The CompressedCertificate decompressed to the Certificate message the "+c.peerName()+

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"padlock/internal/pki"
+	"padlock/internal/wire"
 	"padlock/trace"
 )
 
@@ -66,9 +67,16 @@ func TestCertificateCompressionZlib(t *testing.T) {
 			Certificates:           []Certificate{{Certificate: [][]byte{client.Cert.Raw, ca.Cert.Raw}, PrivateKey: client.Key}},
 			CertificateCompression: []CertificateCompressor{clientZ},
 		}
-		_, s, cerr, serr := runPair(t, cc, sc)
+		c, s, cerr, serr := runPair(t, cc, sc)
 		if cerr != nil || serr != nil {
 			t.Fatalf("handshake %d: client %v, server %v", i, cerr, serr)
+		}
+		// Each side reports the compression of the certificate it received.
+		if got := c.ConnectionState().CertificateCompression; got != wire.CertCompressionZlib {
+			t.Errorf("client: ConnectionState.CertificateCompression = %d, want zlib", got)
+		}
+		if got := s.ConnectionState().CertificateCompression; got != wire.CertCompressionZlib {
+			t.Errorf("server: ConnectionState.CertificateCompression = %d, want zlib", got)
 		}
 		if got := s.ConnectionState().PeerCertificates; len(got) != 2 || !bytes.Equal(got[0].Raw, client.Cert.Raw) {
 			t.Fatalf("server saw %d client certificates", len(got))
@@ -105,8 +113,12 @@ func TestCertificateCompressionNotShared(t *testing.T) {
 	var log eventLog
 	cc := &Config{RootCAs: pool, ServerName: "localhost", Trace: log.tracer}
 	sc := &Config{Certificates: []Certificate{cert}, CertificateCompression: []CertificateCompressor{ZlibCompressor{}}}
-	if _, _, cerr, serr := runPair(t, cc, sc); cerr != nil || serr != nil {
+	c, s, cerr, serr := runPair(t, cc, sc)
+	if cerr != nil || serr != nil {
 		t.Fatalf("client %v, server %v", cerr, serr)
+	}
+	if c.ConnectionState().CertificateCompression != 0 || s.ConnectionState().CertificateCompression != 0 {
+		t.Error("ConnectionState reports a compression that did not happen")
 	}
 	if log.find("Certificate") == nil || log.find("CompressedCertificate") != nil {
 		t.Error("want the Certificate uncompressed")

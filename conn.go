@@ -618,6 +618,11 @@ type ConnectionState struct {
 	// HTTP, 425 Too Early, RFC 8470), or reads on until HandshakeComplete
 	// is true before acting on it.
 	EarlyDataLen int
+	// CertificateCompression is the algorithm (RFC 8879: 1 zlib, 2
+	// brotli, 3 zstd) with which the peer's Certificate arrived
+	// compressed in this handshake, or 0 when it came uncompressed, or
+	// not at all (a resumption, no client certificate, TLS 1.2).
+	CertificateCompression uint16
 
 	ekm func(label string, context []byte, length int) ([]byte, error)
 }
