@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/certcompress"
+	"padlock/internal/wire"
 	"padlock/trace"
 )
 
@@ -79,7 +81,7 @@ func (c *cli) connect(args []string) int {
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
 	serverName, caFile, certFile, keyFile, send, early *string
-	insecure, json, raw                                *bool
+	insecure, json, raw, certCompression               *bool
 	reconnect                                          *int
 	timeout                                            *time.Duration
 	tls                                                tlsFlags
@@ -94,6 +96,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.tls.register(fs, "")
 	f.certFile = fs.String("cert", "", "a client certificate chain, PEM, for servers that ask")
 	f.keyFile = fs.String("key", "", "the client certificate's private key, PEM")
+	f.certCompression = fs.Bool("cert-compression", true, "offer to receive the server's certificate compressed with brotli, zstd or zlib (RFC 8879); --cert-compression=false offers none")
 	f.reconnect = fs.Int("reconnect", 0, "after the first connection, `N` more that try to resume its session")
 	f.early = fs.String("early-data", "", "with --reconnect, send `STRING` as 0-RTT data with each resuming ClientHello, when the ticket allows it (sent again after the handshake if the server rejects it)")
 	f.send = fs.String("send", "", "write `STRING` instead of standard input (\\n, \\r and \\t are understood)")
@@ -138,6 +141,9 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 			return o, nil, fmt.Errorf("--cert/--key: %v", err)
 		}
 		cfg.Certificates = []padlock.Certificate{cert}
+	}
+	if *f.certCompression {
+		cfg.CertificateCompression = []padlock.CertificateCompressor{certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}}
 	}
 	if o.reconnect > 0 {
 		cfg.ClientSessionCache = padlock.NewLRUClientSessionCache(0)
@@ -315,6 +321,16 @@ func (r *connectRun) printNegotiated(st padlock.ConnectionState, n int) {
 		t.add("ALPN", "none")
 	}
 	t.add("server name", "%s", orNone(r.cfg.ServerName))
+	switch {
+	case st.CertificateCompression != 0:
+		t.add("cert compression", "%s", wire.CertCompressionName(st.CertificateCompression))
+	case st.DidResume:
+		// A resumption sends no certificate.
+	case len(r.cfg.CertificateCompression) > 0:
+		t.add("cert compression", "none: offered, the server sent its certificate as it is")
+	default:
+		t.add("cert compression", "none: not offered (--cert-compression=false)")
+	}
 	switch {
 	case st.DidResume:
 		t.add("resumed", "yes")

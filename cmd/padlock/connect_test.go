@@ -293,3 +293,56 @@ func TestConnectEarlyData(t *testing.T) {
 		t.Errorf("server read %q then %q, want the first --send, then the early data alone", first, second)
 	}
 }
+
+// TestConnectCertCompression connects to padlock serve, which compresses
+// its certificate for a client that offers it (RFC 8879): connect offers
+// brotli, zstd and zlib, and reports which one came, in text and in
+// JSON; with --cert-compression=false it offers none and says so.
+func TestConnectCertCompression(t *testing.T) {
+	dir := t.TempDir()
+	addr, _, _ := startServe(t, "--state-dir", dir)
+	caPath := filepath.Join(dir, "ca.pem")
+	send := `GET /api/handshake HTTP/1.0\r\n\r\n`
+
+	code, stdout, stderr := runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", send, addr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "cert compression") || !strings.Contains(stdout, "brotli") {
+		t.Errorf("text output does not report brotli:\n%s", stdout)
+	}
+	code, stdout, stderr = runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", send, "--json", addr)
+	if code != exitOK {
+		t.Fatalf("--json: exit %d\n%s", code, stderr)
+	}
+	var rep struct {
+		CertificateCompression *string `json:"certificate_compression"`
+		Received               string  `json:"received"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if rep.CertificateCompression == nil || *rep.CertificateCompression != "brotli" {
+		t.Errorf("certificate_compression = %v, want brotli", rep.CertificateCompression)
+	}
+	// The server's page says the same from its side.
+	if !strings.Contains(rep.Received, `"certificate_compression": "brotli: `) {
+		t.Errorf("serve's report does not show brotli:\n%s", rep.Received)
+	}
+
+	code, stdout, stderr = runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", send, "--cert-compression=false", addr)
+	if code != exitOK {
+		t.Fatalf("--cert-compression=false: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "none: not offered") {
+		t.Errorf("--cert-compression=false: text output does not say none was offered:\n%s", stdout)
+	}
+	code, stdout, _ = runArgs(t, "connect", "--ca", caPath, "--servername", "localhost", "--send", send, "--cert-compression=false", "--json", addr)
+	rep.CertificateCompression = nil
+	if err := json.Unmarshal([]byte(stdout), &rep); code != exitOK || err != nil {
+		t.Fatalf("--cert-compression=false --json: exit %d, %v\n%s", code, err, stdout)
+	}
+	if rep.CertificateCompression == nil || *rep.CertificateCompression != "" {
+		t.Errorf("--cert-compression=false: certificate_compression = %v, want \"\"", rep.CertificateCompression)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/internal/wire"
 	"padlock/trace"
 )
 
@@ -91,18 +92,21 @@ func newCertInfo(c *x509.Certificate) certInfo {
 // connReport is what connect --json prints for one connection and what
 // serve's /api/handshake starts with.
 type connReport struct {
-	Version          string        `json:"version"`
-	CipherSuite      string        `json:"cipher_suite"`
-	Group            string        `json:"group"`
-	SignatureScheme  string        `json:"signature_scheme"`
-	ALPN             string        `json:"alpn"`
-	ServerName       string        `json:"server_name"`
-	Resumed          bool          `json:"resumed"`
-	PeerCertificates []certInfo    `json:"peer_certificates"`
-	Verified         bool          `json:"verified"`
-	OCSPResponse     string        `json:"ocsp_response,omitempty"` // base64, when the server stapled one
-	Steps            []trace.Event `json:"steps"`
-	Error            string        `json:"error,omitempty"`
+	Version          string     `json:"version"`
+	CipherSuite      string     `json:"cipher_suite"`
+	Group            string     `json:"group"`
+	SignatureScheme  string     `json:"signature_scheme"`
+	ALPN             string     `json:"alpn"`
+	ServerName       string     `json:"server_name"`
+	Resumed          bool       `json:"resumed"`
+	PeerCertificates []certInfo `json:"peer_certificates"`
+	Verified         bool       `json:"verified"`
+	OCSPResponse     string     `json:"ocsp_response,omitempty"` // base64, when the server stapled one
+	// CertificateCompression names the algorithm with which the peer's
+	// certificate arrived compressed (RFC 8879), or is "" when it did not.
+	CertificateCompression string        `json:"certificate_compression"`
+	Steps                  []trace.Event `json:"steps"`
+	Error                  string        `json:"error,omitempty"`
 }
 
 // newConnReport describes a connection from its state and its events.
@@ -129,6 +133,9 @@ func newConnReport(st padlock.ConnectionState, events []trace.Event, err error) 
 	}
 	if st.SignatureScheme != 0 {
 		r.SignatureScheme = st.SignatureScheme.String()
+	}
+	if st.CertificateCompression != 0 {
+		r.CertificateCompression = wire.CertCompressionName(st.CertificateCompression)
 	}
 	for _, c := range st.PeerCertificates {
 		r.PeerCertificates = append(r.PeerCertificates, newCertInfo(c))
