@@ -90,7 +90,7 @@ func (c *cli) serve(args []string) int {
 // serveFlags are serve's flags, before they are checked.
 type serveFlags struct {
 	addr, certFile, keyFile, stateDir, clientAuth, clientCA *string
-	rsaKX                                                   *bool
+	rsaKX, statelessRetry                                   *bool
 	maxEarly                                                *int
 	tls                                                     tlsFlags
 }
@@ -109,6 +109,7 @@ func defineServeFlags(fs *flagSet) *serveFlags {
 	f.tls.register(fs, "h2,http/1.1")
 	f.rsaKX = fs.Bool("rsa-kx", false, "also accept the TLS 1.2 RSA key transport suites (no forward secrecy; needs an RSA certificate)")
 	f.maxEarly = fs.Int("max-early-data", 0, "accept up to `BYTES` of TLS 1.3 0-RTT data on resumed connections (0: none)")
+	f.statelessRetry = fs.Bool("stateless-retry", false, "keep nothing between a HelloRetryRequest and the second ClientHello: the state goes, sealed, in the HelloRetryRequest's cookie (RFC 8446 section 4.2.2)")
 	return f
 }
 
@@ -130,7 +131,7 @@ func (f *serveFlags) config() (*padlock.Config, error) {
 	if *f.maxEarly < 0 || *f.maxEarly > math.MaxUint32 {
 		return nil, errors.New("--max-early-data must be between 0 and 4294967295")
 	}
-	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX, MaxEarlyData: uint32(*f.maxEarly),
+	cfg := &padlock.Config{EnableRSAKeyExchange: *f.rsaKX, MaxEarlyData: uint32(*f.maxEarly), StatelessRetry: *f.statelessRetry,
 		// The certificate goes compressed to a visitor that offers one of
 		// these (RFC 8879): Chrome offers brotli.
 		CertificateCompression: []padlock.CertificateCompressor{certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}},

@@ -153,6 +153,9 @@ func groupChoice(cfg *padlock.Config, st padlock.ConnectionState, ch *wire.Clien
 	case hasEvent(events, "HelloRetryRequest"):
 		why = fmt.Sprintf("Your client sent key shares for %s, none of a group the server accepts, so the server took, %s, the first group in your supported_groups and asked for a key share for it with a HelloRetryRequest: one more round trip.",
 			orNothing(shares), order)
+		if cfg.StatelessRetry {
+			why += " The server kept nothing between the two hellos (--stateless-retry): what it needed came back in the cookie of your second ClientHello (RFC 8446 section 4.2.2)."
+		}
 	default:
 		why = fmt.Sprintf("Your client sent key shares for %s. The server takes, %s, the first group it has a key share for, so the key exchange completed in this one round trip.",
 			orNothing(shares), order)

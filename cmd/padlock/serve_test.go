@@ -244,3 +244,57 @@ func TestServeLogResumption(t *testing.T) {
 		})
 	}
 }
+
+// TestServeStatelessRetry runs padlock serve --stateless-retry with only
+// secp256r1 and connects with a key share for x25519 alone: the server
+// must ask again with a HelloRetryRequest carrying a cookie (RFC 8446
+// section 4.2.2), the second ClientHello returns it, the handshake
+// completes, and the page shows the cookie checked and explains the retry.
+func TestServeStatelessRetry(t *testing.T) {
+	dir := t.TempDir()
+	addr, _, _ := startServe(t, "--state-dir", dir, "--groups", "secp256r1", "--stateless-retry")
+	code, stdout, stderr := runArgs(t, "connect", "--ca", filepath.Join(dir, "ca.pem"), "--servername", "localhost",
+		"--groups", "x25519,secp256r1", "--send", `GET /api/handshake HTTP/1.0\r\n\r\n`, "--json", addr)
+	if code != exitOK {
+		t.Fatalf("connect: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var rep struct {
+		Group    string `json:"group"`
+		Steps    []struct{ Name string }
+		Received string `json:"received"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	hellos, retry := 0, false
+	for _, s := range rep.Steps {
+		hellos += strings.Count(s.Name, "ClientHello")
+		retry = retry || s.Name == "HelloRetryRequest"
+	}
+	if !retry || hellos != 2 || rep.Group != "secp256r1" {
+		t.Errorf("client: HelloRetryRequest %v, %d ClientHellos, group %q; want a retry to secp256r1", retry, hellos, rep.Group)
+	}
+	_, body, _ := strings.Cut(rep.Received, "\r\n\r\n")
+	var page struct {
+		Steps   []struct{ Name string }
+		Choices []struct{ Parameter, Why string }
+	}
+	if err := json.Unmarshal([]byte(body), &page); err != nil {
+		t.Fatalf("the page's report: %v\n%s", err, rep.Received)
+	}
+	retried, checked := false, false
+	for _, s := range page.Steps {
+		retried = retried || s.Name == "HelloRetryRequest"
+		checked = checked || s.Name == "cookie checked"
+	}
+	if !retried || !checked {
+		t.Errorf("the server's trace: HelloRetryRequest %v, cookie checked %v; want both\n%s", retried, checked, body)
+	}
+	explained := false
+	for _, c := range page.Choices {
+		explained = explained || c.Parameter == "key exchange group" && strings.Contains(c.Why, "--stateless-retry")
+	}
+	if !explained {
+		t.Errorf("the page does not explain the stateless retry:\n%s", body)
+	}
+}
