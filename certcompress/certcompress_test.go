@@ -98,9 +98,10 @@ func TestHandshake(t *testing.T) {
 		for _, tc := range []struct {
 			clientList []padlock.CertificateCompressor
 			clientAlg  string
+			clientID   uint16
 		}{
-			{[]padlock.CertificateCompressor{zlib, certcompress.Brotli{}, certcompress.Zstd{}}, "zlib"},
-			{[]padlock.CertificateCompressor{c, zlib}, name},
+			{[]padlock.CertificateCompressor{zlib, certcompress.Brotli{}, certcompress.Zstd{}}, "zlib", zlib.Algorithm()},
+			{[]padlock.CertificateCompressor{c, zlib}, name, c.Algorithm()},
 		} {
 			t.Run(name+"/client-"+tc.clientAlg, func(t *testing.T) {
 				var mu sync.Mutex
@@ -119,7 +120,8 @@ func TestHandshake(t *testing.T) {
 					CertificateCompression: []padlock.CertificateCompressor{c, zlib}}
 				a, b := tcpPair(t)
 				errc := make(chan error, 1)
-				go func() { errc <- padlock.Server(b, sc).Handshake() }()
+				server := padlock.Server(b, sc)
+				go func() { errc <- server.Handshake() }()
 				client := padlock.Client(a, cc)
 				if err := client.Handshake(); err != nil {
 					t.Fatalf("client: %v", err)
@@ -129,6 +131,12 @@ func TestHandshake(t *testing.T) {
 				}
 				if got := client.ConnectionState().PeerCertificates; len(got) != 2 {
 					t.Errorf("client got %d certificates", len(got))
+				}
+				if got := client.ConnectionState().CertificateCompression; got != c.Algorithm() {
+					t.Errorf("client: ConnectionState.CertificateCompression = %d, want %d", got, c.Algorithm())
+				}
+				if got := server.ConnectionState().CertificateCompression; got != tc.clientID {
+					t.Errorf("server: ConnectionState.CertificateCompression = %d, want %d", got, tc.clientID)
 				}
 				mu.Lock()
 				defer mu.Unlock()
