@@ -21,3 +21,4 @@ func BenchmarkBulk13(b *testing.B)      { runGroup(b, "Bulk13") }
 func BenchmarkBulk12(b *testing.B)      { runGroup(b, "Bulk12") }
 func BenchmarkEcho64(b *testing.B)      { runGroup(b, "Echo64") }
 func BenchmarkIdleConn(b *testing.B)    { runGroup(b, "IdleConn") }
+func BenchmarkFirstByte(b *testing.B)   { runGroup(b, "FirstByte") }

@@ -120,6 +120,7 @@ func Cases() []Case {
 	cs = append(cs, handshakeCases()...)
 	cs = append(cs, bulkCases()...)
 	cs = append(cs, smallCases()...)
+	cs = append(cs, firstByteCases()...)
 	return cs
 }
 

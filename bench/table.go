@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -24,6 +25,9 @@ type Row struct {
 	// AllocsVsCryptoTLS is padlock's allocs/op divided by crypto/tls's.
 	AllocsVsCryptoTLS float64  `json:"allocs_vs_crypto_tls,omitempty"`
 	Targets           []Target `json:"targets,omitempty"`
+	// Note says why a Row has no crypto/tls result when that is not
+	// for want of a configuration.
+	Note string `json:"note,omitempty"`
 }
 
 // Target is one of the goals a Row is held to.
@@ -39,6 +43,8 @@ func metricOf(group string) (string, func(*Result) float64) {
 		return "cpu-ns/op", func(r *Result) float64 { return r.CPUNsPerOp }
 	case strings.HasPrefix(group, "IdleConn"):
 		return "idle-B/pair", func(r *Result) float64 { return r.Metrics["idle-B/pair"] }
+	case strings.HasPrefix(group, "FirstByte"):
+		return "ms/req", func(r *Result) float64 { return r.Metrics["ms/req"] }
 	}
 	return "ns/op", func(r *Result) float64 { return r.NsPerOp }
 }
@@ -77,6 +83,9 @@ func Table(results []Result) []Row {
 func (row *Row) compute() {
 	metric, get := metricOf(row.Group)
 	row.Metric = metric
+	if strings.HasPrefix(row.Group, "FirstByte") {
+		row.Note = "padlock only: crypto/tls has no 0-RTT outside QUIC"
+	}
 	if row.Padlock == nil {
 		return
 	}
@@ -127,7 +136,7 @@ func targets(row *Row) []Target {
 
 // WriteTable prints rows as a text table: for each Group, the metric of
 // the ratios, padlock / crypto/tls, padlock / floor, then ns/op, B/op and
-// allocs/op of each stack, and the targets.
+// allocs/op of each stack, and the targets, with the Row's note.
 func WriteTable(w io.Writer, rows []Row) error {
 	tw := &tableWriter{}
 	tw.add("benchmark", "metric", "pl/tls", "pl/floor", "padlock", "crypto/tls", "floor",
@@ -139,7 +148,7 @@ func WriteTable(w io.Writer, rows []Row) error {
 			value(r.Padlock, nsPerOp), value(r.CryptoTLS, nsPerOp),
 			count(r.Padlock, bytesPerOp), count(r.CryptoTLS, bytesPerOp),
 			count(r.Padlock, allocsPerOp), count(r.CryptoTLS, allocsPerOp),
-			targetText(r.Targets))
+			strings.Join(slices.DeleteFunc([]string{targetText(r.Targets), r.Note}, func(s string) bool { return s == "" }), "; "))
 	}
 	return tw.write(w)
 }

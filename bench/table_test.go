@@ -81,3 +81,19 @@ func TestHuman(t *testing.T) {
 		}
 	}
 }
+
+// TestTableFirstByte checks that a FirstByte row compares ms/req and
+// says why it has no crypto/tls column.
+func TestTableFirstByte(t *testing.T) {
+	rows := Table([]Result{{Group: "FirstByte/resumed-0rtt", Stack: StackPadlock, Metrics: map[string]float64{"ms/req": 21.4}}})
+	if len(rows) != 1 || rows[0].Metric != "ms/req" || rows[0].Note == "" || len(rows[0].Targets) != 0 {
+		t.Fatalf("rows %+v", rows)
+	}
+	var out bytes.Buffer
+	if err := WriteTable(&out, rows); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "21.4") || !strings.Contains(s, "no 0-RTT outside QUIC") {
+		t.Errorf("table:\n%s", s)
+	}
+}

@@ -19,7 +19,8 @@ ratios padlock / crypto/tls and padlock / floor, then ns/op, B/op and
 allocs/op of each, and whether the performance targets are met
 (docs/PERFORMANCE.md). Handshakes compare CPU time (both sides, garbage
 collection included), transfers throughput, idle connections the heap
-they hold.
+they hold, and FirstByte the time to a resumed request's answer with and
+without 0-RTT, over a 20 ms round trip (padlock only).
 
 --filter keeps the benchmarks whose names contain every word given, e.g.
 --filter "Handshake13 padlock". Unless --accept=false, it then times new
