@@ -205,6 +205,9 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	} else {
 		err = c.serverHandshake()
 	}
+	if err == nil && c.isClient {
+		err = c.takeBufferedRecords()
+	}
 	c.drainTrace(true)
 	if c.earlyHS == nil || err != nil {
 		c.hsTr = nil
@@ -243,6 +246,24 @@ func (c *Conn) releaseHandshakeBuffers() {
 	c.in.r.Release()
 	c.enc.Release()
 	c.prf12 = nil
+}
+
+// takeBufferedRecords handles the records that came with the server's
+// last flight and are already buffered: a TLS 1.3 server sends its
+// tickets with its Finished (RFC 8446 section 4.6.1), and taking them now
+// caches the session before the application reads, and lets an idle
+// connection give its read buffer back. Application data stops it, to be
+// returned by the next Read.
+func (c *Conn) takeBufferedRecords() error {
+	if c.vers != VersionTLS13 {
+		return nil
+	}
+	for c.in.pending == nil && c.in.r.RecordBuffered() {
+		if _, err := c.readApplicationRecord(nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // forgetSecrets lets go of the secrets of a connection whose handshake
@@ -534,7 +555,18 @@ func (c *Conn) Close() error {
 		}
 		c.out.Unlock()
 	}
-	return c.conn.Close()
+	err := c.conn.Close()
+	// Unread records go with the connection, and their buffer back to
+	// the pool. A Read still running holds the lock and lets go of the
+	// buffer itself when it fails.
+	if c.in.TryLock() {
+		if c.in.err == nil {
+			c.in.err = errClosed
+		}
+		c.in.r.Discard()
+		c.in.Unlock()
+	}
+	return err
 }
 
 // LocalAddr returns the local network address.

@@ -189,6 +189,7 @@ func Example_trace() {
 	// client received CertificateVerify
 	// client received Finished
 	// client sent Finished
+	// client received NewSessionTicket
 }
 
 // Pin the server's certificate: after padlock has verified the chain,

@@ -70,6 +70,19 @@ func (r *Reader) Release() {
 	}
 }
 
+// Discard gives the Reader's buffer back to the pool whatever it still
+// holds, for a connection that will read no more: records the peer sent
+// and nobody read (a ticket that came with the server's Finished, to a
+// client that only handshakes) must not keep a buffer out of the pool.
+func (r *Reader) Discard() {
+	if r.arr == nil {
+		return
+	}
+	putReadBuffer(r.arr)
+	r.arr, r.buf = nil, nil
+	r.start, r.end = 0, 0
+}
+
 // SetCipher sets the protection of the records that follow; nil means
 // plaintext. The Cipher's sequence number continues where it stands.
 func (r *Reader) SetCipher(c *Cipher) { r.cipher, r.plainAlerts = c, false }
@@ -111,6 +124,13 @@ func (r *Reader) SetVersion(v uint16) { r.version = v }
 // contents: the connection checks that its handshake message buffer is
 // empty, whatever Buffered says.)
 func (r *Reader) Buffered() int { return r.end - r.start }
+
+// RecordBuffered reports whether a whole record is already buffered, so
+// that ReadRecord would return it without reading from the stream.
+func (r *Reader) RecordBuffered() bool {
+	b := r.buf[r.start:r.end]
+	return len(b) >= HeaderLen && len(b) >= HeaderLen+(int(b[3])<<8|int(b[4]))
+}
 
 // ReadRecord returns the next record's content type and plaintext. The
 // plaintext aliases the Reader's buffer and is valid until the next call.
