@@ -1,12 +1,9 @@
 package interop
 
 import (
-	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"padlock"
 	"padlock/internal/pki"
@@ -20,38 +17,12 @@ func TestOpenSSLTicketBeforeClose(t *testing.T) {
 	openssl := requirePeer(t, "openssl")
 	f := writePEM(t, pki.ECDSAP256)
 	pcert, _, _ := chain(pki.ECDSAP256)
-	inner, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inner.Close()
-	ln := padlock.NewListener(inner, &padlock.Config{Certificates: []padlock.Certificate{pcert}})
-	var mu sync.Mutex
-	var states []padlock.ConnectionState
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			pc := c.(*padlock.Conn)
-			pc.SetDeadline(time.Now().Add(ioTimeout))
-			// The server writes nothing after the handshake: the
-			// ticket must already be on its way.
-			if pc.Handshake() == nil {
-				mu.Lock()
-				states = append(states, pc.ConnectionState())
-				mu.Unlock()
-			}
-			pc.Close()
-		}
-	}()
+	// The server writes nothing after the handshake: the ticket must
+	// already be on its way.
+	addr, stop := serveHandshakes(t, &padlock.Config{Certificates: []padlock.Certificate{pcert}}, nil)
 	session := filepath.Join(t.TempDir(), "session.pem")
 	for _, sess := range []string{"-sess_out", "-sess_in"} {
-		p := start(t, strings.NewReader(""), openssl, sClientArgs(inner.Addr().String(), f, "-tls1_3", sess, session)...)
+		p := start(t, strings.NewReader(""), openssl, sClientArgs(addr, f, "-tls1_3", sess, session)...)
 		if err := p.wait(t); err != nil {
 			t.Fatalf("s_client %s: %v\n%s", sess, err, p.Output())
 		}
@@ -59,8 +30,7 @@ func TestOpenSSLTicketBeforeClose(t *testing.T) {
 			t.Errorf("s_client -sess_in did not resume:\n%s", p.Output())
 		}
 	}
-	inner.Close()
-	wg.Wait()
+	states := completed(stop())
 	if len(states) != 2 || states[0].DidResume || !states[1].DidResume {
 		t.Fatalf("server saw %d connections; want a full one, then a resumed one", len(states))
 	}

@@ -1,12 +1,9 @@
 package interop
 
 import (
-	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"padlock"
 	"padlock/internal/pki"
@@ -25,44 +22,16 @@ func TestOpenSSLResumptionPSKKE(t *testing.T) {
 		wantGroup bool // the resumed connection has a key exchange group
 	}{{"psk_ke", true, false}, {"psk_dhe_ke", false, true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			inner, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer inner.Close()
-			ln := padlock.NewListener(inner, &padlock.Config{Certificates: []padlock.Certificate{pcert}, PSKWithoutKeyExchange: tc.allow})
-			var mu sync.Mutex
-			var states []padlock.ConnectionState
-			var wg sync.WaitGroup
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					c, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					pc := c.(*padlock.Conn)
-					pc.SetDeadline(time.Now().Add(ioTimeout))
-					if pc.Handshake() == nil {
-						pc.Write([]byte("hi\n"))
-						mu.Lock()
-						states = append(states, pc.ConnectionState())
-						mu.Unlock()
-					}
-					pc.Close()
-				}
-			}()
+			addr, stop := serveHandshakes(t, &padlock.Config{Certificates: []padlock.Certificate{pcert}, PSKWithoutKeyExchange: tc.allow}, []byte("hi\n"))
 			session := filepath.Join(t.TempDir(), "session.pem")
 			for _, sess := range []string{"-sess_out", "-sess_in"} {
-				p := start(t, strings.NewReader("x\n"), openssl, append(sClientArgs(inner.Addr().String(), f,
+				p := start(t, strings.NewReader("x\n"), openssl, append(sClientArgs(addr, f,
 					"-tls1_3", "-allow_no_dhe_kex", sess, session), "-ign_eof")...)
 				if err := p.wait(t); err != nil {
 					t.Fatalf("s_client %s: %v\n%s", sess, err, p.Output())
 				}
 			}
-			inner.Close()
-			wg.Wait()
+			states := completed(stop())
 			if len(states) < 2 {
 				t.Fatalf("%d connections completed", len(states))
 			}

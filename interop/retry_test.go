@@ -2,13 +2,10 @@ package interop
 
 import (
 	"crypto/tls"
-	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"padlock"
 	"padlock/internal/pki"
@@ -98,54 +95,26 @@ func openSSLHelloRetry(t *testing.T, openssl string, stateless bool) {
 	f := writePEM(t, pki.ECDSAP256)
 	pcert, _, _ := chain(pki.ECDSAP256)
 	var rec trace.Recorder
-	inner, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inner.Close()
-	ln := padlock.NewListener(inner, &padlock.Config{Certificates: []padlock.Certificate{pcert},
-		CurvePreferences: []padlock.CurveID{padlock.CurveP256}, Trace: rec.Trace, StatelessRetry: stateless})
-	var mu sync.Mutex
-	var states []padlock.ConnectionState
-	var errs []error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			pc := c.(*padlock.Conn)
-			pc.SetDeadline(time.Now().Add(ioTimeout))
-			err = pc.Handshake()
-			if err == nil {
-				pc.Write([]byte("hi\n"))
-			}
-			mu.Lock()
-			states, errs = append(states, pc.ConnectionState()), append(errs, err)
-			mu.Unlock()
-			pc.Close()
-		}
-	}()
+	addr, stop := serveHandshakes(t, &padlock.Config{Certificates: []padlock.Certificate{pcert},
+		CurvePreferences: []padlock.CurveID{padlock.CurveP256}, Trace: rec.Trace, StatelessRetry: stateless}, []byte("hi\n"))
 	session := filepath.Join(t.TempDir(), "session.pem")
 	for _, sess := range []string{"-sess_out", "-sess_in"} {
-		p := start(t, strings.NewReader("x\n"), openssl, append(sClientArgs(inner.Addr().String(), f,
+		p := start(t, strings.NewReader("x\n"), openssl, append(sClientArgs(addr, f,
 			"-tls1_3", "-groups", "X25519:P-256", sess, session), "-ign_eof")...)
 		if err := p.wait(t); err != nil {
 			t.Fatalf("s_client %s: %v\n%s", sess, err, p.Output())
 		}
 	}
-	inner.Close()
-	wg.Wait()
-	if len(states) != 2 {
-		t.Fatalf("%d connections, want 2", len(states))
+	results := stop()
+	if len(results) != 2 {
+		t.Fatalf("%d connections, want 2", len(results))
 	}
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("connection %d: padlock server: %v", i+1, err)
+	var states []padlock.ConnectionState
+	for i, r := range results {
+		if r.err != nil {
+			t.Errorf("connection %d: padlock server: %v", i+1, r.err)
 		}
+		states = append(states, r.state)
 	}
 	retries, cookies := 0, 0
 	for _, e := range rec.Events() {
