@@ -36,49 +36,14 @@ func requireTool(t *testing.T, name string) string {
 func TestEarlyDataGnuTLSClient(t *testing.T) {
 	bin := requireTool(t, "gnutls-cli")
 	files := writeOpenSSLFiles(t)
-	cert, _ := testCert(t, pki.ECDSAP256)
 	early := filepath.Join(t.TempDir(), "early.txt")
 	const msg = "GET / HTTP/1.0\r\n\r\n"
 	if err := os.WriteFile(early, []byte(msg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	sc := &Config{Certificates: []Certificate{cert}, MaxEarlyData: 4096}
-	type result struct {
-		state ConnectionState // when the early data was read
-		early string
-		err   error
-	}
-	results := make(chan result, 2)
-	go func() {
-		for range 2 {
-			raw, err := l.Accept()
-			if err != nil {
-				return
-			}
-			raw.SetDeadline(time.Now().Add(10 * time.Second))
-			c := Server(raw, sc)
-			r := result{err: c.Handshake()}
-			if r.err == nil && c.ConnectionState().EarlyDataAccepted {
-				b := make([]byte, len(msg))
-				_, r.err = io.ReadFull(c, b)
-				r.early = string(b)
-			}
-			r.state = c.ConnectionState()
-			if r.err == nil {
-				// Let the client finish and take its ticket in.
-				c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-				c.Read(make([]byte, 1))
-			}
-			c.Close()
-			results <- r
-		}
-	}()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
+	// Let the client finish and take its ticket in.
+	addr, results := serveEarlyData(t, 2, msg, 300*time.Millisecond)
+	_, port, _ := net.SplitHostPort(addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, bin, "-p", port, "--x509cafile", files.ca, "--sni-hostname", "localhost",

@@ -18,46 +18,15 @@ import (
 func TestEarlyDataOpenSSLClient(t *testing.T) {
 	openssl := requireOpenSSL(t)
 	files := writeOpenSSLFiles(t)
-	cert, _ := testCert(t, pki.ECDSAP256)
 	dir := t.TempDir()
 	sess, early := filepath.Join(dir, "sess.pem"), filepath.Join(dir, "early.txt")
 	const msg = "GET / HTTP/1.0\r\n\r\n"
 	if err := os.WriteFile(early, []byte(msg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	sc := &Config{Certificates: []Certificate{cert}, MaxEarlyData: 4096}
-	type result struct {
-		state ConnectionState
-		early string
-		err   error
-	}
-	results := make(chan result, 2)
-	go func() {
-		for range 2 {
-			raw, err := l.Accept()
-			if err != nil {
-				return
-			}
-			raw.SetDeadline(time.Now().Add(10 * time.Second))
-			c := Server(raw, sc)
-			r := result{err: c.Handshake()}
-			r.state = c.ConnectionState()
-			if r.err == nil && r.state.EarlyDataAccepted {
-				b := make([]byte, len(msg))
-				_, r.err = io.ReadFull(c, b)
-				r.early = string(b)
-				r.state = c.ConnectionState()
-			}
-			c.Close() // s_client -ign_eof ends at the close_notify, after the ticket
-			results <- r
-		}
-	}()
-	base := []string{"s_client", "-tls1_3", "-connect", l.Addr().String(), "-CAfile", files.ca,
+	// s_client -ign_eof ends at the close_notify, after the ticket.
+	addr, results := serveEarlyData(t, 2, msg, 0)
+	base := []string{"s_client", "-tls1_3", "-connect", addr, "-CAfile", files.ca,
 		"-servername", "localhost", "-verify_return_error", "-ign_eof"}
 	runOpenSSL(t, openssl, append(base, "-sess_out", sess)...)
 	if r := <-results; r.err != nil || r.state.EarlyDataAccepted {
@@ -112,4 +81,52 @@ func TestEarlyDataOpenSSLServer(t *testing.T) {
 	if out := done(); !strings.Contains(out, strings.TrimSpace(msg)) {
 		t.Errorf("s_server did not print the early data:\n%s", out)
 	}
+}
+
+// earlyResult is what an early-data server saw of one connection.
+type earlyResult struct {
+	state ConnectionState // after the early data was read
+	early string
+	err   error
+}
+
+// serveEarlyData accepts n connections on a loopback port with a server
+// that allows 4096 bytes of early data, and reports each: its state and,
+// when it accepted early data, the len(msg) bytes it read first. With
+// linger, it reads on for that long before closing, so that a client
+// finishes its handshake and takes its ticket.
+func serveEarlyData(t *testing.T, n int, msg string, linger time.Duration) (addr string, results <-chan earlyResult) {
+	t.Helper()
+	cert, _ := testCert(t, pki.ECDSAP256)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	sc := &Config{Certificates: []Certificate{cert}, MaxEarlyData: 4096}
+	ch := make(chan earlyResult, n)
+	go func() {
+		for range n {
+			raw, err := l.Accept()
+			if err != nil {
+				return
+			}
+			raw.SetDeadline(time.Now().Add(10 * time.Second))
+			c := Server(raw, sc)
+			r := earlyResult{err: c.Handshake()}
+			if r.err == nil && c.ConnectionState().EarlyDataAccepted {
+				b := make([]byte, len(msg))
+				_, r.err = io.ReadFull(c, b)
+				r.early = string(b)
+			}
+			r.state = c.ConnectionState()
+			if r.err == nil && linger > 0 {
+				c.SetReadDeadline(time.Now().Add(linger))
+				c.Read(make([]byte, 1))
+			}
+			c.Close()
+			ch <- r
+		}
+	}()
+	return l.Addr().String(), ch
 }
