@@ -317,9 +317,37 @@ type stream struct {
 	secret []byte // TLS 1.3: of the current epoch
 }
 
+// earlyEpoch is the epoch of a client's 0-RTT data, under
+// client_early_traffic_secret: after the plaintext hello, before the
+// handshake keys.
+const earlyEpoch = -1
+
+// firstEpoch is the key a sender's first protected record comes under:
+// the early data key when the sender is a client that logged one (it
+// logs it before its early data leaves), else the handshake key.
+func (s *stream) firstEpoch() int {
+	if s.vers == VersionTLS13 && s.sender == asClient && s.log.secret(keyLogClientEarly, 0) != nil {
+		return earlyEpoch
+	}
+	return 1
+}
+
+// nextEpoch is the key after the current one.
+func (s *stream) nextEpoch() int {
+	if s.epoch == earlyEpoch {
+		return 1
+	}
+	return s.epoch + 1
+}
+
 // enter switches to the keys of epoch e, for reading and writing alike.
 func (s *stream) enter(e int) error {
 	suite, cr, sr := s.info.get()
+	// Early data goes out before the ServerHello that names the suite
+	// has come by: wait for it, as the server answers before it reads.
+	for end := time.Now().Add(s.wait); e == earlyEpoch && suite == nil && time.Now().Before(end); time.Sleep(time.Millisecond) {
+		suite, cr, sr = s.info.get()
+	}
 	if suite == nil {
 		return fmt.Errorf("epoch %d: no cipher suite known", e)
 	}
@@ -341,6 +369,8 @@ func (s *stream) enter(e int) error {
 	}
 	var secret []byte
 	switch {
+	case e == earlyEpoch:
+		secret = s.log.secret(keyLogClientEarly, s.wait)
 	case e == 1:
 		secret = s.log.secret(side+"_HANDSHAKE_TRAFFIC_SECRET", s.wait)
 	case e == 2:
@@ -370,7 +400,7 @@ func (s *stream) decode(hdr, body []byte) (*rec, error) {
 		return r, nil
 	}
 	if s.epoch == 0 {
-		if err := s.enter(1); err != nil {
+		if err := s.enter(s.firstEpoch()); err != nil {
 			return nil, err
 		}
 	}
@@ -378,7 +408,7 @@ func (s *stream) decode(hdr, body []byte) (*rec, error) {
 	if err != nil && s.vers == VersionTLS13 {
 		// A record that the current key does not open is under the
 		// next one: handshake, then application, then each update.
-		if err = s.enter(s.epoch + 1); err == nil {
+		if err = s.enter(s.nextEpoch()); err == nil {
 			t, data, err = s.rd.open(hdr, body)
 		}
 	}
@@ -511,6 +541,7 @@ func isType(t record.ContentType) func(*rec) bool {
 	return func(r *rec) bool { return r.typ == t }
 }
 func isProtected(r *rec) bool { return r.prot }
+func isEarlyData(r *rec) bool { return r.prot && r.epoch == earlyEpoch }
 func isCloseNotify(r *rec) bool {
 	return r.typ == record.Alert && bytes.Equal(r.data, []byte{1, 0})
 }

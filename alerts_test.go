@@ -1009,6 +1009,20 @@ func serverRows13(t *testing.T) []alertCase {
 			peerHook: offerEarlyData, edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(10), earlyData(1000)))},
 		{name: "rejected early data over the limit", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
 			peerHook: offerEarlyData, edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100), earlyData(maxSkippedEarlyData-100)))},
+		// Accepted early data is bounded by the ticket's
+		// max_early_data_size (section 4.2.10): the man in the middle
+		// adds a record under the client's early key that takes the
+		// client's 5 bytes past the server's 1000.
+		{name: "accepted early data over max_early_data_size", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut:   func(c *Config) { withTickets(c); c.MaxEarlyData = 1000 },
+			peer: func(c *Config) { withCache(c); c.SendEarlyData = true }, prepare: primeTicket,
+			peerHook: func(c *Conn) { c.WriteEarly([]byte("early")) },
+			edit:     onFirst(isEarlyData, injectAfter(protRec(record.ApplicationData, make([]byte, 1000))))},
+		{name: "handshake message in accepted early data", role: asServer, vers: v13, want: wantFatal(alert.UnexpectedMessage),
+			ut:   func(c *Config) { withTickets(c); c.MaxEarlyData = 1000 },
+			peer: func(c *Config) { withCache(c); c.SendEarlyData = true }, prepare: primeTicket,
+			peerHook: func(c *Conn) { c.WriteEarly([]byte("early")) },
+			edit:     onFirst(isEarlyData, injectAfter(protHS(hsMessage(wire.TypeFinished, make([]byte, 32)))))},
 		{name: "early data not offered", role: asServer, vers: v13, want: wantFatal(alert.BadRecordMAC),
 			edit: onFirst(isMsg(wire.TypeClientHello), injectAfter(earlyData(100)))},
 		{name: "rejected early data before the second ClientHello is skipped", role: asServer, vers: v13, want: wantNoAlert, check: gotPing,
