@@ -42,6 +42,7 @@ const (
 	AlertUnrecognizedName      = alert.UnrecognizedName
 	AlertCertificateRequired   = alert.CertificateRequired
 	AlertNoApplicationProtocol = alert.NoApplicationProtocol
+	AlertECHRequired           = alert.ECHRequired
 )
 
 // alertf makes the error for an alert padlock sends, at the place the

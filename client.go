@@ -25,7 +25,14 @@ func (c *Conn) clientHandshake() error {
 	if c.config.ServerName == "" && !c.config.InsecureSkipVerify {
 		return alertf(alert.InternalError, "Config.ServerName or InsecureSkipVerify must be set")
 	}
+	if err := c.echVersions(); err != nil {
+		return err
+	}
 	hello, shares, err := c.makeClientHello()
+	if err != nil {
+		return err
+	}
+	ech, err := c.prepareInnerHello(hello)
 	if err != nil {
 		return err
 	}
@@ -47,10 +54,21 @@ func (c *Conn) clientHandshake() error {
 	}
 	c.hsTr = &transcript{keepAll: true}
 	copy(c.random[0][:], hello.Random)
+	if ech != nil {
+		ech.innerTr, ech.outerTr = c.hsTr, &transcript{keepAll: true}
+		if err := ech.seal(c, nil); err != nil {
+			return err
+		}
+	}
 	// RFC 8446 section 5.1: an initial ClientHello may carry 0x0301 in the
 	// record header, for middleboxes that expect it.
 	c.out.w.SetRecordVersion(VersionTLS10)
-	if err := c.writeMessage(hello); err != nil {
+	if ech != nil {
+		err = ech.writeHellos(c)
+	} else {
+		err = c.writeMessage(hello)
+	}
+	if err != nil {
 		return err
 	}
 	c.out.w.SetRecordVersion(VersionTLS12)
@@ -62,9 +80,20 @@ func (c *Conn) clientHandshake() error {
 	if err := c.flush(); err != nil {
 		return err
 	}
+	if ech != nil {
+		c.hsTr = nil // ech.decide adds the answer to the transcript it picks
+	}
 	sh, err := readMessage[wire.ServerHello](c)
 	if err != nil {
 		return err
+	}
+	if ech != nil {
+		if hello, err = ech.decide(c, sh); err != nil {
+			return err
+		}
+		if !ech.accepted {
+			session, chains = nil, nil // the outer hello offered no session
+		}
 	}
 	vers, err := c.pickServerVersion(hello, sh)
 	if err != nil {
@@ -85,7 +114,7 @@ func (c *Conn) clientHandshake() error {
 		c.in.ccsOK = true
 		c.hsTr.keepAll = false
 		hs := &clientHandshake13{c: c, hello: hello, shares: shares, sh: sh, session: session, sessionChains: chains, pskSched: pskSched,
-			earlySent: early}
+			earlySent: early, ech: ech}
 		return hs.handshake()
 	}
 	if early {
@@ -95,6 +124,23 @@ func (c *Conn) clientHandshake() error {
 		c.out.w.SetVersion(0) // unknown again, as before the early keys
 	}
 	return c.clientHandshake12(hello, sh, session12, chains12)
+}
+
+// echVersions makes a client with an ECH config speak TLS 1.3 only: the
+// inner hello may offer nothing older (draft-ietf-tls-esni section 6.1),
+// and an outer hello that did would let an attacker force a TLS 1.2
+// handshake, which has no ECH, and so read the name ECH was to hide.
+func (c *Conn) echVersions() error {
+	if c.config.EncryptedClientHelloConfigList == nil || c.config.minVersion() >= VersionTLS13 {
+		return nil
+	}
+	if !c.config.supportsVersion(VersionTLS13) {
+		return alertf(alert.InternalError, "Encrypted Client Hello needs TLS 1.3, which Config.MaxVersion excludes")
+	}
+	cfg := c.config.Clone()
+	cfg.MinVersion = VersionTLS13
+	c.config = cfg
+	return nil
 }
 
 // pickServerVersion checks the version the server chose (RFC 8446

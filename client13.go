@@ -32,6 +32,7 @@ type clientHandshake13 struct {
 	resumed            bool                  // the server accepted it
 	earlySent          bool                  // early data went with the first ClientHello
 	earlyAccepted      bool                  // and the server read it
+	ech                *echClient            // the ECH offered; nil without (GREASE included)
 }
 
 func (hs *clientHandshake13) handshake() error {
@@ -51,6 +52,7 @@ func (hs *clientHandshake13) handshake() error {
 		hs.sendEndOfEarlyData,
 		hs.sendClientCertificate,
 		hs.sendFinished,
+		hs.endRejectedECH,
 	)
 }
 
@@ -146,13 +148,13 @@ func (hs *clientHandshake13) answerHelloRetryRequest() error {
 	if err := c.writeCompatCCSOnce(hs.earlySent); err != nil {
 		return err
 	}
-	if err := c.writeMessage(&hello); err != nil {
+	if err := hs.writeSecondHello(); err != nil {
 		return err
 	}
 	if err := c.flush(); err != nil {
 		return err
 	}
-	sh, err := readMessage[wire.ServerHello](c)
+	sh, err := hs.readSecondServerHello()
 	if err != nil {
 		return err
 	}
@@ -311,6 +313,9 @@ func (hs *clientHandshake13) readEncryptedExtensions() error {
 	if err := checkServerExtensions13("EncryptedExtensions", ee.Extensions, encryptedExtensions13, hs.hello); err != nil {
 		return err
 	}
+	if err := hs.takeRetryConfigs(ee); err != nil {
+		return err
+	}
 	if n := ee.RecordSizeLimit; n != 0 {
 		// RFC 8449 section 4: a client may refuse a limit above the
 		// version's.
@@ -401,6 +406,13 @@ func (hs *clientHandshake13) sendClientCertificate() error {
 	c := hs.c
 	if hs.certReq == nil {
 		return nil
+	}
+	if hs.ech != nil && !hs.ech.accepted {
+		// Draft-ietf-tls-esni section 6.1.7: the outer handshake only
+		// authenticates the server; the client stays anonymous.
+		c.traceStep(trace.StepCertificate, trace.KindInfo, "no client certificate for the outer handshake",
+			"ECH was rejected: the client proves nothing of itself to a server that is only the public name, and sends an empty Certificate.")
+		return c.writeCertificate13(nil, hs.certReq.Context, false, nil)
 	}
 	return c.sendCertificate13(hs.certReq)
 }

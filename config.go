@@ -286,6 +286,29 @@ type Config struct {
 	// is built in; package padlock/certcompress has brotli and zstd.
 	CertificateCompression []CertificateCompressor
 
+	// EncryptedClientHelloConfigList is, on a client, the server's
+	// ECHConfigList (draft-ietf-tls-esni section 4), as a DNS HTTPS
+	// record or an earlier ECHRejectionError carries it. With it the
+	// client encrypts its real ClientHello to the first config it
+	// supports and sends an outer one that names only the config's
+	// public_name; it then speaks TLS 1.3 only. If the server cannot
+	// decrypt it, the handshake completes for public_name alone and
+	// fails with an *ECHRejectionError: no application data is sent.
+	EncryptedClientHelloConfigList []byte
+
+	// EncryptedClientHelloKeys are, on a server, the ECH keys it
+	// decrypts a client's ClientHelloInner with, tried in order (see
+	// NewECHKey). With any set, a ClientHello it cannot decrypt gets the
+	// configs marked SendAsRetry as retry_configs.
+	EncryptedClientHelloKeys []EncryptedClientHelloKey
+
+	// DisableECHGREASE stops a TLS 1.3 client without
+	// EncryptedClientHelloConfigList from sending a GREASE
+	// encrypted_client_hello extension (draft-ietf-tls-esni section
+	// 6.2): random bytes shaped like ECH, so that connections that use
+	// ECH do not stand out. Browsers send it.
+	DisableECHGREASE bool
+
 	autoTickets    *RotatingTicketKeys // see ticketKeys
 	chains         *chainCache         // see chainCache
 	ticketCiphers  *ticketCiphers      // see ticketCipher

@@ -43,6 +43,10 @@ type Conn struct {
 	// The client and server random, for the key log and TLS 1.2 keys:
 	// copies, so that the hello messages they came in are not kept.
 	random [2][32]byte
+	// echPublicName is, on a client whose ECH the server rejected, the
+	// name the server's certificate must be valid for instead of
+	// ServerName (draft-ietf-tls-esni section 6.1.7).
+	echPublicName string
 
 	in  inHalf
 	out outHalf
@@ -655,6 +659,10 @@ type ConnectionState struct {
 	// compressed in this handshake, or 0 when it came uncompressed, or
 	// not at all (a resumption, no client certificate, TLS 1.2).
 	CertificateCompression uint16
+	// ECHAccepted reports that the handshake ran with the client's
+	// encrypted ClientHelloInner (draft-ietf-tls-esni): ServerName is the
+	// inner one, which the network never saw.
+	ECHAccepted bool
 
 	ekm func(label string, context []byte, length int) ([]byte, error)
 }

@@ -177,7 +177,11 @@ func (c *Conn) verifyServerChain(ders [][]byte, use x509.KeyUsage) error {
 		}
 		return c.callVerifyPeerCertificate(ders, nil)
 	}
-	certs, chains, err := c.verifiedChain(ders, c.config.RootCAs, c.config.ServerName, x509.ExtKeyUsageServerAuth)
+	name := c.config.ServerName
+	if c.echPublicName != "" {
+		name = c.echPublicName
+	}
+	certs, chains, err := c.verifiedChain(ders, c.config.RootCAs, name, x509.ExtKeyUsageServerAuth)
 	c.state.PeerCertificates, c.state.VerifiedChains = certs, chains
 	if err != nil {
 		return err

@@ -13,12 +13,12 @@ import (
 // offer (unknown ones included) is an unsupported_extension.
 var (
 	serverHelloExtensions13  = []uint16{wire.ExtSupportedVersions, wire.ExtKeyShare, wire.ExtPreSharedKey}
-	retryRequestExtensions13 = []uint16{wire.ExtSupportedVersions, wire.ExtKeyShare, wire.ExtCookie}
+	retryRequestExtensions13 = []uint16{wire.ExtSupportedVersions, wire.ExtKeyShare, wire.ExtCookie, wire.ExtEncryptedClientHello}
 	// max_fragment_length, use_srtp, heartbeat and the certificate
 	// types may be in EncryptedExtensions too, but padlock never offers
 	// them.
 	encryptedExtensions13 = []uint16{wire.ExtServerName, wire.ExtSupportedGroups, wire.ExtALPN,
-		wire.ExtEarlyData, wire.ExtRecordSizeLimit}
+		wire.ExtEarlyData, wire.ExtRecordSizeLimit, wire.ExtEncryptedClientHello}
 )
 
 // knownExtensions are the extensions padlock recognizes.
@@ -27,7 +27,7 @@ var knownExtensions = []uint16{
 	wire.ExtSignatureAlgorithms, wire.ExtALPN, wire.ExtSCT, wire.ExtPadding, wire.ExtExtendedMasterSecret,
 	wire.ExtRecordSizeLimit, wire.ExtSessionTicket, wire.ExtPreSharedKey, wire.ExtEarlyData,
 	wire.ExtSupportedVersions, wire.ExtCookie, wire.ExtPSKKeyExchangeModes, wire.ExtCertificateAuthorities,
-	wire.ExtSignatureAlgorithmsCert, wire.ExtKeyShare, wire.ExtRenegotiationInfo,
+	wire.ExtSignatureAlgorithmsCert, wire.ExtKeyShare, wire.ExtRenegotiationInfo, wire.ExtEncryptedClientHello,
 }
 
 // checkServerExtensions13 applies those rules to the extensions of msg,
@@ -57,6 +57,8 @@ func offered13(hello *wire.ClientHello, t uint16) bool {
 		return hello.EarlyData
 	case wire.ExtRecordSizeLimit:
 		return hello.RecordSizeLimit != 0
+	case wire.ExtEncryptedClientHello:
+		return hello.ECH != nil
 	case wire.ExtSupportedVersions:
 		return len(hello.SupportedVersions) > 0
 	case wire.ExtKeyShare:

@@ -74,3 +74,18 @@ func (t *transcript) clone() *transcript {
 
 // messages returns every message so far (keepAll transcripts only).
 func (t *transcript) messages() []byte { return t.buf }
+
+// sumWith returns the hash, under h, of the messages so far followed by
+// extra, and leaves the transcript as it was: for the ECH confirmations,
+// which hash a message the transcript does not (yet) hold.
+func (t *transcript) sumWith(h crypto.Hash, extra []byte) []byte {
+	var d hash.Hash
+	if t.h != nil {
+		d = t.clone().h
+	} else {
+		d = h.New()
+		d.Write(t.buf)
+	}
+	d.Write(extra)
+	return d.Sum(nil)
+}

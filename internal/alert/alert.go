@@ -46,11 +46,13 @@ const (
 	UnknownPSKIdentity           Description = 115
 	CertificateRequired          Description = 116
 	NoApplicationProtocol        Description = 120
+	ECHRequired                  Description = 121 // draft-ietf-tls-esni section 11.2
 )
 
 // rfcEnum is the AlertDescription enum as RFC 8446 section 6 writes it,
 // with no_renegotiation and decompression_failure from RFC 5246 section
-// 7.2 (a TLS 1.2 peer may still send either); names is built from it,
+// 7.2 (a TLS 1.2 peer may still send either) and ech_required from
+// draft-ietf-tls-esni section 11.2; names is built from it,
 // so the names are spelled exactly as in the RFCs.
 const rfcEnum = `
 	close_notify(0) unexpected_message(10) bad_record_mac(20)
@@ -63,7 +65,7 @@ const rfcEnum = `
 	missing_extension(109) unsupported_extension(110)
 	unrecognized_name(112) bad_certificate_status_response(113)
 	unknown_psk_identity(115) certificate_required(116)
-	no_application_protocol(120)`
+	no_application_protocol(120) ech_required(121)`
 
 var names = parseEnum(rfcEnum)
 

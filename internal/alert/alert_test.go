@@ -9,15 +9,15 @@ import (
 func TestNames(t *testing.T) {
 	for d, want := range map[Description]string{
 		CloseNotify: "close_notify", DecodeError: "decode_error", NoRenegotiation: "no_renegotiation",
-		CertificateRequired: "certificate_required", NoApplicationProtocol: "no_application_protocol",
+		CertificateRequired: "certificate_required", NoApplicationProtocol: "no_application_protocol", ECHRequired: "ech_required",
 		Description(30): "decompression_failure", Description(7): "alert(7)",
 	} {
 		if got := d.String(); got != want {
 			t.Errorf("%d: %q, want %q", d, got, want)
 		}
 	}
-	if len(names) != 29 {
-		t.Errorf("%d names, want the 29 of the enum", len(names))
+	if len(names) != 30 {
+		t.Errorf("%d names, want the 30 of the enum", len(names))
 	}
 }
 

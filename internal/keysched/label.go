@@ -58,3 +58,18 @@ func extract(h crypto.Hash, salt, ikm []byte) []byte {
 	}
 	return prk
 }
+
+// ECHConfirmation is the 8-byte signal with which a server that used the
+// client's ClientHelloInner says so (draft-ietf-tls-esni sections 7.2,
+// 7.2.1): HKDF-Expand-Label(HKDF-Extract(0, ClientHelloInner.random),
+// label, transcript, 8), the label "ech accept confirmation" for a
+// ServerHello and "hrr ech accept confirmation" for a
+// HelloRetryRequest. transcript hashes the inner transcript through the
+// server's message with the signal's bytes zeroed.
+func ECHConfirmation(h crypto.Hash, innerRandom, transcript []byte, hrr bool) []byte {
+	label := "ech accept confirmation"
+	if hrr {
+		label = "hrr ech accept confirmation"
+	}
+	return ExpandLabel(h, extract(h, make([]byte, h.Size()), innerRandom), label, transcript, 8)
+}

@@ -40,6 +40,7 @@ type ClientHello struct {
 	RecordSizeLimit              uint16        // RFC 8449
 	CertCompressionAlgorithms    []uint16      // compress_certificate (RFC 8879 section 3)
 	PaddingLen                   int           // length of the padding extension's zero bytes (RFC 7685)
+	ECH                          *ECHClientHello // encrypted_client_hello (draft-ietf-tls-esni section 5); nil: absent
 	PSKIdentities                []PSKIdentity // pre_shared_key, always written last
 	PSKBinders                   [][]byte
 

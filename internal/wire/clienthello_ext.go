@@ -48,6 +48,8 @@ func (m *ClientHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		return readCertCompressionAlgorithms(data, &m.CertCompressionAlgorithms), nil
 	case ExtPadding:
 		m.PaddingLen = len(readRest(data))
+	case ExtEncryptedClientHello:
+		return readECHClientHello(data, &m.ECH)
 	case ExtPreSharedKey:
 		return m.readOfferedPSKs(data)
 	default:
@@ -166,5 +168,8 @@ func (m *ClientHello) addTLS13Extensions(b *builder) {
 	}
 	if m.PaddingLen > 0 {
 		addExtension(b, ExtPadding, func(b *builder) { b.addZeros(m.PaddingLen) })
+	}
+	if m.ECH != nil {
+		addExtension(b, ExtEncryptedClientHello, m.ECH.add)
 	}
 }

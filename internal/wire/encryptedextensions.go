@@ -10,6 +10,11 @@ type EncryptedExtensions struct {
 	SupportedGroups []uint16
 	EarlyData       bool   // empty early_data: 0-RTT accepted (RFC 8446 section 4.2.10)
 	RecordSizeLimit uint16 // RFC 8449; 0 means absent
+	// ECHRetryConfigs is the ECHConfigList of an encrypted_client_hello
+	// extension: the keys a server that could not decrypt the client's
+	// ClientHelloInner offers for a retry (draft-ietf-tls-esni section
+	// 5). Unmarshal checks that it parses; nil means absent.
+	ECHRetryConfigs []byte
 
 	// Extensions lists, after Unmarshal, every extension in wire order.
 	// Marshal ignores it.
@@ -49,6 +54,9 @@ func (m *EncryptedExtensions) addExtensions(b *builder) {
 	}
 	if m.ALPNProtocol != "" {
 		addExtension(b, ExtALPN, func(b *builder) { addProtocolNames(b, m.ALPNProtocol) })
+	}
+	if m.ECHRetryConfigs != nil {
+		addRawExtension(b, ExtEncryptedClientHello, m.ECHRetryConfigs)
 	}
 }
 
@@ -95,6 +103,13 @@ func (m *EncryptedExtensions) parseExtension(typ uint16, data *cryptobyte.String
 		m.EarlyData = true
 	case ExtRecordSizeLimit:
 		return readRecordSizeLimit(data, &m.RecordSizeLimit)
+	case ExtEncryptedClientHello:
+		// Section 6.1.6: a retry_configs that does not parse is a
+		// decode_error.
+		m.ECHRetryConfigs = readRest(data)
+		if _, err := ParseECHConfigList(m.ECHRetryConfigs); err != nil {
+			return false, nil
+		}
 	default:
 		readRest(data) // unknown: only recorded in Extensions
 	}

@@ -48,6 +48,7 @@ const extensionEnum = `
 	pre_shared_key(41) early_data(42) supported_versions(43) cookie(44)
 	psk_key_exchange_modes(45) certificate_authorities(47)
 	signature_algorithms_cert(50) key_share(51)
+	ech_outer_extensions(64768) encrypted_client_hello(65037)
 	renegotiation_info(65281)`
 
 var extensionNames = func() map[uint16]string {

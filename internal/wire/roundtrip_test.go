@@ -109,12 +109,12 @@ func TestRoundTrip(t *testing.T) {
 // that Unmarshal records it, unknown extensions included.
 func TestClientHelloExtensionOrder(t *testing.T) {
 	m := fullClientHello()
-	m.ExtraExtensions = []Extension{{Type: 0x0a0a}, {Type: 0xfe0d, Data: []byte{1, 2, 3}}}
+	m.ExtraExtensions = []Extension{{Type: 0x0a0a}, {Type: 0xfe0c, Data: []byte{1, 2, 3}}}
 	var got ClientHello
 	if err := got.Unmarshal(m.Marshal()); err != nil {
 		t.Fatal(err)
 	}
-	want := []uint16{0x0a0a, 0xfe0d, ExtServerName, ExtExtendedMasterSecret, ExtRenegotiationInfo,
+	want := []uint16{0x0a0a, 0xfe0c, ExtServerName, ExtExtendedMasterSecret, ExtRenegotiationInfo,
 		ExtSupportedGroups, ExtECPointFormats, ExtSessionTicket, ExtALPN, ExtStatusRequest, ExtSCT,
 		ExtKeyShare, ExtEarlyData, ExtSupportedVersions, ExtSignatureAlgorithms, ExtSignatureAlgorithmsCert,
 		ExtCookie, ExtPSKKeyExchangeModes, ExtCertificateAuthorities, ExtRecordSizeLimit, ExtCompressCertificate, ExtPadding,
@@ -223,7 +223,7 @@ func TestNames(t *testing.T) {
 		}
 	}
 	for typ, want := range map[uint16]string{ExtKeyShare: "key_share", ExtRenegotiationInfo: "renegotiation_info",
-		0x3a3a: "GREASE(0x3a3a)", 0xfe0d: "unknown(65037)"} {
+		0x3a3a: "GREASE(0x3a3a)", 0xfe0d: "encrypted_client_hello", 0xfe0c: "unknown(65036)"} {
 		if got := ExtensionName(typ); got != want {
 			t.Errorf("ExtensionName(%#x) = %q", typ, got)
 		}

@@ -43,6 +43,7 @@ type ServerHello struct {
 	StatusRequest                bool   // empty status_request (RFC 6066 section 8)
 	ServerNameAck                bool   // empty server_name: the server used the client's name (RFC 6066 section 3)
 	RecordSizeLimit              uint16 // TLS 1.2 record_size_limit (RFC 8449); 0 means absent
+	ECHConfirmation              []byte // HelloRetryRequest's encrypted_client_hello: 8 bytes (draft-ietf-tls-esni section 5)
 
 	// Extensions lists, after Unmarshal, every extension in wire order.
 	// Marshal ignores it.

@@ -41,6 +41,11 @@ func (m *ServerHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 		m.ServerNameAck = true // empty (RFC 6066 section 3)
 	case ExtRecordSizeLimit:
 		return readRecordSizeLimit(data, &m.RecordSizeLimit)
+	case ExtEncryptedClientHello:
+		// A HelloRetryRequest's confirmation[8] (draft-ietf-tls-esni
+		// section 5); another length is a decode_error (section 6.1.4).
+		m.ECHConfirmation = readRest(data)
+		return len(m.ECHConfirmation) == 8, nil
 	default:
 		readRest(data) // unknown: only recorded in Extensions
 	}
@@ -52,7 +57,8 @@ func (m *ServerHello) hasExtensions() bool {
 	return m.SupportedVersion != 0 || m.KeyShare.Group != 0 || m.SelectedGroup != 0 ||
 		len(m.Cookie) > 0 || m.HasSelectedIdentity || m.ALPNProtocol != "" ||
 		m.ExtendedMasterSecret || m.SessionTicketSupported || m.SecureRenegotiationSupported ||
-		len(m.ECPointFormats) > 0 || m.StatusRequest || m.ServerNameAck || m.RecordSizeLimit != 0
+		len(m.ECPointFormats) > 0 || m.StatusRequest || m.ServerNameAck || m.RecordSizeLimit != 0 ||
+		m.ECHConfirmation != nil
 }
 
 // addExtensions writes the extension block's contents: first the TLS 1.2
@@ -88,6 +94,9 @@ func (m *ServerHello) addExtensions(b *builder) {
 	m.addKeyShare(b)
 	if len(m.Cookie) > 0 {
 		addExtension(b, ExtCookie, func(b *builder) { addOpaque16(b, m.Cookie) })
+	}
+	if m.ECHConfirmation != nil {
+		addRawExtension(b, ExtEncryptedClientHello, m.ECHConfirmation)
 	}
 	if m.SupportedVersion != 0 {
 		addExtension(b, ExtSupportedVersions, func(b *builder) { b.AddUint16(m.SupportedVersion) })
