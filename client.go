@@ -243,6 +243,11 @@ func (c *Conn) makeClientHello() (*wire.ClientHello, []*suites.PrivateKeyShare, 
 	if len(h.CipherSuites) == 0 {
 		return nil, nil, alertf(alert.InternalError, "no cipher suite enabled")
 	}
+	if cfg.EncryptedClientHelloConfigList == nil {
+		if err := c.addECHGrease(h); err != nil {
+			return nil, nil, err
+		}
+	}
 	if f := c.testHooks.editHello; f != nil {
 		f(h)
 	}

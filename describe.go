@@ -16,6 +16,10 @@ import (
 func describeMessage(m wire.Message, fromClient bool) (string, trace.Step, string) {
 	switch m := m.(type) {
 	case *wire.ClientHello:
+		if m.ECH != nil && m.ECH.Type == wire.ECHInner {
+			return "ClientHelloInner", trace.StepHello,
+				"The client's real ClientHello, encrypted inside the outer one (Encrypted Client Hello): the name of the server, the ALPN protocols and the rest of the offer that only the server with the ECH key sees."
+		}
 		return "ClientHello", trace.StepHello,
 			"The client opens the handshake: its random, the versions, cipher suites, groups and signature schemes it supports, and its key shares."
 	case *wire.ServerHello:

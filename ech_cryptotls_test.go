@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"padlock/internal/alert"
 	"padlock/internal/pki"
 )
 
@@ -113,5 +114,70 @@ func TestECHClientCryptoTLS(t *testing.T) {
 			t.Fatalf("retry: %v, accepted %v", err, c.ConnectionState().ECHAccepted)
 		}
 		<-errc
+	})
+}
+
+// TestECHServerCryptoTLS: crypto/tls's ECH client against padlock's
+// server, accepted, accepted after a HelloRetryRequest, and rejected
+// with retry configs that crypto/tls then uses.
+func TestECHServerCryptoTLS(t *testing.T) {
+	key := newTestECHKey(t)
+	cert, pool := testCert(t, pki.ECDSAP256)
+	for _, retry := range []bool{false, true} {
+		t.Run(map[bool]string{false: "accepted", true: "accepted after HelloRetryRequest"}[retry], func(t *testing.T) {
+			sc := &Config{Certificates: []Certificate{cert}, EncryptedClientHelloKeys: []EncryptedClientHelloKey{*key}}
+			tc := &tls.Config{RootCAs: pool, ServerName: "localhost", EncryptedClientHelloConfigList: ECHConfigList(*key)}
+			if retry {
+				sc.CurvePreferences = []CurveID{CurveP256}
+				tc.CurvePreferences = []tls.CurveID{tls.X25519, tls.CurveP256}
+			}
+			a, b := tcpPair(t)
+			s := Server(b, sc)
+			errc := make(chan error, 1)
+			go func() { errc <- s.Handshake() }()
+			c := tls.Client(a, tc)
+			if err := c.Handshake(); err != nil {
+				t.Fatalf("crypto/tls client: %v (server: %v)", err, <-errc)
+			}
+			if err := <-errc; err != nil {
+				t.Fatalf("padlock server: %v", err)
+			}
+			st := s.ConnectionState()
+			if !st.ECHAccepted || !c.ConnectionState().ECHAccepted || st.ServerName != "localhost" {
+				t.Errorf("padlock: accepted %v, name %q; crypto/tls: accepted %v", st.ECHAccepted, st.ServerName, c.ConnectionState().ECHAccepted)
+			}
+		})
+	}
+	t.Run("rejected", func(t *testing.T) {
+		other := newTestECHKey(t)
+		sc := &Config{Certificates: []Certificate{cert}, EncryptedClientHelloKeys: []EncryptedClientHelloKey{*other}}
+		tc := &tls.Config{RootCAs: pool, ServerName: "localhost", EncryptedClientHelloConfigList: ECHConfigList(*key)}
+		a, b := tcpPair(t)
+		s := Server(b, sc)
+		errc := make(chan error, 1)
+		go func() {
+			if err := s.Handshake(); err != nil {
+				errc <- err
+				return
+			}
+			_, err := s.Read(make([]byte, 1))
+			errc <- err
+		}()
+		err := tls.Client(a, tc).Handshake()
+		var rej *tls.ECHRejectionError
+		if !errors.As(err, &rej) || !bytes.Equal(rej.RetryConfigList, ECHConfigList(*other)) {
+			t.Fatalf("crypto/tls client: %v, want an ECHRejectionError with the server's configs", err)
+		}
+		wantAlert(t, <-errc, alert.ECHRequired)
+		tc.EncryptedClientHelloConfigList = rej.RetryConfigList
+		a, b = tcpPair(t)
+		s = Server(b, sc)
+		go func() { errc <- s.Handshake() }()
+		if err := tls.Client(a, tc).Handshake(); err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+		if err := <-errc; err != nil || !s.ConnectionState().ECHAccepted {
+			t.Fatalf("retry: padlock server %v, accepted %v", err, s.ConnectionState().ECHAccepted)
+		}
 	})
 }

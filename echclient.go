@@ -65,7 +65,7 @@ func pickECHConfig(list []byte) (cfg wire.ECHConfig, suite wire.HPKESuite, ok bo
 func (c *Conn) prepareInnerHello(hello *wire.ClientHello) (*echClient, error) {
 	list := c.config.EncryptedClientHelloConfigList
 	if list == nil || !slices.Contains(hello.SupportedVersions, VersionTLS13) {
-		return nil, c.addECHGrease(hello)
+		return nil, nil // makeClientHello added GREASE
 	}
 	cfg, suite, ok, err := pickECHConfig(list)
 	if err != nil || !ok {
@@ -92,21 +92,19 @@ func (c *Conn) addECHGrease(hello *wire.ClientHello) error {
 	if c.config.DisableECHGREASE || !slices.Contains(hello.SupportedVersions, VersionTLS13) {
 		return nil
 	}
-	kem, _ := hpke.NewKEM(hpkeKEMX25519)
-	priv, err := kem.GenerateKey()
-	if err != nil {
-		return alert.Wrap(alert.InternalError, err)
-	}
 	size := len(hello.ServerName) + 9 + 32*4 // an inner hello with its large extensions compressed
 	for _, ks := range hello.KeyShares {
 		size += len(ks.Data) / 8
 	}
-	random := make([]byte, 1+size/32*32+echTagLen)
+	// Any 32 bytes are an X25519 public key (RFC 7748 section 5), so
+	// random ones make a valid enc; they come from Config.Rand, as all of
+	// the hello does.
+	random := make([]byte, 1+32+size/32*32+echTagLen)
 	if _, err := io.ReadFull(c.config.rand(), random); err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	hello.ECH = &wire.ECHClientHello{Type: wire.ECHOuter, Suite: wire.HPKESuite{KDF: hpkeKDFSHA256, AEAD: hpkeAEADAES128GCM},
-		ConfigID: random[0], Enc: priv.PublicKey().Bytes(), Payload: random[1:]}
+		ConfigID: random[0], Enc: random[1:33], Payload: random[33:]}
 	c.traceStep(trace.StepHello, trace.KindInfo, "GREASE ECH",
 		"The client has no ECH config for this server, so it sends random bytes shaped like an encrypted ClientHello (draft-ietf-tls-esni section 6.2): connections that really use ECH then look like every other.",
 		field("payload_bytes", strconv.Itoa(len(hello.ECH.Payload))))

@@ -24,6 +24,10 @@ func (c *Conn) serverHandshake() error {
 	if err != nil {
 		return err
 	}
+	ch, ech, err := c.openClientHello(ch)
+	if err != nil {
+		return err
+	}
 	if err := c.configForClient(ch); err != nil {
 		return err
 	}
@@ -44,7 +48,7 @@ func (c *Conn) serverHandshake() error {
 	}
 	if vers == VersionTLS13 {
 		c.in.ccsOK = true
-		hs := &serverHandshake13{c: c, ch: ch}
+		hs := &serverHandshake13{c: c, ch: ch, ech: ech}
 		return hs.handshake()
 	}
 	c.hsTr.keepAll = true

@@ -39,6 +39,7 @@ type serverHandshake13 struct {
 	// the client's early data; nil otherwise.
 	clientEarly *keysched.TrafficSecret
 	earlyRead   int // bytes of early data read so far
+	ech         *echServer // the client's encrypted_client_hello; nil without one
 }
 
 func (hs *serverHandshake13) handshake() error {
@@ -163,8 +164,11 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		return alertf(alert.IllegalParameter, "second ClientHello still lacks a key share for %s", hs.group.Name)
 	}
 	hs.retried = true
+	// A stateless retry cannot keep the HPKE context that opens the
+	// second ClientHelloInner (draft-ietf-tls-esni section 7.1.1).
+	stateless := c.config.StatelessRetry && !hs.ech.accepted()
 	var cookie []byte
-	if c.config.StatelessRetry {
+	if stateless {
 		var err error
 		if cookie, err = hs.makeCookie(); err != nil {
 			return err
@@ -172,6 +176,7 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 	}
 	hrr := helloRetryRequest(hs.ch.SessionID, hs.suite.ID, hs.group.ID, cookie)
 	c.hsTr.replaceWithMessageHash()
+	hs.confirmECH(hrr)
 	if err := c.writeMessage(hrr); err != nil {
 		return err
 	}
@@ -188,20 +193,20 @@ func (hs *serverHandshake13) sendHelloRetryRequest() error {
 		// section 4.2.10).
 		c.in.r.SkipEarlyData(c.config.skippedEarlyDataLimit())
 	}
-	if c.config.StatelessRetry {
+	if stateless {
 		// Forget the first hello and what was chosen from it: from here
 		// on the server works from the cookie alone, as one that kept
 		// nothing between the hellos would.
 		hs.ch, hs.suite, hs.group, hs.priorTr, c.hsTr = nil, nil, nil, nil, nil
 	}
-	ch2, err := readMessage[wire.ClientHello](c)
+	ch2, err := hs.readSecondClientHello()
 	if err != nil {
 		return err
 	}
 	if err := c.endOfFlight("second ClientHello"); err != nil {
 		return err
 	}
-	if c.config.StatelessRetry {
+	if stateless {
 		return hs.continueFromCookie(ch2)
 	}
 	if err := checkSecondClientHello(hs.ch, ch2, hrr); err != nil {
@@ -382,10 +387,11 @@ func (hs *serverHandshake13) sendServerHello() error {
 	if _, err := io.ReadFull(c.config.rand(), sh.Random); err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
-	copy(c.random[1][:], sh.Random)
 	if f := c.testHooks.editServerHello; f != nil {
 		f(sh)
 	}
+	hs.confirmECH(sh)
+	copy(c.random[1][:], sh.Random)
 	if err := c.writeMessage(sh); err != nil {
 		return err
 	}
@@ -449,6 +455,7 @@ func (hs *serverHandshake13) sendEncryptedExtensions() error {
 	if hs.clientEarly != nil {
 		ee.EarlyData = true
 	}
+	ee.ECHRetryConfigs = hs.retryConfigs()
 	if n := hs.ch.RecordSizeLimit; n != 0 {
 		// Answered always, so that the client's limit binds the
 		// server's records from this one on (RFC 8449 section 4).

@@ -268,6 +268,9 @@ func (d *demoRun) configs() (cc, sc *padlock.Config) {
 		CurvePreferences: d.o.groups,
 		Time:             d.clock,
 		Trace:            d.tracer.Trace,
+		// The plain demo shows the handshake itself; GREASE ECH, a
+		// decoy for observers, belongs to demo --ech.
+		DisableECHGREASE: true,
 	}
 	sc = &padlock.Config{
 		Certificates: []padlock.Certificate{{Certificate: d.server.DER, PrivateKey: d.server.Key, Leaf: d.server.Cert}},

@@ -64,7 +64,7 @@ func TestDescribe(t *testing.T) {
 // TestDescribeMalformedOther checks that an extension wire keeps as
 // bytes and that does not decode is shown by its size.
 func TestDescribeMalformedOther(t *testing.T) {
-	ch := buildHello(t, 0x0303, []uint16{0x1301}, []ext{{34, []byte{5, 1}}, {65037, []byte{9}}, {0x1234, []byte{1, 2, 3}}, emptyExt(0x4321)})
+	ch := buildHello(t, 0x0303, []uint16{0x1301}, []ext{{34, []byte{5, 1}}, {65036, []byte{9}}, {0x1234, []byte{1, 2, 3}}, emptyExt(0x4321)})
 	o := Describe(ch)
 	for i, want := range []string{"2 bytes", "1 byte", "3 bytes", "(empty)"} {
 		if o.Extensions[i].Value != want {
