@@ -2,12 +2,12 @@ package padlock
 
 import (
 	"bytes"
-	"fmt"
-	"strconv"
 	"crypto/hpke"
 	"crypto/subtle"
+	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
 	"padlock/internal/alert"
 	"padlock/internal/keysched"

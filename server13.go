@@ -38,7 +38,7 @@ type serverHandshake13 struct {
 	// clientEarly is client_early_traffic_secret when the server accepts
 	// the client's early data; nil otherwise.
 	clientEarly *keysched.TrafficSecret
-	earlyRead   int // bytes of early data read so far
+	earlyRead   int        // bytes of early data read so far
 	ech         *echServer // the client's encrypted_client_hello; nil without one
 }
 

@@ -35,13 +35,13 @@ type ClientHello struct {
 	CertificateAuthorities       [][]byte   // DER distinguished names
 	KeyShares                    []KeyShare // nil: absent; empty but non-nil: an empty client_shares
 	EarlyData                    bool
-	SecureRenegotiationSupported bool          // renegotiation_info present (RFC 5746)
-	SecureRenegotiation          []byte        // renegotiated_connection
-	RecordSizeLimit              uint16        // RFC 8449
-	CertCompressionAlgorithms    []uint16      // compress_certificate (RFC 8879 section 3)
-	PaddingLen                   int           // length of the padding extension's zero bytes (RFC 7685)
+	SecureRenegotiationSupported bool            // renegotiation_info present (RFC 5746)
+	SecureRenegotiation          []byte          // renegotiated_connection
+	RecordSizeLimit              uint16          // RFC 8449
+	CertCompressionAlgorithms    []uint16        // compress_certificate (RFC 8879 section 3)
+	PaddingLen                   int             // length of the padding extension's zero bytes (RFC 7685)
 	ECH                          *ECHClientHello // encrypted_client_hello (draft-ietf-tls-esni section 5); nil: absent
-	PSKIdentities                []PSKIdentity // pre_shared_key, always written last
+	PSKIdentities                []PSKIdentity   // pre_shared_key, always written last
 	PSKBinders                   [][]byte
 
 	// Extensions lists, after Unmarshal, every extension in wire order,
