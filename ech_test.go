@@ -57,7 +57,6 @@ func TestECH(t *testing.T) {
 	}
 }
 
-
 // TestECHRejected: a server without the client's key answers the outer
 // hello for the public name and sends its configs; the client closes
 // with ech_required and returns them; a retry with them succeeds. A
