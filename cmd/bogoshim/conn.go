@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"padlock"
@@ -19,7 +18,10 @@ type sharedState struct {
 	base   *padlock.Config
 	cache  *recordingCache
 	clock  time.Time
-	sawHRR atomic.Bool // this connection's handshake had a HelloRetryRequest
+	events connEvents // what the trace of the current connection showed
+	// sessionALPN is the ALPN protocol of the connection that made the
+	// client's newest session.
+	sessionALPN string
 }
 
 func newSharedState(tc *testConfig) (*sharedState, error) {
@@ -31,9 +33,10 @@ func newSharedState(tc *testConfig) (*sharedState, error) {
 // recordingCache is a client session cache that notes each new session,
 // for the runner's expectations of when sessions are made.
 type recordingCache struct {
-	inner padlock.ClientSessionCache
-	mu    sync.Mutex
-	puts  int
+	inner   padlock.ClientSessionCache
+	mu      sync.Mutex
+	puts    int
+	lastPut *padlock.ClientSessionState // the session Put stored last
 }
 
 func (r *recordingCache) Get(key string) (*padlock.ClientSessionState, bool) {
@@ -44,9 +47,17 @@ func (r *recordingCache) Put(key string, cs *padlock.ClientSessionState) {
 	if cs != nil {
 		r.mu.Lock()
 		r.puts++
+		r.lastPut = cs
 		r.mu.Unlock()
 	}
 	r.inner.Put(key, cs)
+}
+
+// newest returns the session Put stored last.
+func (r *recordingCache) newest() *padlock.ClientSessionState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastPut
 }
 
 func (r *recordingCache) count() int {
@@ -57,11 +68,19 @@ func (r *recordingCache) count() int {
 
 // runConnection runs one connection of a test: the handshake, the
 // checks of what it negotiated, then the exchange of data the runner
-// expects: each byte it sends comes back inverted.
-func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
+// expects: each byte it sends comes back inverted. retry is the
+// configuration of what follows a rejection of the client's early data.
+func runConnection(tc, retry *testConfig, shared *sharedState, resumed bool) error {
 	cfg, err := newConfig(tc, shared)
 	if err != nil {
 		return err
+	}
+	if !tc.server && resumed {
+		shared.events.session, shared.events.sessionALPN = shared.cache.newest(), shared.sessionALPN
+		shared.events.protos = cfg.NextProtos
+		if err := setRetryVerify(cfg, retry, &shared.events); err != nil {
+			return err
+		}
 	}
 	netConn, err := dial(tc)
 	if err != nil {
@@ -75,8 +94,25 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 		conn = padlock.Client(netConn, cfg)
 	}
 	puts := shared.cache.count()
-	if !tc.implicitHandshake {
+	early := earlyWrite(tc, resumed, shared.cache.newest())
+	if early > 0 {
+		if _, err := conn.WriteEarly([]byte(shimInitialWrite[:early])); err != nil {
+			return err
+		}
+	}
+	first := ""
+	if tc.shimWritesFirst {
+		first = shimInitialWrite
+	}
+	// With early data queued the handshake is explicit even when the
+	// test's is implicit: what became of the early data is known when it
+	// returns, and the first write depends on it.
+	if !tc.implicitHandshake || early > 0 {
 		if err := conn.Handshake(); err != nil {
+			return err
+		}
+		tc, first, err = settleEarlyData(tc, retry, conn.ConnectionState(), &shared.events, resumed, early)
+		if err != nil {
 			return err
 		}
 		if err := checkHandshake(tc, conn, shared, puts, resumed); err != nil {
@@ -88,7 +124,7 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 			}
 		}
 	}
-	if err := exchange(tc, conn); err != nil {
+	if err := exchange(tc, conn, first); err != nil {
 		return err
 	}
 	// A TLS 1.3 session comes in a NewSessionTicket after the handshake,
@@ -100,6 +136,12 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 		if got := shared.cache.count() > puts; got != want {
 			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
 		}
+		if got := want && shared.cache.newest().MaxEarlyData() > 0; want && got != tc.expectTicketEarlyData {
+			return fmt.Errorf("the new session allows early data: %t, want %t", got, tc.expectTicketEarlyData)
+		}
+	}
+	if !tc.server && shared.cache.count() > puts {
+		shared.sessionALPN = conn.ConnectionState().NegotiatedProtocol
 	}
 	if tc.shimShutsDown {
 		// After the checks, as BoringSSL's shim: a ticket read while
@@ -127,8 +169,8 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
 		}
 	}
-	if tc.expectHRR != shared.sawHRR.Load() && (tc.expectHRR || tc.expectNoHRR) {
-		return fmt.Errorf("HelloRetryRequest: %t, want %t", shared.sawHRR.Load(), tc.expectHRR)
+	if tc.expectHRR != shared.events.hrr && (tc.expectHRR || tc.expectNoHRR) {
+		return fmt.Errorf("HelloRetryRequest: %t, want %t", shared.events.hrr, tc.expectHRR)
 	}
 	if tc.expectServerName != "" && st.ServerName != tc.expectServerName {
 		return fmt.Errorf("server name %q, want %q", st.ServerName, tc.expectServerName)
@@ -157,6 +199,9 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 	}
 	if tc.expectOCSPResponse != nil && !bytes.Equal(st.OCSPResponse, tc.expectOCSPResponse) {
 		return fmt.Errorf("OCSP response %x, want %x", st.OCSPResponse, tc.expectOCSPResponse)
+	}
+	if err := checkEarlyData(tc, st, &shared.events); err != nil {
+		return err
 	}
 	if tc.expectPeerCertFile != "" {
 		want, err := readChain(tc.expectPeerCertFile)
@@ -203,8 +248,9 @@ func shutdown(conn *padlock.Conn) error {
 // exchange does what the runner expects after the handshake: the
 // exported keying material, the shim's first write, then echoing every
 // byte inverted until the runner closes; with -shim-shuts-down, nothing:
-// the shim closes first.
-func exchange(tc *testConfig, conn *padlock.Conn) error {
+// the shim closes first. first is what the shim writes first: its
+// initial write, or the part of it that did not go as early data.
+func exchange(tc *testConfig, conn *padlock.Conn, first string) error {
 	if tc.exportKeyingMaterial > 0 {
 		var context []byte
 		if tc.useExportContext {
@@ -225,8 +271,8 @@ func exchange(tc *testConfig, conn *padlock.Conn) error {
 	if tc.differentSizes {
 		return unimplementedf("-write-different-record-sizes")
 	}
-	if tc.shimWritesFirst {
-		if _, err := conn.Write([]byte("hello")); err != nil {
+	if first != "" {
+		if _, err := conn.Write([]byte(first)); err != nil {
 			return err
 		}
 	}
