@@ -71,33 +71,65 @@ func (r *recordingCache) count() int {
 // expects: each byte it sends comes back inverted. retry is the
 // configuration of what follows a rejection of the client's early data.
 func runConnection(tc, retry *testConfig, shared *sharedState, resumed bool) error {
-	cfg, err := newConfig(tc, shared)
+	conn, err := connect(tc, retry, shared, resumed)
 	if err != nil {
 		return err
+	}
+	defer conn.NetConn().Close() // drains first: see drainingConn
+	puts := shared.cache.count()
+	tc, first, err := handshake(tc, retry, conn, shared, resumed, puts)
+	if err != nil {
+		return err
+	}
+	if err := exchange(tc, conn, first); err != nil {
+		return err
+	}
+	if err := checkNewSession(tc, conn, shared, puts); err != nil {
+		return err
+	}
+	if tc.shimShutsDown {
+		// After the checks, as BoringSSL's shim: a ticket read while
+		// waiting for the runner's close_notify is not the test's.
+		if tc.checkCloseNotify {
+			return shutdown(conn)
+		}
+		return conn.Close()
+	}
+	return nil
+}
+
+// connect dials the runner and sets up the connection's Config.
+func connect(tc, retry *testConfig, shared *sharedState, resumed bool) (*padlock.Conn, error) {
+	cfg, err := newConfig(tc, shared)
+	if err != nil {
+		return nil, err
 	}
 	if !tc.server && resumed {
 		shared.events.session, shared.events.sessionALPN = shared.cache.newest(), shared.sessionALPN
 		shared.events.protos = cfg.NextProtos
 		if err := setRetryVerify(cfg, retry, &shared.events); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	netConn, err := dial(tc)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer netConn.Close() // drains first: see drainingConn
-	var conn *padlock.Conn
 	if tc.server {
-		conn = padlock.Server(netConn, cfg)
-	} else {
-		conn = padlock.Client(netConn, cfg)
+		return padlock.Server(netConn, cfg), nil
 	}
-	puts := shared.cache.count()
+	return padlock.Client(netConn, cfg), nil
+}
+
+// handshake runs the handshake, unless the test leaves it to the first
+// read or write, and checks it; puts is the count of sessions the client
+// had cached before. It returns the configuration the rest of
+// the connection runs under and what the shim writes first.
+func handshake(tc, retry *testConfig, conn *padlock.Conn, shared *sharedState, resumed bool, puts int) (*testConfig, string, error) {
 	early := earlyWrite(tc, resumed, shared.cache.newest())
 	if early > 0 {
 		if _, err := conn.WriteEarly([]byte(shimInitialWrite[:early])); err != nil {
-			return err
+			return nil, "", err
 		}
 	}
 	first := ""
@@ -107,49 +139,48 @@ func runConnection(tc, retry *testConfig, shared *sharedState, resumed bool) err
 	// With early data queued the handshake is explicit even when the
 	// test's is implicit: what became of the early data is known when it
 	// returns, and the first write depends on it.
-	if !tc.implicitHandshake || early > 0 {
+	if tc.implicitHandshake && early == 0 {
+		return tc, first, nil
+	}
+	if err := conn.Handshake(); err != nil {
+		return nil, "", err
+	}
+	tc, first, err := settleEarlyData(tc, retry, conn.ConnectionState(), &shared.events, resumed, early)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkHandshake(tc, conn, shared, puts, resumed); err != nil {
+		return nil, "", err
+	}
+	if tc.handshakeTwice || tc.noOpExtraHS {
 		if err := conn.Handshake(); err != nil {
-			return err
-		}
-		tc, first, err = settleEarlyData(tc, retry, conn.ConnectionState(), &shared.events, resumed, early)
-		if err != nil {
-			return err
-		}
-		if err := checkHandshake(tc, conn, shared, puts, resumed); err != nil {
-			return err
-		}
-		if tc.handshakeTwice || tc.noOpExtraHS {
-			if err := conn.Handshake(); err != nil {
-				return fmt.Errorf("a second Handshake: %w", err)
-			}
+			return nil, "", fmt.Errorf("a second Handshake: %w", err)
 		}
 	}
-	if err := exchange(tc, conn, first); err != nil {
-		return err
+	return tc, first, nil
+}
+
+// checkNewSession checks the session a TLS 1.3 client got after the
+// handshake, in a NewSessionTicket read by the exchange: a shim that
+// shuts down reads nothing, unless it waits for the runner's
+// close_notify, when a ticket may come or not (BoringSSL's shutdown does
+// not take it in).
+func checkNewSession(tc *testConfig, conn *padlock.Conn, shared *sharedState, puts int) error {
+	if tc.server {
+		return nil
 	}
-	// A TLS 1.3 session comes in a NewSessionTicket after the handshake,
-	// read by the exchange; a shim that shuts down reads nothing, unless
-	// it waits for the runner's close_notify, when a ticket may come or
-	// not (BoringSSL's shutdown does not take it in).
-	if !tc.server && conn.ConnectionState().Version == padlock.VersionTLS13 && !(tc.shimShutsDown && tc.checkCloseNotify) {
-		want := !tc.expectNoSession && !tc.shimShutsDown
-		if got := shared.cache.count() > puts; got != want {
-			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
-		}
-		if got := want && shared.cache.newest().MaxEarlyData() > 0; want && got != tc.expectTicketEarlyData {
-			return fmt.Errorf("the new session allows early data: %t, want %t", got, tc.expectTicketEarlyData)
-		}
-	}
-	if !tc.server && shared.cache.count() > puts {
+	got := shared.cache.count() > puts
+	if got {
 		shared.sessionALPN = conn.ConnectionState().NegotiatedProtocol
 	}
-	if tc.shimShutsDown {
-		// After the checks, as BoringSSL's shim: a ticket read while
-		// waiting for the runner's close_notify is not the test's.
-		if tc.checkCloseNotify {
-			return shutdown(conn)
-		}
-		return conn.Close()
+	if conn.ConnectionState().Version != padlock.VersionTLS13 || (tc.shimShutsDown && tc.checkCloseNotify) {
+		return nil
+	}
+	if want := !tc.expectNoSession && !tc.shimShutsDown; got != want {
+		return fmt.Errorf("a new session was cached: %t, want %t", got, want)
+	}
+	if early := got && shared.cache.newest().MaxEarlyData() > 0; got && early != tc.expectTicketEarlyData {
+		return fmt.Errorf("the new session allows early data: %t, want %t", early, tc.expectTicketEarlyData)
 	}
 	return nil
 }
