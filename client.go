@@ -118,10 +118,10 @@ func (c *Conn) clientHandshake() error {
 		return hs.handshake()
 	}
 	if early {
-		// A TLS 1.2 server cannot read early data; the handshake goes on
-		// in plaintext, and EarlyDataAccepted stays false.
-		c.setWriteCipher(nil)
-		c.out.w.SetVersion(0) // unknown again, as before the early keys
+		// A TLS 1.2 server took the early data for garbage records; the
+		// application may connect again without it (RFC 8446 appendix
+		// D.3: the client "MUST fail a connection").
+		return alertf(alert.ProtocolVersion, "server chose %s after the client sent early data, which needs TLS 1.3", VersionName(vers))
 	}
 	return c.clientHandshake12(hello, sh, session12, chains12)
 }

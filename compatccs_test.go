@@ -1,8 +1,12 @@
 package padlock
 
 import (
+	"bytes"
+	"errors"
+	"net"
 	"testing"
 
+	"padlock/internal/alert"
 	"padlock/internal/pki"
 	"padlock/internal/wire"
 )
@@ -67,5 +71,45 @@ func TestCompatCCSWithoutSessionID(t *testing.T) {
 				t.Errorf("the client dropped %d CCS records, want the server's one", client.in.ccsSeen)
 			}
 		})
+	}
+}
+
+// ccsRepeater writes each compatibility ChangeCipherSpec record its
+// Conn sends n times.
+type ccsRepeater struct {
+	net.Conn
+	n int
+}
+
+func (c *ccsRepeater) Write(b []byte) (int, error) {
+	ccs := []byte{20, 3, 3, 0, 1, 1}
+	if _, err := c.Conn.Write(bytes.ReplaceAll(b, ccs, bytes.Repeat(ccs, c.n))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// TestCompatCCSRepeated checks that a server drops every compatibility
+// ChangeCipherSpec before the client's Finished, as RFC 8446 section 5
+// says it MUST, up to the flood limit, and refuses more.
+func TestCompatCCSRepeated(t *testing.T) {
+	cert, pool := testCert(t, pki.Ed25519)
+	for _, tc := range []struct {
+		n       int
+		wantErr bool
+	}{{2, false}, {DefaultLimits.MaxCompatChangeCipherSpec, false}, {DefaultLimits.MaxCompatChangeCipherSpec + 1, true}} {
+		a, b := tcpPair(t)
+		client := Client(&ccsRepeater{a, tc.n}, &Config{RootCAs: pool, ServerName: "localhost", MinVersion: VersionTLS13})
+		server := Server(b, &Config{Certificates: []Certificate{cert}})
+		_, serr := handshakeBoth(client, server, a)
+		var ae *AlertError
+		switch {
+		case tc.wantErr && (!errors.As(serr, &ae) || ae.Description != alert.UnexpectedMessage):
+			t.Errorf("%d CCS records: server error %v, want unexpected_message", tc.n, serr)
+		case !tc.wantErr && serr != nil:
+			t.Errorf("%d CCS records: %v", tc.n, serr)
+		case !tc.wantErr && server.in.ccsSeen != tc.n:
+			t.Errorf("%d CCS records: the server dropped %d", tc.n, server.in.ccsSeen)
+		}
 	}
 }

@@ -574,7 +574,12 @@ type Limits struct {
 	// sending them without end. The default, 4, is BoringSSL's.
 	MaxWarningAlerts int
 	// MaxCompatChangeCipherSpec bounds the TLS 1.3 compatibility
-	// ChangeCipherSpec records accepted during a handshake.
+	// ChangeCipherSpec records dropped during a handshake. RFC 8446
+	// section 5 has them dropped "at any time" before the peer's
+	// Finished, and a peer may send more than one (a client that sent
+	// early data and then got a HelloRetryRequest may send another with
+	// its second flight), so the limit only stops a flood. The default,
+	// 32, is BoringSSL's bound on empty records.
 	MaxCompatChangeCipherSpec int
 	// MaxKeyUpdates bounds the KeyUpdates accepted without application
 	// data in between.
@@ -587,7 +592,7 @@ var DefaultLimits = Limits{
 	MaxCertificateBytes:       100 << 10,
 	MaxEmptyRecords:           32,
 	MaxWarningAlerts:          4,
-	MaxCompatChangeCipherSpec: 1,
+	MaxCompatChangeCipherSpec: 32,
 	MaxKeyUpdates:             32,
 }
 

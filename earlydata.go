@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -306,10 +307,14 @@ func (c *Conn) WriteEarly(b []byte) (int, error) {
 }
 
 // offersEarlyData reports whether the client sends its early data with a
-// ClientHello that offers session s.
+// ClientHello that offers session s. Early data speaks the session's ALPN
+// protocol (RFC 8446 section 4.2.10), so a client that no longer offers
+// that protocol sends none: the server could not accept it, and the data
+// was written for a protocol this connection will not speak.
 func (c *Conn) offersEarlyData(s *ClientSessionState) bool {
 	return c.config.SendEarlyData && len(c.earlyData) > 0 && s != nil &&
-		uint64(len(c.earlyData)) <= uint64(s.maxEarlyData)
+		uint64(len(c.earlyData)) <= uint64(s.maxEarlyData) &&
+		(s.alpn == "" || slices.Contains(c.config.NextProtos, s.alpn))
 }
 
 // sendEarlyData queues the early data behind the ClientHello, under

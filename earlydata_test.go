@@ -158,7 +158,10 @@ func TestEarlyDataRejected(t *testing.T) {
 		connectAndRead(t, cc, sc)
 		s, _ := cc.ClientSessionCache.Get(cc.ServerName)
 		cc.ClientSessionCache = &fixedSessionCache{s}
-		cc.NextProtos = []string{"http/1.1"}
+		// The client still offers the session's protocol, so it sends
+		// the early data; the server no longer speaks it.
+		cc.NextProtos = []string{"h2", "http/1.1"}
+		sc.NextProtos = []string{"http/1.1"}
 		check(t, cc, sc)
 	})
 	t.Run("ticket age", func(t *testing.T) {
@@ -362,5 +365,64 @@ func TestEarlyDataRenewsTicket(t *testing.T) {
 			t.Fatalf("connection %d: no new ticket allowing early data", i)
 		}
 		first = s
+	}
+}
+
+// TestSessionMaxEarlyData checks that a client's session reports the
+// max_early_data_size of its ticket, and 0 for a ticket without one.
+func TestSessionMaxEarlyData(t *testing.T) {
+	_, _, s := earlyConfigs(t)
+	if got := s.MaxEarlyData(); got != 1024 {
+		t.Errorf("MaxEarlyData() = %d, want 1024", got)
+	}
+	cert, pool := testCert(t, pki.ECDSAP256)
+	cache := NewLRUClientSessionCache(4)
+	cc := &Config{RootCAs: pool, ServerName: "localhost", ClientSessionCache: cache}
+	connectAndRead(t, cc, &Config{Certificates: []Certificate{cert}})
+	s, ok := cache.Get(cc.ServerName)
+	if !ok {
+		t.Fatal("no session")
+	}
+	if got := s.MaxEarlyData(); got != 0 {
+		t.Errorf("MaxEarlyData() of a ticket without early_data = %d, want 0", got)
+	}
+}
+
+// TestEarlyDataALPNDropped checks that a client whose NextProtos no longer
+// has the session's ALPN protocol sends no early data: the early data
+// would speak that protocol (RFC 8446 section 4.2.10).
+func TestEarlyDataALPNDropped(t *testing.T) {
+	cc, sc, s := earlyConfigs(t)
+	s.alpn = "h2"
+	cc.NextProtos, sc.NextProtos = []string{"http/1.1"}, []string{"http/1.1"}
+	var rec trace.Recorder
+	cc.Trace = rec.Trace
+	client, _, read := earlyConnect(t, cc, sc, []byte("early"))
+	if client.ConnectionState().EarlyDataAccepted || string(read) != "after" {
+		t.Fatalf("early data accepted for another protocol: read %q", read)
+	}
+	for _, e := range rec.Events() {
+		if e.Name == "early data sent" {
+			t.Fatal("the client sent early data for a protocol it no longer offers")
+		}
+	}
+}
+
+// TestEarlyDataVersionDowngrade checks that a client which sent early
+// data fails the connection when the server answers with TLS 1.2, as RFC
+// 8446 appendix D.3 says it MUST: the server took the early data for
+// records of its own version.
+func TestEarlyDataVersionDowngrade(t *testing.T) {
+	cc, sc, _ := earlyConfigs(t)
+	sc.MaxVersion = VersionTLS12
+	a, b := tcpPair(t)
+	client, server := Client(a, cc), Server(b, sc)
+	if _, err := client.WriteEarly([]byte("early")); err != nil {
+		t.Fatal(err)
+	}
+	cerr, _ := handshakeBoth(client, server, a)
+	var ae *AlertError
+	if !errors.As(cerr, &ae) || ae.Description != alert.ProtocolVersion {
+		t.Fatalf("client error %v, want protocol_version", cerr)
 	}
 }

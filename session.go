@@ -157,6 +157,13 @@ func (c *Conn) loadSession(vers uint16) (*ClientSessionState, [][]*x509.Certific
 	return s, chains
 }
 
+// MaxEarlyData returns the most 0-RTT data, in bytes, the server lets a
+// client send when it resumes s: the ticket's max_early_data_size (RFC
+// 8446 section 4.6.1), 0 when the ticket allows none or s is a TLS 1.2
+// session. Conn.WriteEarly data beyond it is not sent early, so an
+// application sizes its early request by it.
+func (s *ClientSessionState) MaxEarlyData() uint32 { return s.maxEarlyData }
+
 // usable reports whether s may be offered at now: not expired, and its
 // server certificate still valid.
 func (s *ClientSessionState) usable(now time.Time) bool {

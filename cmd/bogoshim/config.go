@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"padlock"
-	"padlock/trace"
 )
 
 // newConfig turns the flags of one connection into a padlock Config,
@@ -48,15 +47,12 @@ func newConfig(tc *testConfig, shared *sharedState) (*padlock.Config, error) {
 	if tc.expectSecureReneg {
 		return nil, unimplementedf("no API reports renegotiation_info")
 	}
-	if tc.expectHRR || tc.expectNoHRR {
-		// The trace shows the HelloRetryRequest, sent or received.
-		shared.sawHRR.Store(false)
-		cfg.Trace = func(e trace.Event) {
-			if e.Name == "HelloRetryRequest" {
-				shared.sawHRR.Store(true)
-			}
-		}
-	}
+	// The trace shows what ConnectionState does not: a HelloRetryRequest,
+	// the session offered, the early data sent and why it was rejected.
+	shared.events = connEvents{}
+	cfg.Trace = shared.events.record
+	setEarlyData(cfg, tc)
+	setCertCompression(cfg, tc)
 	if tc.verifyFail {
 		// BoringSSL's legacy callback fails with handshake_failure, its
 		// custom one with certificate_unknown; padlock sends bad_certificate

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"padlock"
@@ -19,7 +18,10 @@ type sharedState struct {
 	base   *padlock.Config
 	cache  *recordingCache
 	clock  time.Time
-	sawHRR atomic.Bool // this connection's handshake had a HelloRetryRequest
+	events connEvents // what the trace of the current connection showed
+	// sessionALPN is the ALPN protocol of the connection that made the
+	// client's newest session.
+	sessionALPN string
 }
 
 func newSharedState(tc *testConfig) (*sharedState, error) {
@@ -31,9 +33,10 @@ func newSharedState(tc *testConfig) (*sharedState, error) {
 // recordingCache is a client session cache that notes each new session,
 // for the runner's expectations of when sessions are made.
 type recordingCache struct {
-	inner padlock.ClientSessionCache
-	mu    sync.Mutex
-	puts  int
+	inner   padlock.ClientSessionCache
+	mu      sync.Mutex
+	puts    int
+	lastPut *padlock.ClientSessionState // the session Put stored last
 }
 
 func (r *recordingCache) Get(key string) (*padlock.ClientSessionState, bool) {
@@ -44,9 +47,17 @@ func (r *recordingCache) Put(key string, cs *padlock.ClientSessionState) {
 	if cs != nil {
 		r.mu.Lock()
 		r.puts++
+		r.lastPut = cs
 		r.mu.Unlock()
 	}
 	r.inner.Put(key, cs)
+}
+
+// newest returns the session Put stored last.
+func (r *recordingCache) newest() *padlock.ClientSessionState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastPut
 }
 
 func (r *recordingCache) count() int {
@@ -57,49 +68,24 @@ func (r *recordingCache) count() int {
 
 // runConnection runs one connection of a test: the handshake, the
 // checks of what it negotiated, then the exchange of data the runner
-// expects: each byte it sends comes back inverted.
-func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
-	cfg, err := newConfig(tc, shared)
+// expects: each byte it sends comes back inverted. retry is the
+// configuration of what follows a rejection of the client's early data.
+func runConnection(tc, retry *testConfig, shared *sharedState, resumed bool) error {
+	conn, err := connect(tc, retry, shared, resumed)
 	if err != nil {
 		return err
 	}
-	netConn, err := dial(tc)
-	if err != nil {
-		return err
-	}
-	defer netConn.Close() // drains first: see drainingConn
-	var conn *padlock.Conn
-	if tc.server {
-		conn = padlock.Server(netConn, cfg)
-	} else {
-		conn = padlock.Client(netConn, cfg)
-	}
+	defer conn.NetConn().Close() // drains first: see drainingConn
 	puts := shared.cache.count()
-	if !tc.implicitHandshake {
-		if err := conn.Handshake(); err != nil {
-			return err
-		}
-		if err := checkHandshake(tc, conn, shared, puts, resumed); err != nil {
-			return err
-		}
-		if tc.handshakeTwice || tc.noOpExtraHS {
-			if err := conn.Handshake(); err != nil {
-				return fmt.Errorf("a second Handshake: %w", err)
-			}
-		}
-	}
-	if err := exchange(tc, conn); err != nil {
+	tc, first, err := handshake(tc, retry, conn, shared, resumed, puts)
+	if err != nil {
 		return err
 	}
-	// A TLS 1.3 session comes in a NewSessionTicket after the handshake,
-	// read by the exchange; a shim that shuts down reads nothing, unless
-	// it waits for the runner's close_notify, when a ticket may come or
-	// not (BoringSSL's shutdown does not take it in).
-	if !tc.server && conn.ConnectionState().Version == padlock.VersionTLS13 && !(tc.shimShutsDown && tc.checkCloseNotify) {
-		want := !tc.expectNoSession && !tc.shimShutsDown
-		if got := shared.cache.count() > puts; got != want {
-			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
-		}
+	if err := exchange(tc, conn, first); err != nil {
+		return err
+	}
+	if err := checkNewSession(tc, conn, shared, puts); err != nil {
+		return err
 	}
 	if tc.shimShutsDown {
 		// After the checks, as BoringSSL's shim: a ticket read while
@@ -108,6 +94,93 @@ func runConnection(tc *testConfig, shared *sharedState, resumed bool) error {
 			return shutdown(conn)
 		}
 		return conn.Close()
+	}
+	return nil
+}
+
+// connect dials the runner and sets up the connection's Config.
+func connect(tc, retry *testConfig, shared *sharedState, resumed bool) (*padlock.Conn, error) {
+	cfg, err := newConfig(tc, shared)
+	if err != nil {
+		return nil, err
+	}
+	if !tc.server && resumed {
+		shared.events.session, shared.events.sessionALPN = shared.cache.newest(), shared.sessionALPN
+		shared.events.protos = cfg.NextProtos
+		if err := setRetryVerify(cfg, retry, &shared.events); err != nil {
+			return nil, err
+		}
+	}
+	netConn, err := dial(tc)
+	if err != nil {
+		return nil, err
+	}
+	if tc.server {
+		return padlock.Server(netConn, cfg), nil
+	}
+	return padlock.Client(netConn, cfg), nil
+}
+
+// handshake runs the handshake, unless the test leaves it to the first
+// read or write, and checks it; puts is the count of sessions the client
+// had cached before. It returns the configuration the rest of
+// the connection runs under and what the shim writes first.
+func handshake(tc, retry *testConfig, conn *padlock.Conn, shared *sharedState, resumed bool, puts int) (*testConfig, string, error) {
+	early := earlyWrite(tc, resumed, shared.cache.newest())
+	if early > 0 {
+		if _, err := conn.WriteEarly([]byte(shimInitialWrite[:early])); err != nil {
+			return nil, "", err
+		}
+	}
+	first := ""
+	if tc.shimWritesFirst {
+		first = shimInitialWrite
+	}
+	// With early data queued the handshake is explicit even when the
+	// test's is implicit: what became of the early data is known when it
+	// returns, and the first write depends on it.
+	if tc.implicitHandshake && early == 0 {
+		return tc, first, nil
+	}
+	if err := conn.Handshake(); err != nil {
+		return nil, "", err
+	}
+	tc, first, err := settleEarlyData(tc, retry, conn.ConnectionState(), &shared.events, resumed, early)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkHandshake(tc, conn, shared, puts, resumed); err != nil {
+		return nil, "", err
+	}
+	if tc.handshakeTwice || tc.noOpExtraHS {
+		if err := conn.Handshake(); err != nil {
+			return nil, "", fmt.Errorf("a second Handshake: %w", err)
+		}
+	}
+	return tc, first, nil
+}
+
+// checkNewSession checks the session a TLS 1.3 client got after the
+// handshake, in a NewSessionTicket read by the exchange: a shim that
+// shuts down reads nothing, unless it waits for the runner's
+// close_notify, when a ticket may come or not (BoringSSL's shutdown does
+// not take it in).
+func checkNewSession(tc *testConfig, conn *padlock.Conn, shared *sharedState, puts int) error {
+	if tc.server {
+		return nil
+	}
+	got := shared.cache.count() > puts
+	if got {
+		shared.sessionALPN = conn.ConnectionState().NegotiatedProtocol
+	}
+	if conn.ConnectionState().Version != padlock.VersionTLS13 || (tc.shimShutsDown && tc.checkCloseNotify) {
+		return nil
+	}
+	if want := !tc.expectNoSession && !tc.shimShutsDown; got != want {
+		return fmt.Errorf("a new session was cached: %t, want %t", got, want)
+	}
+	if early := got && shared.cache.newest().MaxEarlyData() > 0; got && early != tc.expectTicketEarlyData {
+		return fmt.Errorf("the new session allows early data: %t, want %t", early, tc.expectTicketEarlyData)
 	}
 	return nil
 }
@@ -127,8 +200,8 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 			return fmt.Errorf("a new session was cached: %t, want %t", got, want)
 		}
 	}
-	if tc.expectHRR != shared.sawHRR.Load() && (tc.expectHRR || tc.expectNoHRR) {
-		return fmt.Errorf("HelloRetryRequest: %t, want %t", shared.sawHRR.Load(), tc.expectHRR)
+	if tc.expectHRR != shared.events.hrr && (tc.expectHRR || tc.expectNoHRR) {
+		return fmt.Errorf("HelloRetryRequest: %t, want %t", shared.events.hrr, tc.expectHRR)
 	}
 	if tc.expectServerName != "" && st.ServerName != tc.expectServerName {
 		return fmt.Errorf("server name %q, want %q", st.ServerName, tc.expectServerName)
@@ -157,6 +230,9 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 	}
 	if tc.expectOCSPResponse != nil && !bytes.Equal(st.OCSPResponse, tc.expectOCSPResponse) {
 		return fmt.Errorf("OCSP response %x, want %x", st.OCSPResponse, tc.expectOCSPResponse)
+	}
+	if err := checkEarlyData(tc, st, &shared.events); err != nil {
+		return err
 	}
 	if tc.expectPeerCertFile != "" {
 		want, err := readChain(tc.expectPeerCertFile)
@@ -203,8 +279,9 @@ func shutdown(conn *padlock.Conn) error {
 // exchange does what the runner expects after the handshake: the
 // exported keying material, the shim's first write, then echoing every
 // byte inverted until the runner closes; with -shim-shuts-down, nothing:
-// the shim closes first.
-func exchange(tc *testConfig, conn *padlock.Conn) error {
+// the shim closes first. first is what the shim writes first: its
+// initial write, or the part of it that did not go as early data.
+func exchange(tc *testConfig, conn *padlock.Conn, first string) error {
 	if tc.exportKeyingMaterial > 0 {
 		var context []byte
 		if tc.useExportContext {
@@ -225,8 +302,8 @@ func exchange(tc *testConfig, conn *padlock.Conn) error {
 	if tc.differentSizes {
 		return unimplementedf("-write-different-record-sizes")
 	}
-	if tc.shimWritesFirst {
-		if _, err := conn.Write([]byte("hello")); err != nil {
+	if first != "" {
+		if _, err := conn.Write([]byte(first)); err != nil {
 			return err
 		}
 	}

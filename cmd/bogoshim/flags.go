@@ -94,6 +94,15 @@ type testConfig struct {
 	sendAlert         bool
 	readSize          int
 	differentSizes    bool
+
+	enableEarlyData       bool
+	expectTicketEarlyData bool
+	expectAcceptEarly     bool
+	expectRejectEarly     bool
+	expectEarlyReason     string
+
+	installCompression    bool
+	installOneCompression int
 }
 
 // flagKind is how a flag takes its value.
@@ -224,6 +233,15 @@ var flags = map[string]flagSpec{
 	"-set-ocsp-in-callback":  {boolFlag, ignored},
 	"-decline-ocsp-callback": {boolFlag, onBool(func(c *testConfig) *bool { return &c.declineOCSP })},
 
+	"-enable-early-data":                 {boolFlag, onBool(func(c *testConfig) *bool { return &c.enableEarlyData })},
+	"-expect-ticket-supports-early-data": {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectTicketEarlyData })},
+	"-expect-accept-early-data":          {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectAcceptEarly })},
+	"-expect-reject-early-data":          {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectRejectEarly })},
+	"-expect-early-data-reason":          {stringFlag, onString(func(c *testConfig) *string { return &c.expectEarlyReason })},
+
+	"-install-cert-compression-algs":    {boolFlag, onBool(func(c *testConfig) *bool { return &c.installCompression })},
+	"-install-one-cert-compression-alg": {intFlag, onInt(func(c *testConfig) *int { return &c.installOneCompression })},
+
 	"-fips-202205": {boolFlag, func(c *testConfig, _ value) { c.policy = "fips-202205" }},
 	"-wpa-202304":  {boolFlag, func(c *testConfig, _ value) { c.policy = "wpa-202304" }},
 
@@ -234,9 +252,10 @@ var flags = map[string]flagSpec{
 }
 
 // connConfigs are the configurations of the connections of one test:
-// the first, and the resumptions.
+// the first, the resumptions, and the rest of a resumption whose 0-RTT
+// data the server rejected.
 type connConfigs struct {
-	initial, resume testConfig
+	initial, resume, retry testConfig
 }
 
 // parseFlags reads the runner's flags into the configuration of the
@@ -248,14 +267,14 @@ func parseFlags(args []string) (*connConfigs, error) {
 	for i := 0; i < len(args); i++ {
 		name := args[i]
 		name, _ = strings.CutPrefix(name, "-on-shim")
-		targets := []*testConfig{&cc.initial, &cc.resume}
+		targets := []*testConfig{&cc.initial, &cc.resume, &cc.retry}
 		switch {
 		case strings.HasPrefix(name, "-on-initial-"):
 			name, targets = name[len("-on-initial"):], targets[:1]
 		case strings.HasPrefix(name, "-on-resume-"):
-			name, targets = name[len("-on-resume"):], targets[1:]
+			name, targets = name[len("-on-resume"):], targets[1:2]
 		case strings.HasPrefix(name, "-on-retry-"):
-			name, targets = name[len("-on-retry"):], nil
+			name, targets = name[len("-on-retry"):], targets[2:]
 		}
 		spec, ok := flags[name]
 		if !ok || spec.set == nil {

@@ -82,13 +82,13 @@ func runTest(cc *connConfigs) error {
 		return err
 	}
 	for i := 0; i <= cc.initial.resumes; i++ {
-		tc := &cc.initial
+		tc, retry := &cc.initial, &cc.initial
 		if i > 0 {
-			tc = &cc.resume
+			tc, retry = &cc.resume, &cc.retry
 			// The runner moves its clock, not ours: the shim's moves too.
 			shared.clock = shared.clock.Add(time.Duration(tc.resumptionDelay) * time.Second)
 		}
-		if err := runConnection(tc, shared, i > 0); err != nil {
+		if err := runConnection(tc, retry, shared, i > 0); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"padlock"
 )
 
 // TestConfigFile checks bogo_config.json parses as the runner reads it,
@@ -18,8 +20,9 @@ func TestConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var cfg struct {
-		DisabledTests map[string]string
-		ErrorMap      map[string][]string
+		HalfRTTTickets int
+		DisabledTests  map[string]string
+		ErrorMap       map[string][]string
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
@@ -59,6 +62,17 @@ func TestParseFlags(t *testing.T) {
 	if len(cc.initial.curves) != 2 || string(cc.initial.ocspResponse) != "\x01\x02" {
 		t.Errorf("repeated or base64 flags: %+v", cc.initial)
 	}
+	cc, err = parseFlags([]string{"-enable-early-data", "-on-resume-expect-reject-early-data",
+		"-on-retry-expect-early-data-reason", "peer_declined"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cc.retry.enableEarlyData || cc.retry.expectRejectEarly || !cc.resume.expectRejectEarly {
+		t.Error("unprefixed or -on-resume- flags misapplied to the 0-RTT retry")
+	}
+	if cc.retry.expectEarlyReason != "peer_declined" || cc.resume.expectEarlyReason != "" {
+		t.Error("-on-retry- flag misapplied")
+	}
 	if _, err := parseFlags([]string{"-dtls"}); !errors.Is(err, errUnimplemented) {
 		t.Errorf("unknown flag: %v, want unimplemented", err)
 	}
@@ -92,8 +106,61 @@ func FuzzParseFlags(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, tc := range []*testConfig{&cc.initial, &cc.resume} {
+		for _, tc := range []*testConfig{&cc.initial, &cc.resume, &cc.retry} {
 			newConfig(tc, shared)
 		}
 	})
+}
+
+// TestTestCompressors checks the runner's three compression algorithms
+// round-trip a Certificate body and refuse a wrong declared length, as
+// BoringSSL's shim does.
+func TestTestCompressors(t *testing.T) {
+	body := []byte{0, 0, 0, 0, 5, 0, 0, 1, 0xaa, 0}
+	for _, c := range testCompressors {
+		out, err := c.Compress(body)
+		if err != nil {
+			t.Fatalf("%#x: %v", c.alg, err)
+		}
+		got := make([]byte, len(body))
+		if err := c.Decompress(got, out); err != nil || string(got) != string(body) {
+			t.Errorf("%#x: round trip %x, %v", c.alg, got, err)
+		}
+		if err := c.Decompress(make([]byte, len(body)+1), out); err == nil {
+			t.Errorf("%#x: a wrong declared length decompressed", c.alg)
+		}
+	}
+	var cfg padlock.Config
+	setCertCompression(&cfg, &testConfig{installOneCompression: shrinkingAlg})
+	if len(cfg.CertificateCompression) != 1 || cfg.CertificateCompression[0].Algorithm() != shrinkingAlg {
+		t.Errorf("-install-one-cert-compression-alg: %v", cfg.CertificateCompression)
+	}
+}
+
+// TestEarlyDataReason checks the mapping of what became of 0-RTT onto
+// BoringSSL's reason names.
+func TestEarlyDataReason(t *testing.T) {
+	tls13 := padlock.ConnectionState{Version: padlock.VersionTLS13, DidResume: true}
+	on := &testConfig{enableEarlyData: true}
+	server := &testConfig{enableEarlyData: true, server: true}
+	for _, tc := range []struct {
+		tc   *testConfig
+		st   padlock.ConnectionState
+		ev   connEvents
+		want string
+	}{
+		{on, padlock.ConnectionState{EarlyDataAccepted: true}, connEvents{}, "accept"},
+		{&testConfig{}, tls13, connEvents{}, "disabled"},
+		{on, padlock.ConnectionState{Version: padlock.VersionTLS12}, connEvents{}, "protocol_version"},
+		{server, tls13, connEvents{}, "no_session_offered"},
+		{server, tls13, connEvents{offeredPSK: true}, "peer_declined"},
+		{server, padlock.ConnectionState{Version: padlock.VersionTLS13}, connEvents{offeredPSK: true, offeredEarly: true, hrr: true}, "session_not_resumed"},
+		{server, tls13, connEvents{offeredPSK: true, offeredEarly: true, hrr: true}, "hello_retry_request"},
+		{server, tls13, connEvents{offeredPSK: true, offeredEarly: true, earlyRefusal: "the ALPN protocol differs from the session's"}, "alpn_mismatch"},
+		{on, tls13, connEvents{offeredPSK: true}, "unsupported_for_session"},
+	} {
+		if got := earlyDataReason(tc.tc, tc.st, &tc.ev); got != tc.want {
+			t.Errorf("%+v %+v: %q, want %q", tc.tc, tc.ev, got, tc.want)
+		}
+	}
 }
