@@ -90,8 +90,15 @@ func Negotiate(ctx context.Context, conn net.Conn, p Protocol, host string) ([]L
 	default:
 		return nil, fmt.Errorf("starttls: unknown protocol %q (want one of %v)", p, Protocols())
 	}
-	if err != nil && ctx.Err() != nil {
-		err = ctx.Err()
+	if err != nil {
+		// The connection's deadline is the context's, and may fire a
+		// moment before the context reports it.
+		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			err = context.DeadlineExceeded
+		}
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
 	}
 	return s.lines, err
 }
