@@ -114,10 +114,26 @@ func (hs *serverHandshake13) pickParameters() error {
 	c.state.CurveID = CurveID(hs.group.ID)
 	c.state.SignatureScheme = SignatureScheme(hs.scheme)
 	c.state.NegotiatedProtocol = hs.alpn
-	c.traceStep(trace.StepServerHello, trace.KindNegotiated, "parameters chosen",
-		"The server picks, from what the client offered, the cipher suite, the key exchange group and the signature scheme it prefers.",
-		field("cipher_suite", hs.suite.Name), field("group", hs.group.Name), field("signature_scheme", suites.SchemeName(hs.scheme)))
+	if c.tracing() {
+		hs.traceParameters()
+	}
 	return nil
+}
+
+// traceParameters reports what the server chose, leaving out what it did
+// not: a resumption signs nothing, and psk_ke exchanges no key.
+func (hs *serverHandshake13) traceParameters() {
+	f := []trace.Field{field("cipher_suite", hs.suite.Name)}
+	explain := "The server picks, from what the client offered, the cipher suite, the key exchange group and the signature scheme it prefers."
+	if !hs.pskKE {
+		f = append(f, field("group", hs.group.Name))
+	}
+	if hs.scheme != 0 {
+		f = append(f, field("signature_scheme", suites.SchemeName(hs.scheme)))
+	} else {
+		explain = "The server picks, from what the client offered, the cipher suite and the key exchange group; resuming, it signs nothing, so it picks no signature scheme."
+	}
+	hs.c.traceStep(trace.StepServerHello, trace.KindNegotiated, "parameters chosen", explain, f...)
 }
 
 // pickGroup picks the group: the most preferred one the client sent a key

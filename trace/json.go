@@ -25,17 +25,36 @@ type jsonEvent struct {
 	Layout    []jsonField `json:"layout"`
 }
 
+// jsonField is a Field; start and end are left out of a field that
+// covers no bytes (a local step's values, a message field the byte map
+// does not place), where zeros would claim a range that does not exist.
 type jsonField struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
-	Start int    `json:"start"`
-	End   int    `json:"end"`
+	Start *int   `json:"start,omitempty"`
+	End   *int   `json:"end,omitempty"`
+}
+
+func toJSONField(f Field) jsonField {
+	j := jsonField{Name: f.Name, Value: f.Value}
+	if f.End != 0 {
+		j.Start, j.End = &f.Start, &f.End
+	}
+	return j
+}
+
+func (j jsonField) field() Field {
+	f := Field{Name: j.Name, Value: j.Value}
+	if j.Start != nil && j.End != nil {
+		f.Start, f.End = *j.Start, *j.End
+	}
+	return f
 }
 
 // MarshalJSON encodes e as an object with the keys conn, time_ms, side,
-// direction, step, kind, name, explain, fields (each with name, value,
-// start and end), raw (hex) and layout (fields, like fields). Every key
-// is always present.
+// direction, step, kind, name, explain, fields (each with name and
+// value, and start and end when it has a byte range), raw (hex) and
+// layout (fields, like fields). Every other key is always present.
 func (e Event) MarshalJSON() ([]byte, error) {
 	j := jsonEvent{
 		Conn:      e.Conn,
@@ -51,10 +70,10 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		Layout:    make([]jsonField, len(e.Layout)),
 	}
 	for i, f := range e.Fields {
-		j.Fields[i] = jsonField(f)
+		j.Fields[i] = toJSONField(f)
 	}
 	for i, f := range e.Layout {
-		j.Layout[i] = jsonField(f)
+		j.Layout[i] = toJSONField(f)
 	}
 	return json.Marshal(j)
 }
@@ -91,10 +110,10 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 	n.Conn = j.Conn
 	n.Name, n.Explain = j.Name, j.Explain
 	for _, f := range j.Fields {
-		n.Fields = append(n.Fields, Field(f))
+		n.Fields = append(n.Fields, f.field())
 	}
 	for _, f := range j.Layout {
-		n.Layout = append(n.Layout, Field(f))
+		n.Layout = append(n.Layout, f.field())
 	}
 	*e = n
 	return nil
