@@ -152,6 +152,7 @@ func TestDemoVariants(t *testing.T) {
 			"What TLS 1.3 changes", "It removes the RSA key transport used here"}},
 		{[]string{"--mtls"}, []string{"CertificateRequest", "client certificate  CN=padlock demo client", "client signature verified"}},
 		{[]string{"--resume"}, []string{"Second connection", "resumed       yes"}},
+		{[]string{"--ech", "--resume"}, []string{"ClientHelloInner", "ECH accepted", `the server saw SNI "localhost"`, "Second connection", "resumed       yes"}},
 		{[]string{"--groups", "secp384r1", "--key-type", "ecdsa-p384", "--raw"}, []string{"secp384r1", "\n0000  "}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
