@@ -98,7 +98,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.certFile = fs.String("cert", "", "a client certificate chain, PEM, for servers that ask")
 	f.keyFile = fs.String("key", "", "the client certificate's private key, PEM")
 	f.certCompression = fs.Bool("cert-compression", true, "offer to receive the server's certificate compressed with brotli, zstd or zlib (RFC 8879); --cert-compression=false offers none")
-	f.echConfig = fs.String("ech-config", "", "offer Encrypted Client Hello with this ECHConfigList: a PEM file with an ECHCONFIG block, a file holding it in base64, or the base64 itself (`FILE|BASE64`)")
+	f.echConfig = fs.String("ech-config", "", "offer Encrypted Client Hello with this ECHConfigList: a PEM file with an ECHCONFIG block, a file holding it in base64, or the base64 itself")
 	f.echRetry = fs.Bool("ech-retry", true, "when the server rejects ECH and sends new configs, connect once more with them, as browsers do; --ech-retry=false only prints them")
 	f.noECHGrease = fs.Bool("no-ech-grease", false, "without --ech-config, send no GREASE ECH extension (sent by default, as browsers do, so that ECH users do not stand out)")
 	f.reconnect = fs.Int("reconnect", 0, "after the first connection, `N` more that try to resume its session")
@@ -107,7 +107,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.timeout = fs.Duration("timeout", 10*time.Second, "how long to wait for the handshake, then for more data from the server")
 	f.json = fs.Bool("json", false, "print one JSON object per connection, one per line, instead of the steps")
 	f.raw = fs.Bool("raw", false, "also show the bytes of each message, as on the wire")
-	fs.argNames(map[string]string{"cert": "FILE", "key": "FILE", "timeout": "DURATION"})
+	fs.argNames(map[string]string{"cert": "FILE", "key": "FILE", "timeout": "DURATION", "ech-config": "FILE|BASE64"})
 	return f
 }
 

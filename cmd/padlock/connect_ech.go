@@ -92,6 +92,9 @@ func (r *connectRun) echRejected(n int, cfg *padlock.Config, rej *padlock.ECHRej
 		return false
 	}
 	fmt.Fprintln(w, "  Retrying once with them (--ech-retry).")
+	if !r.o.json {
+		fmt.Fprintf(r.c.stdout, "%s\nRetry with the ECH configs the server sent\n%s\n", rule, rule)
+	}
 	r.echRetried = true
 	r.cfg.EncryptedClientHelloConfigList = rej.RetryConfigList
 	return r.once(n)
