@@ -28,7 +28,9 @@ type connectECH struct {
 // when no encrypted_client_hello, real or GREASE, went out.
 func (r *connectRun) echReport(cfg *padlock.Config, st padlock.ConnectionState, err error) *connectECH {
 	if len(cfg.EncryptedClientHelloConfigList) == 0 {
-		if cfg.DisableECHGREASE || st.Version == padlock.VersionTLS12 || cfg.MaxVersion == padlock.VersionTLS12 {
+		// GREASE goes in every hello that offers TLS 1.3, whatever the
+		// server then picks.
+		if cfg.DisableECHGREASE || cfg.MaxVersion == padlock.VersionTLS12 {
 			return nil
 		}
 		return &connectECH{GREASE: true}
@@ -58,7 +60,7 @@ func (r *connectRun) echWords(st padlock.ConnectionState) string {
 		return fmt.Sprintf("accepted: the network saw only %q; %q went encrypted", publicName(list), r.cfg.ServerName)
 	case len(list) > 0:
 		return "not used" // a rejection ends the handshake with an error instead
-	case st.Version != padlock.VersionTLS13:
+	case r.cfg.MaxVersion == padlock.VersionTLS12:
 		return "none: TLS 1.2 has no ECH"
 	case r.cfg.DisableECHGREASE:
 		return "none (--no-ech-grease): the server name went in the clear"
