@@ -215,3 +215,17 @@ func TestServeECHPage(t *testing.T) {
 		t.Errorf("padlock without ECH: %s", body)
 	}
 }
+
+// TestServeECHCertWarning checks that serve warns when --cert does not
+// cover the public name of an ECH key.
+func TestServeECHCertWarning(t *testing.T) {
+	pemPath, _ := keygen(t, "public.example")
+	dir := t.TempDir()
+	if code, _, stderr := runArgs(t, "cert", "--out", dir, "--hosts", "localhost"); code != exitOK {
+		t.Fatalf("cert: %s", stderr)
+	}
+	_, stdout, _ := startServe(t, "--cert", filepath.Join(dir, "server.pem"), "--key", filepath.Join(dir, "server-key.pem"), "--ech-key", pemPath)
+	if !strings.Contains(stdout.String(), `not valid for the ECH public name "public.example"`) {
+		t.Errorf("no warning:\n%s", stdout)
+	}
+}

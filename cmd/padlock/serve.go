@@ -66,6 +66,7 @@ func (c *cli) serve(args []string) int {
 	if cfg.EncryptedClientHelloKeys, err = loadECHKeys(*f.echKeys); err != nil {
 		return c.failf("serve", "--ech-key: %v", err)
 	}
+	s.cfgKeys = cfg.EncryptedClientHelloKeys
 	var localCA *pki.CA
 	if *f.certFile != "" {
 		cert, err := padlock.LoadX509KeyPair(*f.certFile, *f.keyFile)
@@ -73,6 +74,7 @@ func (c *cli) serve(args []string) int {
 			return c.failf("serve", "%v", err)
 		}
 		cfg.Certificates = []padlock.Certificate{cert}
+		s.warnECHNames(cert)
 	} else if localCA, err = s.localCertificate(cfg, *f.stateDir); err != nil {
 		return c.failf("serve", "%v", err)
 	}
@@ -162,6 +164,8 @@ type server struct {
 	log    *log.Logger
 	caPath string          // the local CA to trust, if there is one
 	cfg    *padlock.Config // the configuration served, for explaining its choices
+	// cfgKeys are the ECH keys served, known before cfg is set.
+	cfgKeys []padlock.EncryptedClientHelloKey
 }
 
 // serveHosts are the names of the local certificate.
@@ -196,6 +200,20 @@ func (s *server) localCertificate(cfg *padlock.Config, dir string) (*pki.CA, err
 	fmt.Fprintf(s.c.stdout, "padlock serve: to trust this server, trust the CA certificate %s\n", s.caPath)
 	fmt.Fprintf(s.c.stdout, "  e.g. curl --cacert %s https://localhost:PORT/  or  padlock connect --ca %s localhost:PORT\n", s.caPath, s.caPath)
 	return ca, nil
+}
+
+// warnECHNames says when the certificate does not cover an ECH key's
+// public name: a client whose ECH is rejected verifies the certificate
+// against that name, and would fail instead of retrying.
+func (s *server) warnECHNames(cert padlock.Certificate) {
+	if cert.Leaf == nil {
+		return
+	}
+	for _, name := range echPublicNames(s.cfgKeys) {
+		if cert.Leaf.VerifyHostname(name) != nil {
+			fmt.Fprintf(s.c.stdout, "padlock serve: WARNING: the certificate is not valid for the ECH public name %q: a client whose ECH is rejected cannot verify it, nor retry\n", name)
+		}
+	}
 }
 
 // usableLocalCert reports whether a stored certificate can go on being
