@@ -44,8 +44,8 @@ func stacks(sc scenario, resume bool) func() (stack, stack) {
 }
 
 // handshakeCases are the handshakes: full TLS 1.3 with three kinds of
-// key exchange and certificate, resumed TLS 1.3, and the two TLS 1.2 key
-// exchanges.
+// key exchange and certificate, and with Encrypted Client Hello, resumed
+// TLS 1.3, and the two TLS 1.2 key exchanges.
 func handshakeCases() []Case {
 	full := func(b *testing.B, st stack) { benchHandshake(b, st, false) }
 	resumed := func(b *testing.B, st stack) { benchHandshake(b, st, true) }
@@ -59,6 +59,9 @@ func handshakeCases() []Case {
 		return p, t
 	}
 	cs = append(cs, twins("Handshake13/x25519-ecdsa-cold", full, cold, floorHandshake(tls13X25519, false))...)
+	// The same with Encrypted Client Hello: no floor, as the floor has
+	// no HPKE.
+	cs = append(cs, twins("Handshake13/x25519-ecdsa-ech", full, echStacks(tls13X25519), nil)...)
 	cs = append(cs, twins("Handshake13/mlkem-ecdsa", full, stacks(tls13MLKEM, false), floorHandshake(tls13MLKEM, false))...)
 	cs = append(cs, twins("Handshake13/x25519-rsa", full, stacks(tls13RSA, false), floorHandshake(tls13RSA, false))...)
 	cs = append(cs, twins("Handshake13/resumed", resumed, stacks(tls13X25519, true), floorHandshake(tls13X25519, true))...)

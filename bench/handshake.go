@@ -55,6 +55,9 @@ func benchHandshake(b *testing.B, st stack, resume bool) {
 		if i == 0 && st.resumed(c) != resume {
 			b.Fatalf("handshake resumed: %v, want %v", st.resumed(c), resume)
 		}
+		if ec, ok := st.(echChecked); i == 0 && ok && !ec.echAccepted(c) {
+			b.Fatal("the server did not accept ECH")
+		}
 	}
 	m.stop(b)
 }

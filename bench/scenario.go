@@ -50,15 +50,18 @@ type padlockStack struct {
 	// cold gives every client connection a Config of its own, so that
 	// nothing the Config remembers (verified chains) carries over.
 	cold bool
+	ech  bool // the handshakes must use Encrypted Client Hello
 }
 
 func newPadlockStack(sc scenario, resume bool) *padlockStack {
 	ca, is := pki.TestChain(sc.key)
 	cert := padlock.Certificate{Certificate: is.DER, PrivateKey: is.Key, Leaf: is.Cert}
+	// The client sends no GREASE ECH: crypto/tls's does not either, and
+	// the -ech rows measure ECH itself.
 	s := &padlockStack{
 		client: &padlock.Config{RootCAs: ca.Pool(), ServerName: "localhost",
 			MinVersion: sc.vers, MaxVersion: sc.vers,
-			CurvePreferences: sc.groups()},
+			CurvePreferences: sc.groups(), DisableECHGREASE: true},
 		server: &padlock.Config{Certificates: []padlock.Certificate{cert},
 			MinVersion: sc.vers, MaxVersion: sc.vers},
 	}
@@ -86,7 +89,10 @@ func (s *padlockStack) resumed(c endpoint) bool {
 }
 
 // cryptoTLSStack is crypto/tls configured for the same scenario.
-type cryptoTLSStack struct{ client, server *tls.Config }
+type cryptoTLSStack struct {
+	client, server *tls.Config
+	ech            bool // the handshakes must use Encrypted Client Hello
+}
 
 func newCryptoTLSStack(sc scenario, resume bool) *cryptoTLSStack {
 	ca, is := pki.TestChain(sc.key)

@@ -69,8 +69,8 @@ func TestCaseNames(t *testing.T) {
 		}
 		seen[c.Name()] = true
 	}
-	if n := len(Select("handshake13 PADLOCK")); n != 5 {
-		t.Errorf("Select found %d TLS 1.3 padlock handshakes, want 5", n)
+	if n := len(Select("handshake13 PADLOCK")); n != 6 {
+		t.Errorf("Select found %d TLS 1.3 padlock handshakes, want 6", n)
 	}
 }
 

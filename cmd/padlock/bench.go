@@ -20,7 +20,9 @@ allocs/op of each, and whether the performance targets are met
 (docs/PERFORMANCE.md). Handshakes compare CPU time (both sides, garbage
 collection included), transfers throughput, idle connections the heap
 they hold, and FirstByte the time to a resumed request's answer with and
-without 0-RTT, over a 20 ms round trip (padlock only).
+without 0-RTT, over a 20 ms round trip (padlock only). The -ech row is
+the x25519 handshake with Encrypted Client Hello, for its cost beside the
+plain one.
 
 --filter keeps the benchmarks whose names contain every word given, e.g.
 --filter "Handshake13 padlock". Unless --accept=false, it then times new

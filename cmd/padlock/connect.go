@@ -41,6 +41,7 @@ type connectOptions struct {
 	timeout   time.Duration
 	json      bool
 	raw       bool
+	echRetry  bool // retry once with the configs of a server that rejected ECH
 }
 
 func (c *cli) connect(args []string) int {
@@ -80,11 +81,11 @@ func (c *cli) connect(args []string) int {
 
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
-	serverName, caFile, certFile, keyFile, send, early *string
-	insecure, json, raw, certCompression               *bool
-	reconnect                                          *int
-	timeout                                            *time.Duration
-	tls                                                tlsFlags
+	serverName, caFile, certFile, keyFile, send, early, echConfig *string
+	insecure, json, raw, certCompression, echRetry, noECHGrease   *bool
+	reconnect                                                     *int
+	timeout                                                       *time.Duration
+	tls                                                           tlsFlags
 }
 
 func defineConnectFlags(fs *flagSet) *connectFlags {
@@ -97,20 +98,23 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.certFile = fs.String("cert", "", "a client certificate chain, PEM, for servers that ask")
 	f.keyFile = fs.String("key", "", "the client certificate's private key, PEM")
 	f.certCompression = fs.Bool("cert-compression", true, "offer to receive the server's certificate compressed with brotli, zstd or zlib (RFC 8879); --cert-compression=false offers none")
+	f.echConfig = fs.String("ech-config", "", "offer Encrypted Client Hello with this ECHConfigList: a PEM file with an ECHCONFIG block, a file holding it in base64, or the base64 itself")
+	f.echRetry = fs.Bool("ech-retry", true, "when the server rejects ECH and sends new configs, connect once more with them, as browsers do; --ech-retry=false only prints them")
+	f.noECHGrease = fs.Bool("no-ech-grease", false, "without --ech-config, send no GREASE ECH extension (sent by default, as browsers do, so that ECH users do not stand out)")
 	f.reconnect = fs.Int("reconnect", 0, "after the first connection, `N` more that try to resume its session")
 	f.early = fs.String("early-data", "", "with --reconnect, send `STRING` as 0-RTT data with each resuming ClientHello, when the ticket allows it (sent again after the handshake if the server rejects it)")
 	f.send = fs.String("send", "", "write `STRING` instead of standard input (\\n, \\r and \\t are understood)")
 	f.timeout = fs.Duration("timeout", 10*time.Second, "how long to wait for the handshake, then for more data from the server")
 	f.json = fs.Bool("json", false, "print one JSON object per connection, one per line, instead of the steps")
 	f.raw = fs.Bool("raw", false, "also show the bytes of each message, as on the wire")
-	fs.argNames(map[string]string{"cert": "FILE", "key": "FILE", "timeout": "DURATION"})
+	fs.argNames(map[string]string{"cert": "FILE", "key": "FILE", "timeout": "DURATION", "ech-config": "FILE|BASE64"})
 	return f
 }
 
 // options checks the flags and the address and makes the client's
 // configuration; its errors are usage errors.
 func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *padlock.Config, error) {
-	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw,
+	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw, echRetry: *f.echRetry,
 		sendSet: fs.isSet("send"), send: []byte(unescape(*f.send)), early: []byte(unescape(*f.early))}
 	addr, host, err := hostPort(target)
 	if err != nil {
@@ -126,6 +130,12 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 	}
 	if err := f.tls.apply(cfg); err != nil {
 		return o, nil, err
+	}
+	cfg.DisableECHGREASE = *f.noECHGrease
+	if *f.echConfig != "" {
+		if cfg.EncryptedClientHelloConfigList, err = loadECHConfigList(*f.echConfig); err != nil {
+			return o, nil, fmt.Errorf("--ech-config: %v", err)
+		}
 	}
 	if *f.caFile != "" {
 		if cfg.RootCAs, err = loadPool(*f.caFile); err != nil {
@@ -192,9 +202,10 @@ func unescape(s string) string {
 
 // connectRun is one run of connect: its connections share the settings.
 type connectRun struct {
-	c   *cli
-	o   connectOptions
-	cfg *padlock.Config
+	c          *cli
+	o          connectOptions
+	cfg        *padlock.Config
+	echRetried bool // a rejection's retry configs were tried once already
 }
 
 // once makes connection number n (0 first) and reports whether it
@@ -227,7 +238,11 @@ func (r *connectRun) once(n int) bool {
 			if rep.ServerName == "" {
 				rep.ServerName = cfg.ServerName
 			}
-			r.printJSON(rep, "")
+			r.printJSON(rep, "", r.echReport(cfg, st, err))
+		}
+		var rej *padlock.ECHRejectionError
+		if errors.As(err, &rej) {
+			return r.echRejected(n, cfg, rej)
 		}
 		writeFailure(c.stderr, "padlock connect: "+r.o.addr+": ", err, explainFailure(err, st, x))
 		return false
@@ -250,7 +265,7 @@ func (r *connectRun) once(n int) bool {
 	}
 	err = r.exchange(conn, n == 0, out)
 	if r.o.json {
-		r.printJSON(newConnReport(conn.ConnectionState(), rec.Events(), err), got.String())
+		r.printJSON(newConnReport(conn.ConnectionState(), rec.Events(), err), got.String(), r.echReport(cfg, st, nil))
 	}
 	if err != nil {
 		// In TLS 1.3 the server checks the client's certificate after the
@@ -289,12 +304,13 @@ func (r *connectRun) dial(cfg *padlock.Config, early []byte) (*padlock.Conn, err
 }
 
 // printJSON prints one connection's JSON object on its own line.
-func (r *connectRun) printJSON(rep connReport, received string) {
+func (r *connectRun) printJSON(rep connReport, received string, ech *connectECH) {
 	type withData struct {
 		connReport
-		Received string `json:"received,omitempty"`
+		Received string      `json:"received,omitempty"`
+		ECH      *connectECH `json:"ech,omitempty"`
 	}
-	b, err := json.Marshal(withData{rep, received})
+	b, err := json.Marshal(withData{rep, received, ech})
 	if err != nil {
 		fmt.Fprintf(r.c.stderr, "padlock connect: %v\n", err)
 		return
@@ -321,6 +337,7 @@ func (r *connectRun) printNegotiated(st padlock.ConnectionState, n int) {
 		t.add("ALPN", "none")
 	}
 	t.add("server name", "%s", orNone(r.cfg.ServerName))
+	t.add("ECH", "%s", r.echWords(st))
 	switch {
 	case st.CertificateCompression != 0:
 		t.add("cert compression", "%s", wire.CertCompressionName(st.CertificateCompression))

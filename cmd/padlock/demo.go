@@ -27,6 +27,10 @@ is printed as it happens, with its real values and what it is for, then a
 summary of what was agreed and a short account of what just happened.
 `
 
+// demoECHPublicName is the public name of demo --ech's ECH key: the name
+// an observer sees in place of "localhost".
+const demoECHPublicName = "public.example"
+
 // demoMessage is what the client sends by default.
 const demoMessage = "hello from the padlock client"
 
@@ -36,6 +40,7 @@ type demoOptions struct {
 	rsaKX   bool
 	mtls    bool
 	resume  bool
+	ech     bool // Encrypted Client Hello, for demoECHPublicName
 	json    bool
 	raw     bool
 	keylog  string
@@ -67,7 +72,7 @@ func (c *cli) demo(args []string) int {
 // demoFlags are the demo's flags, before they are checked.
 type demoFlags struct {
 	version, kx, keylog, svg, keyType, groups, message, seed, now *string
-	mtls, resume, json, raw                                       *bool
+	mtls, resume, ech, json, raw                                  *bool
 }
 
 func defineDemoFlags(fs *flagSet) *demoFlags {
@@ -76,6 +81,7 @@ func defineDemoFlags(fs *flagSet) *demoFlags {
 		kx:      fs.String("kx", "ecdhe", "the key exchange: rsa is the TLS 1.2 RSA key transport, without forward secrecy (implies --version 1.2)"),
 		mtls:    fs.Bool("mtls", false, "the server asks for a client certificate and verifies it (mutual TLS)"),
 		resume:  fs.Bool("resume", false, "a second connection resumes the first session"),
+		ech:     fs.Bool("ech", false, "Encrypted Client Hello: the server has an ECH key for the public name \"public.example\"; the client hides its real hello, for \"localhost\", inside one for that name (TLS 1.3)"),
 		json:    fs.Bool("json", false, "print only the steps, as JSON, one event per line"),
 		keylog:  fs.String("keylog", "", "append the secrets to `FILE` in the NSS key log format, for Wireshark (default $SSLKEYLOGFILE)"),
 		keyType: fs.String("key-type", "", "the certificates' key `TYPE`: ecdsa-p256, ecdsa-p384, ed25519, rsa-2048 or rsa-3072 (default ecdsa-p256, or rsa-2048 with --kx rsa)"),
@@ -95,7 +101,7 @@ func defineDemoFlags(fs *flagSet) *demoFlags {
 
 // options checks the flags; its errors are usage errors.
 func (f *demoFlags) options(fs *flagSet) (demoOptions, error) {
-	o := demoOptions{mtls: *f.mtls, resume: *f.resume, json: *f.json, raw: *f.raw, keylog: *f.keylog, svg: *f.svg, message: *f.message}
+	o := demoOptions{mtls: *f.mtls, resume: *f.resume, ech: *f.ech, json: *f.json, raw: *f.raw, keylog: *f.keylog, svg: *f.svg, message: *f.message}
 	var err error
 	if o.version, err = parseVersion(*f.version); err != nil {
 		return o, fmt.Errorf("--version: %v", err)
@@ -109,6 +115,9 @@ func (f *demoFlags) options(fs *flagSet) (demoOptions, error) {
 		o.rsaKX, o.version = true, padlock.VersionTLS12
 	default:
 		return o, fmt.Errorf("--kx: unknown key exchange %q (want ecdhe or rsa)", *f.kx)
+	}
+	if o.ech && o.version != padlock.VersionTLS13 {
+		return o, errors.New("--ech needs TLS 1.3: Encrypted Client Hello does not exist in TLS 1.2")
 	}
 	if o.keyType, err = f.certKeyType(o.rsaKX); err != nil {
 		return o, err
@@ -159,6 +168,7 @@ type demoRun struct {
 
 	ca             *pki.CA
 	server, client *pki.Issued
+	echKey         *padlock.EncryptedClientHelloKey // with --ech
 	keylog         io.WriteCloser
 }
 
@@ -178,6 +188,12 @@ func (d *demoRun) run() int {
 	}
 	if err := d.makeCertificates(); err != nil {
 		return c.failf("demo", "making the certificates: %v", err)
+	}
+	if d.o.ech {
+		var err error
+		if d.echKey, err = padlock.NewECHKey(demoECHPublicName); err != nil {
+			return c.failf("demo", "making the ECH key: %v", err)
+		}
 	}
 	kl, err := c.openKeyLog(d.o.keylog)
 	if err != nil {
@@ -241,8 +257,14 @@ func (d *demoRun) makeCertificates() error {
 	if err != nil {
 		return err
 	}
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if d.o.ech {
+		// A client whose ECH is rejected checks the certificate against
+		// the public name (draft-ietf-tls-esni section 6.1.7).
+		hosts = append(hosts, demoECHPublicName)
+	}
 	d.server, err = d.ca.Issue(pki.IssueOptions{
-		Hosts:     []string{"localhost", "127.0.0.1", "::1"},
+		Hosts:     hosts,
 		KeyType:   d.o.keyType,
 		NotBefore: now.Add(-time.Hour),
 		NotAfter:  now.Add(365 * 24 * time.Hour),
@@ -295,6 +317,11 @@ func (d *demoRun) configs() (cc, sc *padlock.Config) {
 		sc.ClientAuth = padlock.RequireAndVerifyClientCert
 		sc.ClientCAs = d.ca.Pool()
 		cc.Certificates = []padlock.Certificate{{Certificate: d.client.DER, PrivateKey: d.client.Key, Leaf: d.client.Cert}}
+	}
+	if d.echKey != nil {
+		// The client gets the list as a DNS HTTPS record would give it.
+		sc.EncryptedClientHelloKeys = []padlock.EncryptedClientHelloKey{*d.echKey}
+		cc.EncryptedClientHelloConfigList = padlock.ECHConfigList(*d.echKey)
 	}
 	if d.o.seed != 0 {
 		cc.Rand = seededRand(d.o.seed, 'c')

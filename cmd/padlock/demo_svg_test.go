@@ -21,6 +21,7 @@ func TestDemoSVG(t *testing.T) {
 		{nil, "a TLS 1.3 handshake"},
 		{[]string{"--version", "1.2", "--resume"}, "a TLS 1.2 handshake"},
 		{[]string{"--json"}, "a TLS 1.3 handshake"},
+		{[]string{"--ech", "--json"}, "a TLS 1.3 handshake"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "hs.svg")

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/cryptotest"
 
 	"padlock"
 )
@@ -66,8 +67,13 @@ func TestDemoGolden(t *testing.T) {
 		{"demo.golden", nil},
 		{"demo_resume.golden", []string{"--resume"}},
 		{"demo_tls12.golden", []string{"--version", "1.2"}},
+		{"demo_ech.golden", []string{"--ech"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
+			if tc.file == "demo_ech.golden" {
+				// The ECH key and HPKE's ephemeral key come from crypto/rand.
+				cryptotest.SetGlobalRandom(t, 7)
+			}
 			args := append([]string{"demo", "--now", "2026-01-02T03:04:05Z", "--seed", "7", "--groups", "x25519", "--key-type", "ed25519"}, tc.args...)
 			code, stdout, stderr := runArgs(t, args...)
 			if code != exitOK {
@@ -146,6 +152,7 @@ func TestDemoVariants(t *testing.T) {
 			"What TLS 1.3 changes", "It removes the RSA key transport used here"}},
 		{[]string{"--mtls"}, []string{"CertificateRequest", "client certificate  CN=padlock demo client", "client signature verified"}},
 		{[]string{"--resume"}, []string{"Second connection", "resumed       yes"}},
+		{[]string{"--ech", "--resume"}, []string{"ClientHelloInner", "ECH accepted", `the server saw SNI "localhost"`, "Second connection", "resumed       yes"}},
 		{[]string{"--groups", "secp384r1", "--key-type", "ecdsa-p384", "--raw"}, []string{"secp384r1", "\n0000  "}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -19,6 +19,10 @@ func (d *demoRun) writeHeader(addr net.Addr) {
 	var points []string
 	points = append(points, fmt.Sprintf("A certificate authority (CA), %q, was just made, and it signed a certificate for \"localhost\" (%s key). The client trusts that CA and no other.",
 		d.ca.Cert.Subject.CommonName, keyName(d.server.Cert.PublicKey)))
+	if o.ech {
+		points = append(points, fmt.Sprintf("The server also has an Encrypted Client Hello (ECH) key, made just now, published under the public name %q; the certificate is valid for that name too. The client has the key's ECHConfigList, as a DNS HTTPS record would give it.", demoECHPublicName),
+			fmt.Sprintf("So the client sends two ClientHellos in one: its real one, for \"localhost\", encrypted to the server's ECH key, inside an outer one that names only %q.", demoECHPublicName))
+	}
 	if o.mtls {
 		points = append(points, "The client has a certificate from the same CA, and the server will ask for it: mutual TLS.")
 	}
@@ -69,6 +73,9 @@ func (d *demoRun) writeSummary(r demoResult) {
 	}
 	if len(r.server.PeerCertificates) > 0 {
 		t.add("client certificate", "%s", describeCert(r.server.PeerCertificates[0]))
+	}
+	if d.o.ech {
+		t.add("ECH", "%s", echSummary(st, r.server))
 	}
 	t.add("application data", "%s client → server, %s server → client", plural(r.sent, "byte"), plural(r.received, "byte"))
 	t.add("handshake", "%.2f ms as the client saw it, %d steps printed", ms(r.handshake), r.steps)
@@ -134,9 +141,12 @@ func (d *demoRun) writeStory(first demoResult, second *demoResult) {
 		s = append(s, "The client proved who it is the same way, with its own certificate from the same CA.")
 	}
 	s = append(s, "The Finished messages, a MAC over the whole handshake, showed that both sides saw the same messages, so no one in between changed the offer.")
-	if st.Version == padlock.VersionTLS13 {
+	switch {
+	case d.o.ech:
+		s = append(s, echStory(st)...)
+	case st.Version == padlock.VersionTLS13:
 		s = append(s, "Someone watching the wire saw the two hellos in the clear and then only encrypted records of roughly known sizes.")
-	} else {
+	default:
 		s = append(s, "Someone watching the wire saw the hellos and the certificates in the clear, then only encrypted records.")
 	}
 	if second != nil {
@@ -154,5 +164,26 @@ func (d *demoRun) writeStory(first demoResult, second *demoResult) {
 	fmt.Fprintf(d.c.stdout, "%s\nWhat just happened\n", rule)
 	for _, l := range wrapText(strings.Join(s, " "), 76) {
 		fmt.Fprintf(d.c.stdout, "  %s\n", l)
+	}
+}
+
+// echSummary is the summary's ECH row: what the wire showed and what the
+// server saw.
+func echSummary(client, server padlock.ConnectionState) string {
+	if !client.ECHAccepted {
+		return "rejected: the handshake ran with the public name only"
+	}
+	return fmt.Sprintf("accepted\non the wire, SNI %q (the public name)\nthe server saw SNI %q (the inner hello)", demoECHPublicName, server.ServerName)
+}
+
+// echStory is what ECH did, for "What just happened".
+func echStory(st padlock.ConnectionState) []string {
+	if !st.ECHAccepted {
+		return []string{"The server could not decrypt the client's encrypted ClientHello, so the handshake ran with the public name and carried no data."}
+	}
+	return []string{
+		fmt.Sprintf("Someone watching the wire saw a ClientHello for %q, the public name that many sites behind one server can share, the ServerHello, and then only encrypted records of roughly known sizes.", demoECHPublicName),
+		"The real ClientHello, for \"localhost\", travelled inside it, encrypted with HPKE to the server's ECH key: only the server read it, and answered it.",
+		"The server's random carried a confirmation only the holder of the inner hello could compute, so the client knew its real hello was the one answered.",
 	}
 }

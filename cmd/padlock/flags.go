@@ -53,6 +53,25 @@ func (fs *flagSet) Duration(name string, value time.Duration, usage string) *tim
 	return fs.FlagSet.Duration(name, value, usage)
 }
 
+// Strings defines a flag that may be repeated, each value a
+// comma-separated list; the result is every item in order.
+func (fs *flagSet) Strings(name, usage string) *[]string {
+	fs.order = append(fs.order, name)
+	v := &listValue{}
+	fs.FlagSet.Var(v, name, usage)
+	return &v.items
+}
+
+// listValue collects a repeatable comma-separated flag.
+type listValue struct{ items []string }
+
+func (v *listValue) String() string { return strings.Join(v.items, ",") }
+
+func (v *listValue) Set(s string) error {
+	v.items = append(v.items, parseList(s)...)
+	return nil
+}
+
 // hide keeps flags out of the usage: they exist for tests.
 func (fs *flagSet) hide(names ...string) {
 	for _, n := range names {

@@ -104,9 +104,12 @@ type connReport struct {
 	OCSPResponse     string     `json:"ocsp_response,omitempty"` // base64, when the server stapled one
 	// CertificateCompression names the algorithm with which the peer's
 	// certificate arrived compressed (RFC 8879), or is "" when it did not.
-	CertificateCompression string        `json:"certificate_compression"`
-	Steps                  []trace.Event `json:"steps"`
-	Error                  string        `json:"error,omitempty"`
+	CertificateCompression string `json:"certificate_compression"`
+	// ECHAccepted reports that the handshake ran on the encrypted
+	// ClientHelloInner (Encrypted Client Hello).
+	ECHAccepted bool          `json:"ech_accepted"`
+	Steps       []trace.Event `json:"steps"`
+	Error       string        `json:"error,omitempty"`
 }
 
 // newConnReport describes a connection from its state and its events.
@@ -115,6 +118,7 @@ func newConnReport(st padlock.ConnectionState, events []trace.Event, err error) 
 		ALPN:             st.NegotiatedProtocol,
 		ServerName:       st.ServerName,
 		Resumed:          st.DidResume,
+		ECHAccepted:      st.ECHAccepted,
 		PeerCertificates: []certInfo{},
 		Verified:         len(st.VerifiedChains) > 0,
 		Steps:            events,

@@ -29,8 +29,8 @@ func chromiumArgs(dir string) []string {
 // TestChromium loads the page of padlock serve in headless Chromium
 // and checks that the rendered page shows Chromium's own handshake:
 // TLS 1.3, the post-quantum hybrid group Chromium offers first, the
-// cipher suite, a JA4 fingerprint, and its certificate compressed with
-// brotli. Then it takes a screenshot.
+// cipher suite, a JA4 fingerprint, its certificate compressed with
+// brotli, and its GREASE ECH. Then it takes a screenshot.
 func TestChromium(t *testing.T) {
 	chromium := requirePeer(t, "chromium", "chromium")
 	base, _ := serveBase(t)
@@ -52,6 +52,8 @@ func TestChromium(t *testing.T) {
 		// padlock serve compresses with it.
 		regexp.MustCompile(`Certificate compression</dt>\s*<dd><code>brotli: \d+ bytes instead of \d+, \d+ saved`),
 		regexp.MustCompile(`<svg[^>]*>`),
+		// Chromium sends GREASE ECH when it has no ECH config for a site.
+		regexp.MustCompile(`Encrypted Client Hello</dt>\s*<dd>GREASE ECH`),
 	} {
 		if !want.MatchString(dom) {
 			t.Errorf("the page Chromium rendered does not match %s", want)

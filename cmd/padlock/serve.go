@@ -63,6 +63,10 @@ func (c *cli) serve(args []string) int {
 		return fs.usageError("%v", err)
 	}
 	s := &server{c: c, log: log.New(c.stderr, "", log.LstdFlags)}
+	if cfg.EncryptedClientHelloKeys, err = loadECHKeys(*f.echKeys); err != nil {
+		return c.failf("serve", "--ech-key: %v", err)
+	}
+	s.cfgKeys = cfg.EncryptedClientHelloKeys
 	var localCA *pki.CA
 	if *f.certFile != "" {
 		cert, err := padlock.LoadX509KeyPair(*f.certFile, *f.keyFile)
@@ -70,6 +74,7 @@ func (c *cli) serve(args []string) int {
 			return c.failf("serve", "%v", err)
 		}
 		cfg.Certificates = []padlock.Certificate{cert}
+		s.warnECHNames(cert)
 	} else if localCA, err = s.localCertificate(cfg, *f.stateDir); err != nil {
 		return c.failf("serve", "%v", err)
 	}
@@ -92,6 +97,7 @@ type serveFlags struct {
 	addr, certFile, keyFile, stateDir, clientAuth, clientCA *string
 	rsaKX, statelessRetry                                   *bool
 	maxEarly                                                *int
+	echKeys                                                 *[]string
 	tls                                                     tlsFlags
 }
 
@@ -110,6 +116,7 @@ func defineServeFlags(fs *flagSet) *serveFlags {
 	f.rsaKX = fs.Bool("rsa-kx", false, "also accept the TLS 1.2 RSA key transport suites (no forward secrecy; needs an RSA certificate)")
 	f.maxEarly = fs.Int("max-early-data", 0, "accept up to `BYTES` of TLS 1.3 0-RTT data on resumed connections (0: none)")
 	f.statelessRetry = fs.Bool("stateless-retry", false, "keep nothing between a HelloRetryRequest and the second ClientHello: the state goes, sealed, in the HelloRetryRequest's cookie (RFC 8446 section 4.2.2)")
+	f.echKeys = fs.Strings("ech-key", "serve Encrypted Client Hello with the key in `FILE` (from padlock ech keygen); repeatable or a comma-separated list, the first key's config goes to clients as the retry config")
 	return f
 }
 
@@ -157,6 +164,8 @@ type server struct {
 	log    *log.Logger
 	caPath string          // the local CA to trust, if there is one
 	cfg    *padlock.Config // the configuration served, for explaining its choices
+	// cfgKeys are the ECH keys served, known before cfg is set.
+	cfgKeys []padlock.EncryptedClientHelloKey
 }
 
 // serveHosts are the names of the local certificate.
@@ -174,9 +183,10 @@ func (s *server) localCertificate(cfg *padlock.Config, dir string) (*pki.CA, err
 		fmt.Fprintf(s.c.stdout, "padlock serve: created a local CA in %s\n", dir)
 	}
 	certPath, keyPath := filepath.Join(dir, "localhost.pem"), filepath.Join(dir, "localhost-key.pem")
+	hosts := append(append([]string(nil), serveHosts...), echPublicNames(cfg.EncryptedClientHelloKeys)...)
 	cert, err := padlock.LoadX509KeyPair(certPath, keyPath)
-	if err != nil || !usableLocalCert(cert.Leaf, ca, s.c.now()) {
-		is, err := ca.Issue(pki.IssueOptions{Hosts: serveHosts, KeyType: pki.ECDSAP256})
+	if err != nil || !usableLocalCert(cert.Leaf, ca, s.c.now(), hosts) {
+		is, err := ca.Issue(pki.IssueOptions{Hosts: hosts, KeyType: pki.ECDSAP256})
 		if err != nil {
 			return nil, err
 		}
@@ -192,13 +202,29 @@ func (s *server) localCertificate(cfg *padlock.Config, dir string) (*pki.CA, err
 	return ca, nil
 }
 
+// warnECHNames says when the certificate does not cover an ECH key's
+// public name: a client whose ECH is rejected verifies the certificate
+// against that name, and would fail instead of retrying.
+func (s *server) warnECHNames(cert padlock.Certificate) {
+	if cert.Leaf == nil {
+		return
+	}
+	for _, name := range echPublicNames(s.cfgKeys) {
+		if cert.Leaf.VerifyHostname(name) != nil {
+			fmt.Fprintf(s.c.stdout, "padlock serve: WARNING: the certificate is not valid for the ECH public name %q: a client whose ECH is rejected cannot verify it, nor retry\n", name)
+		}
+	}
+}
+
 // usableLocalCert reports whether a stored certificate can go on being
-// used: issued by ca, for the local names, and not about to expire.
-func usableLocalCert(leaf *x509.Certificate, ca *pki.CA, now time.Time) bool {
+// used: issued by ca, for the hosts (the local names and the ECH public
+// names, which a client whose ECH is rejected checks), and not about to
+// expire.
+func usableLocalCert(leaf *x509.Certificate, ca *pki.CA, now time.Time, hosts []string) bool {
 	if leaf == nil || leaf.CheckSignatureFrom(ca.Cert) != nil || now.Add(7*24*time.Hour).After(leaf.NotAfter) {
 		return false
 	}
-	for _, h := range serveHosts {
+	for _, h := range hosts {
 		if leaf.VerifyHostname(h) != nil {
 			return false
 		}
@@ -311,6 +337,9 @@ func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err e
 		line += "  resumed"
 	}
 	line += "  sni=" + orNone(st.ServerName) + "  alpn=" + orNone(st.NegotiatedProtocol)
+	if st.ECHAccepted {
+		line += "  ech"
+	}
 	if len(st.PeerCertificates) > 0 {
 		line += "  client=" + st.PeerCertificates[0].Subject.String()
 	}

@@ -25,6 +25,8 @@ type visitorReport struct {
 	// CertCompression says how the server's certificate went compressed
 	// (RFC 8879), or is empty when it went as it is.
 	CertCompression string `json:"certificate_compression"`
+	// ECH says whether the visitor used Encrypted Client Hello.
+	ECH echVisit `json:"ech"`
 
 	offer hello.Offer // the same offer with GREASE marked, for the page
 }
@@ -60,7 +62,9 @@ func (s *server) report(r *http.Request) (visitorReport, bool) {
 		Choices:         []choice{},
 		CertCompression: certCompression(events),
 	}
-	if ch := firstClientHello(events); ch != nil {
+	ch := firstClientHello(events)
+	v.ECH = newECHVisit(st, ch, s.cfg != nil && len(s.cfg.EncryptedClientHelloKeys) > 0)
+	if ch != nil {
 		v.offer = hello.Describe(ch)
 		v.ClientOffered = newClientHello(v.offer)
 		v.JA3, v.JA3Hash = hello.JA3(ch)
