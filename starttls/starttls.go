@@ -62,9 +62,10 @@ func (e *Error) Error() string {
 // ends a line cannot grow memory.
 const maxReply = 64 << 10
 
-// Negotiate runs p's opening on conn, naming host where the protocol
-// asks for a name (SMTP's EHLO, XMPP's stream header), and returns the
-// exchange. It honours ctx's deadline and cancellation.
+// Negotiate runs p's opening on conn and returns the exchange. host is
+// the server's name, which XMPP's stream header carries; SMTP's EHLO
+// names the client, as "localhost". It honours ctx's deadline and
+// cancellation.
 func Negotiate(ctx context.Context, conn net.Conn, p Protocol, host string) ([]Line, error) {
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
@@ -76,7 +77,7 @@ func Negotiate(ctx context.Context, conn net.Conn, p Protocol, host string) ([]L
 	var err error
 	switch p {
 	case SMTP:
-		err = s.smtp(host)
+		err = s.smtp()
 	case IMAP:
 		err = s.imap()
 	case POP3:
@@ -169,13 +170,13 @@ func (s *session) readReply() (string, []string, error) {
 
 // smtp: the greeting, EHLO, STARTTLS offered, STARTTLS, 220 (RFC 3207
 // section 4).
-func (s *session) smtp(host string) error {
+func (s *session) smtp() error {
 	if code, lines, err := s.readReply(); err != nil {
 		return err
 	} else if code != "220" {
 		return s.fail("greeting", strings.Join(lines, " / "))
 	}
-	if err := s.send("EHLO " + ehloName(host)); err != nil {
+	if err := s.send("EHLO localhost"); err != nil {
 		return err
 	}
 	code, lines, err := s.readReply()
@@ -205,15 +206,6 @@ func (s *session) smtp(host string) error {
 		return s.fail("STARTTLS", strings.Join(lines, " / "))
 	}
 	return nil
-}
-
-// ehloName is the name EHLO gives: the client's domain, for which the
-// target's name is s_client's choice too.
-func ehloName(host string) string {
-	if host == "" {
-		return "localhost"
-	}
-	return host
 }
 
 // ftp: the greeting, AUTH TLS, 234 (RFC 4217 section 4).

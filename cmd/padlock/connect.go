@@ -16,6 +16,7 @@ import (
 	"padlock"
 	"padlock/certcompress"
 	"padlock/internal/wire"
+	"padlock/starttls"
 	"padlock/trace"
 )
 
@@ -42,6 +43,7 @@ type connectOptions struct {
 	json      bool
 	raw       bool
 	echRetry  bool // retry once with the configs of a server that rejected ECH
+	starttls  starttls.Protocol
 }
 
 func (c *cli) connect(args []string) int {
@@ -81,7 +83,7 @@ func (c *cli) connect(args []string) int {
 
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
-	serverName, caFile, certFile, keyFile, send, early, echConfig *string
+	serverName, caFile, certFile, keyFile, send, early, echConfig, starttls *string
 	insecure, json, raw, certCompression, echRetry, noECHGrease   *bool
 	reconnect                                                     *int
 	timeout                                                       *time.Duration
@@ -101,6 +103,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.echConfig = fs.String("ech-config", "", "offer Encrypted Client Hello with this ECHConfigList: a PEM file with an ECHCONFIG block, a file holding it in base64, or the base64 itself")
 	f.echRetry = fs.Bool("ech-retry", true, "when the server rejects ECH and sends new configs, connect once more with them, as browsers do; --ech-retry=false only prints them")
 	f.noECHGrease = fs.Bool("no-ech-grease", false, "without --ech-config, send no GREASE ECH extension (sent by default, as browsers do, so that ECH users do not stand out)")
+	f.starttls = fs.String("starttls", "", "first speak `PROTOCOL`'s plaintext opening and ask it to upgrade to TLS, as s_client -starttls: smtp, imap, pop3, ftp, xmpp or postgres (without a port, the protocol's own)")
 	f.reconnect = fs.Int("reconnect", 0, "after the first connection, `N` more that try to resume its session")
 	f.early = fs.String("early-data", "", "with --reconnect, send `STRING` as 0-RTT data with each resuming ClientHello, when the ticket allows it (sent again after the handshake if the server rejects it)")
 	f.send = fs.String("send", "", "write `STRING` instead of standard input (\\n, \\r and \\t are understood)")
@@ -116,6 +119,15 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *padlock.Config, error) {
 	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw, echRetry: *f.echRetry,
 		sendSet: fs.isSet("send"), send: []byte(unescape(*f.send)), early: []byte(unescape(*f.early))}
+	if *f.starttls != "" {
+		o.starttls = starttls.Protocol(strings.ToLower(*f.starttls))
+		if _, ok := starttlsPorts[o.starttls]; !ok {
+			return o, nil, fmt.Errorf("--starttls %s: want one of %v", *f.starttls, starttls.Protocols())
+		}
+		if _, _, err := net.SplitHostPort(target); err != nil && !strings.Contains(strings.Trim(target, "[]"), ":") {
+			target = net.JoinHostPort(strings.Trim(target, "[]"), starttlsPorts[o.starttls])
+		}
+	}
 	addr, host, err := hostPort(target)
 	if err != nil {
 		return o, nil, err
@@ -292,6 +304,16 @@ func (r *connectRun) dial(cfg *padlock.Config, early []byte) (*padlock.Conn, err
 	if err != nil {
 		return nil, err
 	}
+	if r.o.starttls != "" {
+		lines, err := starttls.Negotiate(ctx, raw, r.o.starttls, cfg.ServerName)
+		if !r.o.json {
+			r.printOpening(lines)
+		}
+		if err != nil {
+			raw.Close()
+			return nil, err
+		}
+	}
 	conn := padlock.Client(raw, cfg)
 	if len(early) > 0 {
 		conn.WriteEarly(early)
@@ -301,6 +323,24 @@ func (r *connectRun) dial(cfg *padlock.Config, early []byte) (*padlock.Conn, err
 		return conn, err
 	}
 	return conn, nil
+}
+
+// starttlsPorts are the protocols' own ports, for a target without one.
+var starttlsPorts = map[starttls.Protocol]string{
+	starttls.SMTP: "25", starttls.IMAP: "143", starttls.POP3: "110", starttls.FTP: "21",
+	starttls.XMPP: "5222", starttls.Postgres: "5432",
+}
+
+// printOpening shows the plaintext exchange of --starttls, as it went.
+func (r *connectRun) printOpening(lines []starttls.Line) {
+	fmt.Fprintf(r.c.stdout, "%s\n%s opening, in plaintext, before the TLS handshake\n", rule, strings.ToUpper(string(r.o.starttls)))
+	for _, l := range lines {
+		who := "server"
+		if l.FromClient {
+			who = "client"
+		}
+		fmt.Fprintf(r.c.stdout, "  %s: %s\n", who, trace.Printable(l.Text))
+	}
 }
 
 // printJSON prints one connection's JSON object on its own line.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/starttls"
 	"padlock/trace"
 )
 
@@ -35,6 +36,12 @@ func explainFailure(err error, st padlock.ConnectionState, x failureContext) str
 	var leaf *x509.Certificate
 	if len(st.PeerCertificates) > 0 {
 		leaf = st.PeerCertificates[0]
+	}
+	var se *starttls.Error
+	if errors.As(err, &se) {
+		return "The server did not agree to switch to TLS in its " + strings.ToUpper(string(se.Protocol)) +
+			" opening, so no TLS handshake took place. Check that " + x.addr + " speaks " + strings.ToUpper(string(se.Protocol)) +
+			" and offers STARTTLS there (some servers offer it only on another port, or only TLS from the first byte: then drop --starttls)."
 	}
 	var ae *padlock.AlertError
 	if errors.As(err, &ae) {
