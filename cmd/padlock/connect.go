@@ -84,10 +84,10 @@ func (c *cli) connect(args []string) int {
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
 	serverName, caFile, certFile, keyFile, send, early, echConfig, starttls *string
-	insecure, json, raw, certCompression, echRetry, noECHGrease   *bool
-	reconnect                                                     *int
-	timeout                                                       *time.Duration
-	tls                                                           tlsFlags
+	insecure, json, raw, certCompression, echRetry, noECHGrease             *bool
+	reconnect                                                               *int
+	timeout                                                                 *time.Duration
+	tls                                                                     tlsFlags
 }
 
 func defineConnectFlags(fs *flagSet) *connectFlags {
