@@ -44,6 +44,9 @@ type connectOptions struct {
 	raw       bool
 	echRetry  bool // retry once with the configs of a server that rejected ECH
 	starttls  starttls.Protocol
+	brief     bool // the summary only, no steps
+	quiet     bool // the data only
+	showCerts bool // the server's chain in PEM after the summary
 }
 
 func (c *cli) connect(args []string) int {
@@ -85,6 +88,7 @@ func (c *cli) connect(args []string) int {
 type connectFlags struct {
 	serverName, caFile, certFile, keyFile, send, early, echConfig, starttls *string
 	insecure, json, raw, certCompression, echRetry, noECHGrease             *bool
+	brief, quiet, showCerts                                                 *bool
 	reconnect                                                               *int
 	timeout                                                                 *time.Duration
 	tls                                                                     tlsFlags
@@ -110,6 +114,9 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.timeout = fs.Duration("timeout", 10*time.Second, "how long to wait for the handshake, then for more data from the server")
 	f.json = fs.Bool("json", false, "print one JSON object per connection, one per line, instead of the steps")
 	f.raw = fs.Bool("raw", false, "also show the bytes of each message, as on the wire")
+	f.brief = fs.Bool("brief", false, "print only the summary of what was negotiated and who the server is, not the steps")
+	f.quiet = fs.Bool("quiet", false, "print only the data the server sends (failures still go to standard error)")
+	f.showCerts = fs.Bool("showcerts", false, "print the server's certificate chain in PEM, as sent, after the summary (openssl x509 reads it)")
 	fs.argNames(map[string]string{"cert": "FILE", "key": "FILE", "timeout": "DURATION", "ech-config": "FILE|BASE64"})
 	return f
 }
@@ -118,6 +125,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 // configuration; its errors are usage errors.
 func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *padlock.Config, error) {
 	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw, echRetry: *f.echRetry,
+		brief: *f.brief, quiet: *f.quiet, showCerts: *f.showCerts,
 		sendSet: fs.isSet("send"), send: []byte(unescape(*f.send)), early: []byte(unescape(*f.early))}
 	if *f.starttls != "" {
 		o.starttls = starttls.Protocol(strings.ToLower(*f.starttls))
@@ -135,6 +143,9 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 	o.addr = addr
 	if o.reconnect < 0 || o.timeout <= 0 {
 		return o, nil, errors.New("--reconnect must be 0 or more and --timeout positive")
+	}
+	if n := countTrue(o.json, o.brief, o.quiet); n > 1 || (n == 1 && o.raw) {
+		return o, nil, errors.New("--json, --brief, --quiet and --raw choose different outputs: give one")
 	}
 	cfg := &padlock.Config{ServerName: *f.serverName, InsecureSkipVerify: *f.insecure}
 	if cfg.ServerName == "" {
@@ -232,7 +243,9 @@ func (r *connectRun) once(n int) bool {
 		if r.o.reconnect > 0 {
 			fmt.Fprintf(c.stdout, "%s\nConnection %d of %d to %s\n%s\n", rule, n+1, r.o.reconnect+1, r.o.addr, rule)
 		}
-		cfg.Trace = c.textTracer(r.o.raw).Trace
+		if !r.o.brief && !r.o.quiet {
+			cfg.Trace = c.textTracer(r.o.raw).Trace
+		}
 	}
 	var early []byte
 	if n > 0 {
@@ -260,8 +273,11 @@ func (r *connectRun) once(n int) bool {
 		return false
 	}
 	defer conn.Close()
-	if !r.o.json {
+	if !r.o.json && !r.o.quiet {
 		r.printNegotiated(st, n)
+	}
+	if r.o.showCerts {
+		printChainPEM(c.stdout, st.PeerCertificates)
 	}
 	if len(early) > 0 && !st.EarlyDataAccepted {
 		// Rejected early data never reached the server: send it now.
@@ -411,7 +427,7 @@ func (r *connectRun) printNegotiated(st padlock.ConnectionState, n int) {
 		}
 		t.add("verified", "yes: %s", strings.Join(names, " <- "))
 	case r.cfg.InsecureSkipVerify:
-		t.add("verified", "NO: --insecure")
+		t.add("verified", "NO: --insecure; %s", insecureVerdict(st.PeerCertificates, r.cfg, r.c.now()))
 	}
 	for i, c := range st.PeerCertificates {
 		t.add(fmt.Sprintf("certificate %d", i), "%s%s\nissued by %s\nvalid until %s, %s key\nSHA-256 %s",
@@ -492,7 +508,7 @@ func (r *connectRun) readError(err error) error {
 // note prints a remark about the connection, in text mode, on its own
 // line after whatever data came before.
 func (r *connectRun) note(format string, args ...any) {
-	if r.o.json {
+	if r.o.json || r.o.quiet {
 		return
 	}
 	fmt.Fprintf(r.c.stdout, "\n── %s\n", fmt.Sprintf(format, args...))
