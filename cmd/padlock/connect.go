@@ -47,6 +47,8 @@ type connectOptions struct {
 	brief     bool // the summary only, no steps
 	quiet     bool // the data only
 	showCerts bool // the server's chain in PEM after the summary
+	httpPath  string // with a URL or --http: GET this path and show the response
+	httpHost  string // the Host header
 }
 
 func (c *cli) connect(args []string) int {
@@ -88,7 +90,7 @@ func (c *cli) connect(args []string) int {
 type connectFlags struct {
 	serverName, caFile, certFile, keyFile, send, early, echConfig, starttls *string
 	insecure, json, raw, certCompression, echRetry, noECHGrease             *bool
-	brief, quiet, showCerts                                                 *bool
+	brief, quiet, showCerts, http                                           *bool
 	reconnect                                                               *int
 	timeout                                                                 *time.Duration
 	tls                                                                     tlsFlags
@@ -114,6 +116,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.timeout = fs.Duration("timeout", 10*time.Second, "how long to wait for the handshake, then for more data from the server")
 	f.json = fs.Bool("json", false, "print one JSON object per connection, one per line, instead of the steps")
 	f.raw = fs.Bool("raw", false, "also show the bytes of each message, as on the wire")
+	f.http = fs.Bool("http", false, "after the handshake, send GET / (the URL's path when the target is https://...) and show the response's status and headers")
 	f.brief = fs.Bool("brief", false, "print only the summary of what was negotiated and who the server is, not the steps")
 	f.quiet = fs.Bool("quiet", false, "print only the data the server sends (failures still go to standard error)")
 	f.showCerts = fs.Bool("showcerts", false, "print the server's certificate chain in PEM, as sent, after the summary (openssl x509 reads it)")
@@ -135,6 +138,19 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 		if _, _, err := net.SplitHostPort(target); err != nil && !strings.Contains(strings.Trim(target, "[]"), ":") {
 			target = net.JoinHostPort(strings.Trim(target, "[]"), starttlsPorts[o.starttls])
 		}
+	}
+	if u, ok, err := parseHTTPSURL(target); err != nil {
+		return o, nil, err
+	} else if ok {
+		target, o.httpPath, o.httpHost = u.Host, u.RequestURI(), u.Host
+		if u.Port() == "443" || u.Port() == "" {
+			o.httpHost = u.Hostname()
+		}
+	} else if *f.http {
+		o.httpPath, o.httpHost = "/", strings.TrimSuffix(target, ":443")
+	}
+	if o.httpPath != "" && o.sendSet {
+		return o, nil, errors.New("--send and an HTTP request (a URL or --http) both say what to send: give one")
 	}
 	addr, host, err := hostPort(target)
 	if err != nil {
@@ -174,6 +190,9 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 			return o, nil, fmt.Errorf("--cert/--key: %v", err)
 		}
 		cfg.Certificates = []padlock.Certificate{cert}
+	}
+	if o.httpPath != "" {
+		cfg.NextProtos = []string{"http/1.1"}
 	}
 	if *f.certCompression {
 		cfg.CertificateCompression = []padlock.CertificateCompressor{certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}}
@@ -291,7 +310,11 @@ func (r *connectRun) once(n int) bool {
 	if r.o.json {
 		out = &got
 	}
-	err = r.exchange(conn, n == 0, out)
+	if r.o.httpPath != "" {
+		err = r.httpExchange(conn, out)
+	} else {
+		err = r.exchange(conn, n == 0, out)
+	}
 	if r.o.json {
 		r.printJSON(newConnReport(conn.ConnectionState(), rec.Events(), err), got.String(), r.echReport(cfg, st, nil))
 	}
