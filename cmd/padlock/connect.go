@@ -44,9 +44,9 @@ type connectOptions struct {
 	raw       bool
 	echRetry  bool // retry once with the configs of a server that rejected ECH
 	starttls  starttls.Protocol
-	brief     bool // the summary only, no steps
-	quiet     bool // the data only
-	showCerts bool // the server's chain in PEM after the summary
+	brief     bool   // the summary only, no steps
+	quiet     bool   // the data only
+	showCerts bool   // the server's chain in PEM after the summary
 	httpPath  string // with a URL or --http: GET this path and show the response
 	httpHost  string // the Host header
 }
