@@ -88,19 +88,22 @@ func (c *cli) bench(args []string) int {
 		}
 		return exitOK
 	}
-	if len(bench.Select(*filter)) == 0 && !*accept {
-		return fs.usageError("--filter %q matches no benchmark", *filter)
-	}
 	if *filter != "" && !fs.isSet("accept") {
 		*accept = false // a filtered run is about the benchmarks it names
+	}
+	cases := len(bench.Select(*filter))
+	if cases == 0 && !*accept {
+		return fs.usageError("--filter %q matches no benchmark (padlock bench --list shows their names)", *filter)
 	}
 	report := benchReport{Machine: thisMachine()}
 	if *count < 1 {
 		return fs.usageError("--count must be at least 1")
 	}
 	report.Count = *count
+	done := 0
 	report.Results = bench.Run(*filter, *benchtime, *count, func(k bench.Case, round int) {
-		fmt.Fprintf(c.stderr, "padlock bench: [%d/%d] %s\n", round+1, *count, k.Name())
+		done++
+		fmt.Fprintf(c.stderr, "padlock bench: [%d/%d] %s (round %d of %d)\n", done, cases**count, k.Name(), round+1, *count)
 	})
 	report.Rows = bench.Table(report.Results)
 	failed := false
