@@ -3,6 +3,7 @@ package padlock
 import (
 	"crypto/x509"
 	"errors"
+	"net"
 	"slices"
 
 	"padlock/internal/alert"
@@ -15,6 +16,21 @@ import (
 // errSSLv2 ends a connection that opened with an SSL 2.0 ClientHello:
 // there is no alert to send in a protocol padlock does not speak.
 var errSSLv2 = errors.New("padlock: peer sent an SSLv2-format ClientHello; closing")
+
+// RecordHeaderError is the error of a server handshake whose client
+// began with something that is not TLS at all: the start of an HTTP
+// request, a client that spoke plain HTTP to a TLS port. No alert is
+// sent: the client would not understand one. Conn is the underlying
+// connection, still open, so that a server can answer in the client's
+// protocol, as padlockhttp's Listener does with an HTTP 400 that says to
+// use https, and then close it. The shape is crypto/tls's.
+type RecordHeaderError struct {
+	Msg          string
+	RecordHeader [5]byte // the first five bytes the client sent
+	Conn         net.Conn
+}
+
+func (e *RecordHeaderError) Error() string { return e.Msg }
 
 // serverHandshake reads the ClientHello, picks the version and hands over
 // to the handshake of that version.
@@ -59,6 +75,11 @@ func (c *Conn) readClientHello() (*wire.ClientHello, error) {
 	ch, err := readMessage[wire.ClientHello](c)
 	if errors.Is(err, record.ErrSSLv2ClientHello) {
 		return nil, errSSLv2
+	}
+	var he *record.HTTPRequestError
+	if errors.As(err, &he) {
+		return nil, &RecordHeaderError{Msg: "padlock: the client sent an HTTP request, not a TLS ClientHello",
+			RecordHeader: he.Header, Conn: c.conn}
 	}
 	if err != nil {
 		return nil, err

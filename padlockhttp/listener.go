@@ -3,6 +3,7 @@ package padlockhttp
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -124,6 +125,7 @@ func (l *Listener) handshake(raw net.Conn) {
 		l.opts.OnHandshake(raw.RemoteAddr(), conn.ConnectionState(), err)
 	}
 	if err != nil {
+		answerPlainHTTP(err)
 		conn.Close()
 		return
 	}
@@ -132,6 +134,19 @@ func (l *Listener) handshake(raw net.Conn) {
 	case <-l.ctx.Done():
 		conn.Close()
 	}
+}
+
+// answerPlainHTTP answers a client that sent plain HTTP to the TLS port
+// with a 400 that says to use https, as net/http's own TLS server does,
+// when the handshake failed for that reason.
+func answerPlainHTTP(err error) {
+	var rh *padlock.RecordHeaderError
+	if !errors.As(err, &rh) || rh.Conn == nil {
+		return
+	}
+	rh.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+	io.WriteString(rh.Conn, "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"+
+		"This is a TLS port: the client sent plain HTTP. Use https:// instead.\n")
 }
 
 // Accept returns the next connection whose handshake succeeded, a *Conn.

@@ -267,6 +267,11 @@ func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
 	if !r.started && h[0]&0x80 != 0 && h[2] == 1 {
 		return 0, 0, ErrSSLv2ClientHello
 	}
+	if !r.started && looksLikeHTTP(h) {
+		e := &HTTPRequestError{}
+		copy(e.Header[:], h)
+		return 0, 0, e
+	}
 	t, n := ContentType(h[0]), int(h[3])<<8|int(h[4])
 	if !t.known() {
 		return 0, 0, alert.New(alert.UnexpectedMessage, "record: unknown content type %d", h[0])

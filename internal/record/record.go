@@ -19,6 +19,7 @@ package record
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 )
 
@@ -82,6 +83,29 @@ const HeaderLen = 5
 // RECOMMENDED), but a server can recognise it and close cleanly instead of
 // answering with an alert the client cannot parse.
 var ErrSSLv2ClientHello = errors.New("record: SSL 2.0 compatible ClientHello")
+
+// HTTPRequestError is returned by Reader.ReadRecord when the first bytes
+// of a connection are the start of an HTTP request: a client speaking
+// plain HTTP to a TLS port. An alert means nothing to it; a server can
+// answer in HTTP instead (as net/http's TLS server does), and OpenSSL
+// and BoringSSL, too, send no alert for it.
+type HTTPRequestError struct {
+	Header [HeaderLen]byte // the first five bytes, "GET /" and the like
+}
+
+func (e *HTTPRequestError) Error() string {
+	return "record: the peer sent an HTTP request (" + strconv.Quote(string(e.Header[:])) + "), not TLS"
+}
+
+// httpMethods are the first five bytes of the HTTP requests recognised
+// in place of a first record.
+var httpMethods = []string{"GET /", "HEAD ", "POST ", "PUT /", "OPTIO", "DELET", "PATCH", "CONNE", "TRACE"}
+
+// looksLikeHTTP reports whether a first record's header is the start of
+// an HTTP request.
+func looksLikeHTTP(h []byte) bool {
+	return slices.Contains(httpMethods, string(h[:HeaderLen]))
+}
 
 // putHeader writes a record header into h, which must be HeaderLen long.
 func putHeader(h []byte, t ContentType, version uint16, length int) {
