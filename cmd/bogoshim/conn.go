@@ -118,6 +118,9 @@ func connect(tc, retry *testConfig, shared *sharedState, resumed bool) (*padlock
 			return nil, err
 		}
 	}
+	if !tc.server {
+		setECHNameCheck(cfg, tc, retry, &shared.events)
+	}
 	netConn, err := dial(tc)
 	if err != nil {
 		return nil, err

@@ -76,3 +76,46 @@ func checkECHAccepted(tc *testConfig, st padlock.ConnectionState) error {
 	}
 	return nil
 }
+
+// setECHNameCheck checks -expect-ech-name-override and
+// -expect-no-ech-name-override, which BoringSSL's shim checks in its
+// verify callback: the name the server's certificate is verified
+// against, when a rejected ECH makes it the config's public name. In
+// padlock's Config.VerifyConnection that name is ConnectionState's
+// ServerName, the name the client sent: the public name when the server
+// answered the outer hello. The check runs once the server's answer is
+// known, so after a rejection of early data it applies the retry's flags
+// (-on-retry-), as BoringSSL's verification of the retried handshake
+// does; padlock makes no check at the 0-RTT point itself.
+func setECHNameCheck(cfg *padlock.Config, tc, retry *testConfig, ev *connEvents) {
+	if !tc.expectsECHName() && !retry.expectsECHName() {
+		return
+	}
+	next, configured := cfg.VerifyConnection, cfg.ServerName
+	cfg.VerifyConnection = func(st padlock.ConnectionState) error {
+		want := tc
+		if ev.earlySent && !st.EarlyDataAccepted {
+			want = retry
+		}
+		override := ""
+		if want.echConfigList != nil && !st.ECHAccepted && st.ServerName != configured {
+			override = st.ServerName
+		}
+		if want.expectNoECHNameOverride && override != "" {
+			return fmt.Errorf("the certificate is verified for %q, the ECH public name, and the test expects no override", override)
+		}
+		if want.expectECHNameOverride != "" && override != want.expectECHNameOverride {
+			return fmt.Errorf("the certificate is verified for %q, want the ECH public name %q", st.ServerName, want.expectECHNameOverride)
+		}
+		if next != nil {
+			return next(st)
+		}
+		return nil
+	}
+}
+
+// expectsECHName reports whether the flags check the name a certificate
+// is verified against.
+func (tc *testConfig) expectsECHName() bool {
+	return tc.expectNoECHNameOverride || tc.expectECHNameOverride != ""
+}

@@ -65,3 +65,33 @@ func TestCheckECHRejection(t *testing.T) {
 		}
 	}
 }
+
+// TestECHNameCheck: the name a certificate is verified against is the
+// public name exactly when the client offered ECH, the server did not
+// take it, and the name sent is not the one configured.
+func TestECHNameCheck(t *testing.T) {
+	list := []byte{1}
+	rejected := padlock.ConnectionState{ServerName: "public.example"}
+	accepted := padlock.ConnectionState{ServerName: "secret.example", ECHAccepted: true}
+	for _, c := range []struct {
+		tc testConfig
+		st padlock.ConnectionState
+		ok bool
+	}{
+		{testConfig{echConfigList: list, expectECHNameOverride: "public.example"}, rejected, true},
+		{testConfig{echConfigList: list, expectECHNameOverride: "other.example"}, rejected, false},
+		{testConfig{echConfigList: list, expectNoECHNameOverride: true}, rejected, false},
+		{testConfig{echConfigList: list, expectNoECHNameOverride: true}, accepted, true},
+		{testConfig{echConfigList: list, expectECHNameOverride: "public.example"}, accepted, false},
+		{testConfig{expectNoECHNameOverride: true}, rejected, true}, // no ECH offered: the name is the one sent
+	} {
+		cfg := &padlock.Config{ServerName: "secret.example"}
+		if c.st.ServerName == "public.example" && c.tc.echConfigList == nil {
+			cfg.ServerName = "public.example"
+		}
+		setECHNameCheck(cfg, &c.tc, &c.tc, &connEvents{})
+		if err := cfg.VerifyConnection(c.st); (err == nil) != c.ok {
+			t.Errorf("%+v with %+v: %v", c.tc, c.st, err)
+		}
+	}
+}

@@ -112,6 +112,9 @@ type testConfig struct {
 	expectECHAccept  bool
 	expectECHRetry   []byte
 	expectNoECHRetry bool
+
+	expectECHNameOverride   string
+	expectNoECHNameOverride bool
 }
 
 // flagKind is how a flag takes its value.
@@ -262,6 +265,9 @@ var flags = map[string]flagSpec{
 	"-expect-ech-accept":           {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectECHAccept })},
 	"-expect-ech-retry-configs":    {base64Flag, onBytes(func(c *testConfig) *[]byte { return &c.expectECHRetry })},
 	"-expect-no-ech-retry-configs": {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectNoECHRetry })},
+
+	"-expect-ech-name-override":    {stringFlag, onString(func(c *testConfig) *string { return &c.expectECHNameOverride })},
+	"-expect-no-ech-name-override": {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectNoECHNameOverride })},
 
 	"-fips-202205": {boolFlag, func(c *testConfig, _ value) { c.policy = "fips-202205" }},
 	"-wpa-202304":  {boolFlag, func(c *testConfig, _ value) { c.policy = "wpa-202304" }},
