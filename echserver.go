@@ -37,7 +37,10 @@ func (c *Conn) openClientHello(ch *wire.ClientHello) (*wire.ClientHello, *echSer
 		return nil, nil, alertf(alert.IllegalParameter, "ClientHello carries an inner encrypted_client_hello")
 	}
 	e := &echServer{offered: ch.ECH}
-	if len(c.config.EncryptedClientHelloKeys) == 0 || !slices.Contains(ch.SupportedVersions, VersionTLS13) {
+	// The server decides on ECH before it negotiates anything else, the
+	// version included (section 7.1): what the outer hello offers does
+	// not matter, only whether this server speaks TLS 1.3.
+	if len(c.config.EncryptedClientHelloKeys) == 0 || c.config.maxVersion() < VersionTLS13 {
 		return ch, e, nil
 	}
 	aad, err := wire.ClientHelloOuterAAD(ch.Raw)

@@ -53,6 +53,9 @@ func newConfig(tc *testConfig, shared *sharedState) (*padlock.Config, error) {
 	cfg.Trace = shared.events.record
 	setEarlyData(cfg, tc)
 	setCertCompression(cfg, tc)
+	if err := setECH(cfg, tc); err != nil {
+		return nil, err
+	}
 	if tc.verifyFail {
 		// BoringSSL's legacy callback fails with handshake_failure, its
 		// custom one with certificate_unknown; padlock sends bad_certificate

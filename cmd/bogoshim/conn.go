@@ -68,7 +68,8 @@ func (r *recordingCache) count() int {
 
 // runConnection runs one connection of a test: the handshake, the
 // checks of what it negotiated, then the exchange of data the runner
-// expects: each byte it sends comes back inverted. retry is the
+// expects: each byte it sends comes back inverted; last, the ECH
+// rejection the test may expect instead of success. retry is the
 // configuration of what follows a rejection of the client's early data.
 func runConnection(tc, retry *testConfig, shared *sharedState, resumed bool) error {
 	conn, err := connect(tc, retry, shared, resumed)
@@ -76,6 +77,12 @@ func runConnection(tc, retry *testConfig, shared *sharedState, resumed bool) err
 		return err
 	}
 	defer conn.NetConn().Close() // drains first: see drainingConn
+	return checkECHRejection(tc, retry, converse(tc, retry, conn, shared, resumed))
+}
+
+// converse runs a connection's handshake, its checks and its exchange
+// of data.
+func converse(tc, retry *testConfig, conn *padlock.Conn, shared *sharedState, resumed bool) error {
 	puts := shared.cache.count()
 	tc, first, err := handshake(tc, retry, conn, shared, resumed, puts)
 	if err != nil {
@@ -110,6 +117,9 @@ func connect(tc, retry *testConfig, shared *sharedState, resumed bool) (*padlock
 		if err := setRetryVerify(cfg, retry, &shared.events); err != nil {
 			return nil, err
 		}
+	}
+	if !tc.server {
+		setECHNameCheck(cfg, tc, retry, &shared.events)
 	}
 	netConn, err := dial(tc)
 	if err != nil {
@@ -230,6 +240,9 @@ func checkHandshake(tc *testConfig, conn *padlock.Conn, shared *sharedState, put
 	}
 	if tc.expectOCSPResponse != nil && !bytes.Equal(st.OCSPResponse, tc.expectOCSPResponse) {
 		return fmt.Errorf("OCSP response %x, want %x", st.OCSPResponse, tc.expectOCSPResponse)
+	}
+	if err := checkECHAccepted(tc, st); err != nil {
+		return err
 	}
 	if err := checkEarlyData(tc, st, &shared.events); err != nil {
 		return err

@@ -103,6 +103,18 @@ type testConfig struct {
 
 	installCompression    bool
 	installOneCompression int
+
+	echConfigList    []byte
+	echServerConfigs [][]byte
+	echServerKeys    [][]byte
+	echIsRetry       []int
+	enableECHGrease  bool
+	expectECHAccept  bool
+	expectECHRetry   []byte
+	expectNoECHRetry bool
+
+	expectECHNameOverride   string
+	expectNoECHNameOverride bool
 }
 
 // flagKind is how a flag takes its value.
@@ -144,6 +156,9 @@ func onString(f func(*testConfig) *string) func(*testConfig, value) {
 }
 func onBytes(f func(*testConfig) *[]byte) func(*testConfig, value) {
 	return func(c *testConfig, v value) { *f(c) = v.d }
+}
+func onBytesList(f func(*testConfig) *[][]byte) func(*testConfig, value) {
+	return func(c *testConfig, v value) { *f(c) = append(*f(c), v.d) }
 }
 
 // ignored accepts a flag that changes nothing padlock can observe: an
@@ -241,6 +256,18 @@ var flags = map[string]flagSpec{
 
 	"-install-cert-compression-algs":    {boolFlag, onBool(func(c *testConfig) *bool { return &c.installCompression })},
 	"-install-one-cert-compression-alg": {intFlag, onInt(func(c *testConfig) *int { return &c.installOneCompression })},
+
+	"-ech-config-list":             {base64Flag, onBytes(func(c *testConfig) *[]byte { return &c.echConfigList })},
+	"-ech-server-config":           {base64Flag, onBytesList(func(c *testConfig) *[][]byte { return &c.echServerConfigs })},
+	"-ech-server-key":              {base64Flag, onBytesList(func(c *testConfig) *[][]byte { return &c.echServerKeys })},
+	"-ech-is-retry-config":         {intFlag, onInts(func(c *testConfig) *[]int { return &c.echIsRetry })},
+	"-enable-ech-grease":           {boolFlag, onBool(func(c *testConfig) *bool { return &c.enableECHGrease })},
+	"-expect-ech-accept":           {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectECHAccept })},
+	"-expect-ech-retry-configs":    {base64Flag, onBytes(func(c *testConfig) *[]byte { return &c.expectECHRetry })},
+	"-expect-no-ech-retry-configs": {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectNoECHRetry })},
+
+	"-expect-ech-name-override":    {stringFlag, onString(func(c *testConfig) *string { return &c.expectECHNameOverride })},
+	"-expect-no-ech-name-override": {boolFlag, onBool(func(c *testConfig) *bool { return &c.expectNoECHNameOverride })},
 
 	"-fips-202205": {boolFlag, func(c *testConfig, _ value) { c.policy = "fips-202205" }},
 	"-wpa-202304":  {boolFlag, func(c *testConfig, _ value) { c.policy = "wpa-202304" }},

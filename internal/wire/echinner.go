@@ -169,7 +169,10 @@ func EncodeClientHelloInner(inner, outer []byte, padding func(n int) int) ([]byt
 // compressibleRun finds the run inner[from:to] of inner's extensions,
 // the one saving the most bytes, that outer has byte for byte and in the
 // same relative order. encrypted_client_hello and pre_shared_key never
-// take part; a run of one short extension is not worth its overhead.
+// take part, nor server_name: padding hides the inner name's length only
+// when the name is in the encoding (section 6.1.3), so an inner name that
+// equals the public one must not shrink it. A run of one short extension
+// is not worth its overhead.
 func compressibleRun(inner []byte, ie []helloExt, outer []byte, oe []helloExt) (from, to int) {
 	same := func(i, j int) bool {
 		return ie[i].typ == oe[j].typ && bytes.Equal(inner[ie[i].head:ie[i].end], outer[oe[j].head:oe[j].end])
@@ -178,7 +181,7 @@ func compressibleRun(inner []byte, ie []helloExt, outer []byte, oe []helloExt) (
 	for i := range ie {
 		saved, j := 0, 0
 		for k := i; k < len(ie); k++ {
-			if ie[k].typ == ExtEncryptedClientHello || ie[k].typ == ExtPreSharedKey {
+			if ie[k].typ == ExtEncryptedClientHello || ie[k].typ == ExtPreSharedKey || ie[k].typ == ExtServerName {
 				break
 			}
 			for j < len(oe) && !same(k, j) {

@@ -44,6 +44,13 @@ func (m *ServerHello) parseExtension(typ uint16, data *cryptobyte.String) (bool,
 	case ExtEncryptedClientHello:
 		// A HelloRetryRequest's confirmation[8] (draft-ietf-tls-esni
 		// section 5); another length is a decode_error (section 6.1.4).
+		// A ServerHello may not carry the extension at all: it is left
+		// in Extensions for the version's rules to refuse (RFC 8446
+		// section 4.2, RFC 5246 section 7.4.1.4).
+		if !m.IsHelloRetryRequest() {
+			readRest(data)
+			return true, nil
+		}
 		m.ECHConfirmation = readRest(data)
 		return len(m.ECHConfirmation) == 8, nil
 	default:
