@@ -1,0 +1,126 @@
+package capture
+
+import (
+	"fmt"
+
+	"padlock/internal/keysched"
+	"padlock/trace"
+)
+
+// TLS 1.3 key log labels by sender: the client's first.
+var (
+	handshakeLabels   = [2]string{labelClientHandshake, labelServerHandshake}
+	applicationLabels = [2]string{labelClientApplication, labelServerApplication}
+)
+
+// installHandshake13 keys both directions for the encrypted part of a
+// TLS 1.3 handshake, which starts right after the ServerHello.
+func (e *explainer) installHandshake13(r *record) {
+	for from := range 2 {
+		e.install13(from, e.kl.secret(e.clientRandom, handshakeLabels[from]), "handshake", r)
+	}
+}
+
+// installApplication13 switches sender from to its application traffic
+// keys after its Finished (RFC 8446 section 7.2).
+func (e *explainer) installApplication13(from int, r *record) {
+	e.install13(from, e.kl.secret(e.clientRandom, applicationLabels[from]), "application traffic", r)
+}
+
+// keyUpdate moves sender from to its next traffic secret (RFC 8446
+// section 7.2).
+func (e *explainer) keyUpdate(from int, r *record) {
+	var next []byte
+	if e.secret[from] != nil && e.suite != nil {
+		next = keysched.NextTrafficSecret(e.suite.Hash, e.secret[from])
+	}
+	e.install13(from, next, "updated application traffic", r)
+}
+
+// install13 keys the records of sender from with secret, or marks them
+// closed to padlock when there is none, and says so.
+func (e *explainer) install13(from int, secret []byte, name string, r *record) {
+	e.secret[from], e.open[from] = secret, nil
+	if secret != nil && e.suite != nil && e.suite.TLS13 {
+		o, err := newOpener13(e.suite, secret)
+		if err != nil {
+			e.note("the %s's %s keys: %v", sideName(from), name, err)
+		} else {
+			e.open[from] = o
+			e.x.KeyLogged = true
+		}
+	}
+	e.keysEvent(from, sideName(from)+" "+name, e.open[from] != nil, r)
+}
+
+// changeCipherSpec explains a ChangeCipherSpec: in TLS 1.2 the sender's
+// next records are protected; in TLS 1.3 it means nothing (it is sent
+// only to look like TLS 1.2 to middleboxes, RFC 8446 appendix D.4).
+func (e *explainer) changeCipherSpec(r *record) {
+	ev := trace.Event{Side: side(r.from), Dir: trace.Sent, Kind: trace.KindMessage, Step: trace.StepKeyDerivation,
+		Name: "ChangeCipherSpec", Raw: r.body,
+		Explain: "From the next record on, the " + sideName(r.from) + " encrypts with the keys both sides derived."}
+	// Before any ServerHello (after a HelloRetryRequest) it can only be
+	// TLS 1.3's.
+	compat := e.tls13 || e.serverRandom == nil
+	if compat {
+		ev.Explain = "Sent only so that TLS 1.3 looks like a resumed TLS 1.2 session to middleboxes; it changes nothing."
+	}
+	e.emit(ev, r)
+	if compat || e.encrypted[r.from] {
+		return
+	}
+	e.encrypted[r.from] = true
+	e.open[r.from] = e.opener12(r.from)
+	e.keysEvent(r.from, sideName(r.from)+" write", e.open[r.from] != nil, r)
+}
+
+// opener12 keys the TLS 1.2 records of sender from from the master
+// secret the key log holds for the connection, or returns nil.
+func (e *explainer) opener12(from int) *opener {
+	master := e.kl.secret(e.clientRandom, labelClientRandom)
+	if master == nil || e.suite == nil || e.suite.TLS13 || e.serverRandom == nil {
+		return nil
+	}
+	o, err := newOpeners12(e.suite, master, e.clientRandom, e.serverRandom)
+	if err != nil {
+		e.note("the TLS 1.2 keys: %v", err)
+		return nil
+	}
+	e.x.KeyLogged = true
+	return o[from]
+}
+
+// keysEvent says that sender from now protects its records with the keys
+// called name, and whether padlock holds them.
+func (e *explainer) keysEvent(from int, name string, known bool, r *record) {
+	explain := "From here on, records the " + sideName(from) + " sends are encrypted with the " + name + " key. The key log holds it, so padlock opens them."
+	if !known {
+		explain = "From here on, records the " + sideName(from) + " sends are encrypted with the " + name + " key, which never crosses the wire: without it (a key log) they stay sealed."
+	}
+	e.emit(trace.Event{Side: side(from), Dir: trace.Local, Step: trace.StepKeyDerivation, Kind: trace.KindKeys,
+		Name: name + " keys in use for writing", Explain: explain,
+		Fields: []trace.Field{{Name: "keys", Value: name}, {Name: "direction", Value: "writing"}, {Name: "in the key log", Value: fmt.Sprint(known)}}}, r)
+}
+
+// protected opens an encrypted record when padlock holds its keys, and
+// otherwise shows what an observer sees of it.
+func (e *explainer) protected(r *record) {
+	e.protectedSeen[r.from]++
+	o := e.open[r.from]
+	if o == nil {
+		e.sealed(r)
+		return
+	}
+	typ, plain, err := o.open(r)
+	if err != nil {
+		if !e.openFailed[r.from] {
+			e.openFailed[r.from] = true
+			e.note("the %s's record at byte %d of its stream does not open with the key log's keys (%v): it and any others that do not are shown sealed", sideName(r.from), r.off, err)
+		}
+		e.sealed(r)
+		return
+	}
+	e.x.Decrypted = true
+	e.content(r.from, typ, plain, r)
+}
