@@ -24,8 +24,8 @@ type Explanation struct {
 	// Version and CipherSuite are what the ServerHello chose; zero when
 	// the capture does not hold it.
 	Version, CipherSuite uint16
-	ServerName          string // from the ClientHello, when it has one
-	ALPN                string // the protocol the server chose, when seen
+	ServerName           string // from the ClientHello, when it has one
+	ALPN                 string // the protocol the server chose, when seen
 	// KeyLogged reports whether the key log held this connection's
 	// secrets; Decrypted, whether records were opened with them.
 	KeyLogged, Decrypted bool
@@ -94,16 +94,16 @@ type explainer struct {
 	clientRandom, serverRandom []byte
 	tls13                      bool // the ServerHello chose TLS 1.3
 	suite                      *suites.Suite
-	hs                         [2][]byte   // handshake bytes awaiting a whole message, per sender
-	encrypted                  [2]bool     // TLS 1.2: the sender sent ChangeCipherSpec
-	open                       [2]*opener  // nil: records of that sender cannot be opened
-	secret                     [2][]byte   // TLS 1.3: the sender's current traffic secret
-	openFailed                 [2]bool     // a note was given for a record that did not open
-	protectedSeen              [2]int      // protected records seen per sender
-	sawHello                   bool        // a ClientHello is in the capture
-	certSubject                string      // TLS 1.2: the server certificate, in the clear
+	hs                         [2][]byte    // handshake bytes awaiting a whole message, per sender
+	encrypted                  [2]bool      // TLS 1.2: the sender sent ChangeCipherSpec
+	open                       [2]*opener   // nil: records of that sender cannot be opened
+	secret                     [2][]byte    // TLS 1.3: the sender's current traffic secret
+	openFailed                 [2]bool      // a note was given for a record that did not open
+	protectedSeen              [2]int       // protected records seen per sender
+	sawHello                   bool         // a ClientHello is in the capture
+	certSubject                string       // TLS 1.2: the server certificate, in the clear
 	last                       *trace.Event // the last event, for merging runs of data
-	sent                       [2]int      // record bytes on the wire per sender
+	sent                       [2]int       // record bytes on the wire per sender
 }
 
 // sideName names sender from: 0 the client, 1 the server.

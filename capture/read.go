@@ -56,7 +56,7 @@ func Read(r io.Reader) (*Capture, error) {
 	if !decodable(src.LinkType()) {
 		return nil, fmt.Errorf("capture: link type %s: padlock reads Ethernet, Linux cooked, loopback and raw IP captures", c.LinkType)
 	}
-	t := newTracker()
+	t := newTracker(src.LinkType())
 	c.readPackets(src, t)
 	c.Conns = t.finish()
 	return c, nil
@@ -104,7 +104,6 @@ func (c *Capture) readPackets(src packetSource, t *tracker) {
 		}
 		c.summarize(skipped, cut)
 	}()
-	dec := gopacket.DecodeOptions{NoCopy: true}
 	for {
 		data, ci, err := src.ReadPacketData()
 		if err == io.EOF {
@@ -118,8 +117,7 @@ func (c *Capture) readPackets(src packetSource, t *tracker) {
 		if ci.CaptureLength < ci.Length {
 			cut++
 		}
-		p := gopacket.NewPacket(data, src.LinkType(), dec)
-		if !t.add(p, c.Packets, ci.Timestamp) {
+		if !t.add(data, c.Packets, ci.Timestamp) {
 			skipped++
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 )
 
@@ -31,15 +30,19 @@ func keyOf(src, dst netip.AddrPort) flowKey {
 
 // tracker sorts the TCP packets of a capture into connections.
 type tracker struct {
+	dec   *decoder
 	open  map[flowKey]*Conn
 	conns []*Conn
 }
 
-func newTracker() *tracker { return &tracker{open: make(map[flowKey]*Conn)} }
+func newTracker(link layers.LinkType) *tracker {
+	return &tracker{dec: newDecoder(link), open: make(map[flowKey]*Conn)}
+}
 
-// add files the TCP segment in p, and reports whether p held one.
-func (t *tracker) add(p gopacket.Packet, n int, ts time.Time) bool {
-	src, dst, tcp, ok := tcpOf(p)
+// add files the TCP segment in frame, packet n of the file, and reports
+// whether frame held one.
+func (t *tracker) add(frame []byte, n int, ts time.Time) bool {
+	src, dst, tcp, ok := t.dec.segment(frame)
 	if !ok {
 		return false
 	}
@@ -53,26 +56,6 @@ func (t *tracker) add(p gopacket.Packet, n int, ts time.Time) bool {
 	}
 	c.add(src, s, tcp.ACK)
 	return true
-}
-
-// tcpOf returns the endpoints and the TCP layer of p.
-func tcpOf(p gopacket.Packet) (src, dst netip.AddrPort, tcp *layers.TCP, ok bool) {
-	tcp, ok = p.Layer(layers.LayerTypeTCP).(*layers.TCP)
-	if !ok {
-		return src, dst, nil, false
-	}
-	var sa, da netip.Addr
-	switch ip := p.NetworkLayer().(type) {
-	case *layers.IPv4:
-		sa, _ = netip.AddrFromSlice(ip.SrcIP.To4())
-		da, _ = netip.AddrFromSlice(ip.DstIP.To4())
-	case *layers.IPv6:
-		sa, _ = netip.AddrFromSlice(ip.SrcIP)
-		da, _ = netip.AddrFromSlice(ip.DstIP)
-	default:
-		return src, dst, nil, false
-	}
-	return netip.AddrPortFrom(sa, uint16(tcp.SrcPort)), netip.AddrPortFrom(da, uint16(tcp.DstPort)), tcp, true
 }
 
 // finish reassembles every connection's streams and returns them in the
