@@ -41,33 +41,33 @@ func alertLevel(b byte) string {
 }
 
 // data shows decrypted (or, before any keys, plaintext) application
-// data; consecutive records of one sender are one event.
+// data; consecutive records of one sender are one event, which quotes
+// the first maxDataShown bytes of the run.
 func (e *explainer) data(from int, plain []byte, r *record) {
 	if keep := MaxDataKept - len(e.x.Data[from]); keep > 0 {
 		e.x.Data[from] = append(e.x.Data[from], plain[:min(len(plain), keep)]...)
 	}
 	if l := e.last; l != nil && l.Kind == trace.KindData && l.Side == side(from) && l.Name == "application data" {
-		l.Raw = append(l.Raw, plain[:min(len(plain), maxDataShown-len(l.Raw))]...)
+		e.run = append(e.run, plain[:min(len(plain), maxDataShown-len(e.run))]...)
 		records, _ := strconv.Atoi(l.Field("records"))
-		setDataFields(l, records+1, len(l.Raw), lengthOf(l)+len(plain))
+		l.Fields = dataFields(e.run, records+1, lengthOf(l)+len(plain))
 		return
 	}
-	ev := trace.Event{Side: side(from), Dir: trace.Sent, Step: trace.StepApplicationData, Kind: trace.KindData,
+	e.run = append(e.run[:0], plain[:min(len(plain), maxDataShown)]...)
+	e.emit(trace.Event{Side: side(from), Dir: trace.Sent, Step: trace.StepApplicationData, Kind: trace.KindData,
 		Name:    "application data",
 		Explain: "What the " + sideName(from) + " sent, decrypted with the key log's keys: on the wire it was sealed, and an observer sees only its size.",
-		Raw:     append([]byte(nil), plain[:min(len(plain), maxDataShown)]...)}
-	setDataFields(&ev, 1, len(ev.Raw), len(plain))
-	e.emit(ev, r)
+		Fields:  dataFields(e.run, 1, len(plain))}, r)
 }
 
-// setDataFields writes the fields of a data event: the data quoted (its
-// first maxDataShown bytes), its length and how many records carried it.
-func setDataFields(ev *trace.Event, records, shown, total int) {
-	q := strconv.Quote(string(ev.Raw[:shown]))
-	if total > shown {
-		q += fmt.Sprintf(" … (%d more bytes)", total-shown)
+// dataFields are the fields of a data event: the data quoted, its
+// length and how many records carried it.
+func dataFields(shown []byte, records, total int) []trace.Field {
+	q := strconv.Quote(string(shown))
+	if total > len(shown) {
+		q += fmt.Sprintf(" … (%d more bytes)", total-len(shown))
 	}
-	ev.Fields = []trace.Field{{Name: "data", Value: q}, {Name: "length", Value: strconv.Itoa(total)}, {Name: "records", Value: strconv.Itoa(records)}}
+	return []trace.Field{{Name: "data", Value: q}, {Name: "length", Value: strconv.Itoa(total)}, {Name: "records", Value: strconv.Itoa(records)}}
 }
 
 func lengthOf(ev *trace.Event) int {

@@ -103,6 +103,7 @@ type explainer struct {
 	sawHello                   bool         // a ClientHello is in the capture
 	certSubject                string       // TLS 1.2: the server certificate, in the clear
 	last                       *trace.Event // the last event, for merging runs of data
+	run                        []byte       // the start of the last run of data, as its event quotes it
 	sent                       [2]int       // record bytes on the wire per sender
 }
 
