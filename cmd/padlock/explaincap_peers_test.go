@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,4 +163,42 @@ func chosenSuite(events []trace.Event) string {
 		}
 	}
 	return ""
+}
+
+// TestExplainChromiumServe: headless Chromium loads padlock serve's page
+// over HTTP/1.1 (so that the request is text, not HPACK) with its key
+// log; explained, one connection shows Chromium's handshake (its
+// certificate arrives compressed) and its decrypted "GET /".
+func TestExplainChromiumServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Chromium takes seconds to start: skipped with -short")
+	}
+	chromium := requirePeer(t, "chromium", "chromium")
+	tshark := requirePeer(t, "tshark", "tshark")
+	requireLoopbackCapture(t, tshark)
+	base, _ := serveBase(t, "--alpn", "http/1.1")
+	u, _ := url.Parse(base)
+	dir := t.TempDir()
+	pcap, keylog := filepath.Join(dir, "capture.pcapng"), filepath.Join(dir, "keys.log")
+
+	stop := startCapture(t, tshark, u.Port(), pcap)
+	cmd := peerCommandT(t, chromium, append(chromiumArgs(t.TempDir()), "--ssl-key-log-file="+keylog, "--dump-dom", base+"/")...)
+	cmd.Env = append(os.Environ(), "SSLKEYLOGFILE="+keylog)
+	out, err := cmd.CombinedOutput()
+	stop()
+	if err != nil {
+		t.Fatalf("chromium: %v\n%s", err, tail(out))
+	}
+	conns := explainJSON(t, pcap, "--keylog", keylog)
+	for _, events := range conns {
+		if strings.Contains(decryptedRequest(events), "GET / HTTP/1.1") {
+			requireInOrder(t, "Chromium", stepNames(events), "ClientHello", "ServerHello", "EncryptedExtensions",
+				"Certificate", "CertificateVerify", "Finished", "Finished", "application data")
+			return
+		}
+	}
+	for id, events := range conns {
+		t.Logf("connection %d: %s", id, stepNames(events))
+	}
+	t.Errorf("no connection of %d shows Chromium's GET / decrypted", len(conns))
 }
