@@ -101,6 +101,9 @@ func (e *explainer) sealedKind(r *record) (string, trace.Step, string) {
 	who := sideName(r.from)
 	first := e.protectedSeen[r.from] == 1
 	switch {
+	case e.serverRandom == nil && r.from == 0:
+		return "encrypted early data", trace.StepApplicationData,
+			"0-RTT data the client sent with its ClientHello, encrypted with a key from an earlier session's ticket: an observer sees its size, not its content."
 	case !e.tls13 && r.typ == recordAlert:
 		return "encrypted alert", trace.StepAlert, "An alert, encrypted: an observer sees that the " + who + " sent one, not which."
 	case e.tls13 && r.from == 1 && e.protectedSeen[0] == 0:

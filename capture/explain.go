@@ -136,7 +136,9 @@ func (e *explainer) record(r *record) {
 	switch {
 	case r.typ == recordChangeCipherSpec:
 		e.changeCipherSpec(r)
-	case e.tls13 && r.typ == recordApplicationData, !e.tls13 && e.encrypted[r.from]:
+	case r.typ == recordApplicationData, e.encrypted[r.from]:
+		// TLS never sends application data in the clear: before any
+		// keys, such a record is 0-RTT early data.
 		e.protected(r)
 	default:
 		e.content(r.from, r.typ, r.body, r)

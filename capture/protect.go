@@ -114,9 +114,13 @@ func (e *explainer) protected(r *record) {
 	}
 	typ, plain, err := o.open(r)
 	if err != nil {
+		// A record that does not open leaves the sequence number where it
+		// was: it is most likely 0-RTT data the server skipped (RFC 8446
+		// section 4.2.10), which the receiver discards the same way.
+		o.seq--
 		if !e.openFailed[r.from] {
 			e.openFailed[r.from] = true
-			e.note("the %s's record at byte %d of its stream does not open with the key log's keys (%v): it and any others that do not are shown sealed", sideName(r.from), r.off, err)
+			e.note("the %s's record at byte %d of its stream does not open with the key log's keys (%v); it may be 0-RTT early data the server skipped. It and any others that do not open are shown sealed", sideName(r.from), r.off, err)
 		}
 		e.sealed(r)
 		return
