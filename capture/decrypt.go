@@ -15,6 +15,7 @@ type opener struct {
 	iv       []byte // 12 bytes, or the 4-byte salt of TLS 1.2 AES-GCM
 	explicit int    // the explicit nonce carried in each TLS 1.2 AES-GCM record
 	tls13    bool
+	early    bool // keyed with the client's early traffic secret (0-RTT)
 	seq      uint64
 }
 

@@ -104,6 +104,8 @@ type explainer struct {
 	certSubject                string       // TLS 1.2: the server certificate, in the clear
 	last                       *trace.Event // the last event, for merging runs of data
 	run                        []byte       // the start of the last run of data, as its event quotes it
+	offered13                  []uint16     // the ClientHello's suites, for 0-RTT's
+	pending                    *opener      // the client's handshake keys, while it still sends 0-RTT data
 	sent                       [2]int       // record bytes on the wire per sender
 }
 

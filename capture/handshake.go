@@ -50,6 +50,9 @@ func (e *explainer) message(from int, raw []byte, r *record) {
 		e.sawHello = true
 		e.clientRandom = m.Random
 		e.x.ServerName = m.ServerName
+		if m.EarlyData {
+			e.offered13 = m.CipherSuites
+		}
 	case *wire.ServerHello:
 		e.serverHello(m, r)
 	case *wire.EncryptedExtensions:
@@ -64,6 +67,8 @@ func (e *explainer) message(from int, raw []byte, r *record) {
 		if e.tls13 {
 			e.installApplication13(from, r)
 		}
+	case *wire.EndOfEarlyData:
+		e.switchFromEarly(r)
 	case *wire.KeyUpdate:
 		if e.tls13 {
 			e.keyUpdate(from, r)

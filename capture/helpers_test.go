@@ -34,6 +34,29 @@ type recorder struct {
 	writes []write
 }
 
+// tcpPair returns the two ends of a loopback TCP connection: unlike
+// net.Pipe, each side's writes are buffered, as TLS expects (a client
+// writes 0-RTT data while the server writes its flight).
+func tcpPair(t testing.TB) (net.Conn, net.Conn) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return a, b
+}
+
+// recordingConn keeps what one side writes.
 type recordingConn struct {
 	net.Conn
 	from int
@@ -60,7 +83,7 @@ func handshake(t testing.TB, version, suite uint16) ([]write, []byte) {
 	}
 	sc := &padlock.Config{Certificates: []padlock.Certificate{{Certificate: server.DER, PrivateKey: server.Key, Leaf: server.Cert}}}
 	rec := &recorder{}
-	a, b := net.Pipe()
+	a, b := tcpPair(t)
 	cli := padlock.Client(&recordingConn{a, 0, rec}, cc)
 	srv := padlock.Server(&recordingConn{b, 1, rec}, sc)
 	done := make(chan error, 1)

@@ -11,6 +11,7 @@ import (
 // NSS key log labels (the format of SSLKEYLOGFILE).
 const (
 	labelClientRandom       = "CLIENT_RANDOM" // TLS 1.2: the master secret
+	labelClientEarly        = "CLIENT_EARLY_TRAFFIC_SECRET"
 	labelClientHandshake    = "CLIENT_HANDSHAKE_TRAFFIC_SECRET"
 	labelServerHandshake    = "SERVER_HANDSHAKE_TRAFFIC_SECRET"
 	labelClientApplication  = "CLIENT_TRAFFIC_SECRET_0"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"padlock/internal/keysched"
+	"padlock/internal/suites"
 	"padlock/trace"
 )
 
@@ -14,11 +15,55 @@ var (
 )
 
 // installHandshake13 keys both directions for the encrypted part of a
-// TLS 1.3 handshake, which starts right after the ServerHello.
+// TLS 1.3 handshake, which starts right after the ServerHello. A client
+// still sending 0-RTT data switches later: at its EndOfEarlyData, or at
+// its first record that opens only with the handshake keys (the server
+// rejected the early data).
 func (e *explainer) installHandshake13(r *record) {
+	if o := e.open[0]; o != nil && o.early {
+		e.pending, _ = e.opener13(0, e.kl.secret(e.clientRandom, labelClientHandshake), "handshake")
+		e.install13(1, e.kl.secret(e.clientRandom, labelServerHandshake), "handshake", r)
+		return
+	}
 	for from := range 2 {
 		e.install13(from, e.kl.secret(e.clientRandom, handshakeLabels[from]), "handshake", r)
 	}
+}
+
+// switchFromEarly moves the client from its early traffic keys to its
+// handshake keys.
+func (e *explainer) switchFromEarly(r *record) bool {
+	if e.pending == nil {
+		return false
+	}
+	e.open[0], e.pending = e.pending, nil
+	e.keysEvent(0, "client handshake", true, r)
+	return true
+}
+
+// openEarly tries the client's early traffic secret on r with each TLS
+// 1.3 suite the ClientHello offered: the suite of 0-RTT is the one of the
+// ticket, which the capture does not show, and only the right one opens.
+func (e *explainer) openEarly(r *record) (*opener, uint8, []byte, bool) {
+	secret := e.kl.secret(e.clientRandom, labelClientEarly)
+	if secret == nil {
+		return nil, 0, nil, false
+	}
+	for _, id := range e.offered13 {
+		s := suites.SuiteByID(id)
+		if s == nil || !s.TLS13 {
+			continue
+		}
+		o, err := newOpener13(s, secret)
+		if err != nil {
+			continue
+		}
+		if typ, plain, err := o.open(r); err == nil {
+			o.early = true
+			return o, typ, plain, true
+		}
+	}
+	return nil, 0, nil, false
 }
 
 // installApplication13 switches sender from to its application traffic
@@ -40,17 +85,23 @@ func (e *explainer) keyUpdate(from int, r *record) {
 // install13 keys the records of sender from with secret, or marks them
 // closed to padlock when there is none, and says so.
 func (e *explainer) install13(from int, secret []byte, name string, r *record) {
-	e.secret[from], e.open[from] = secret, nil
-	if secret != nil && e.suite != nil && e.suite.TLS13 {
-		o, err := newOpener13(e.suite, secret)
-		if err != nil {
-			e.note("the %s's %s keys: %v", sideName(from), name, err)
-		} else {
-			e.open[from] = o
-			e.x.KeyLogged = true
-		}
-	}
+	e.open[from], e.secret[from] = e.opener13(from, secret, name)
 	e.keysEvent(from, sideName(from)+" "+name, e.open[from] != nil, r)
+}
+
+// opener13 keys the records of sender from with secret under the chosen
+// suite, and returns it with the secret; nil for both when there is none.
+func (e *explainer) opener13(from int, secret []byte, name string) (*opener, []byte) {
+	if secret == nil || e.suite == nil || !e.suite.TLS13 {
+		return nil, nil
+	}
+	o, err := newOpener13(e.suite, secret)
+	if err != nil {
+		e.note("the %s's %s keys: %v", sideName(from), name, err)
+		return nil, nil
+	}
+	e.x.KeyLogged = true
+	return o, secret
 }
 
 // changeCipherSpec explains a ChangeCipherSpec: in TLS 1.2 the sender's
@@ -108,11 +159,26 @@ func (e *explainer) keysEvent(from int, name string, known bool, r *record) {
 func (e *explainer) protected(r *record) {
 	e.protectedSeen[r.from]++
 	o := e.open[r.from]
+	if o == nil && r.from == 0 && e.serverRandom == nil && len(e.offered13) > 0 {
+		if eo, typ, plain, ok := e.openEarly(r); ok {
+			e.open[0] = eo
+			e.keysEvent(0, "client early traffic", true, r)
+			e.x.Decrypted = true
+			e.content(0, typ, plain, r)
+			return
+		}
+	}
 	if o == nil {
 		e.sealed(r)
 		return
 	}
 	typ, plain, err := o.open(r)
+	if err != nil && o.early && e.switchFromEarly(r) {
+		// The server rejected the early data: the client is on to its
+		// handshake keys.
+		o = e.open[0]
+		typ, plain, err = o.open(r)
+	}
 	if err != nil {
 		// A record that does not open leaves the sequence number where it
 		// was: it is most likely 0-RTT data the server skipped (RFC 8446
