@@ -101,7 +101,7 @@ func (e *explainer) sealedKind(r *record) (string, trace.Step, string) {
 	who := sideName(r.from)
 	first := e.protectedSeen[r.from] == 1
 	switch {
-	case e.serverRandom == nil && r.from == 0:
+	case e.sawHello && e.serverRandom == nil && r.from == 0:
 		return "encrypted early data", trace.StepApplicationData,
 			"0-RTT data the client sent with its ClientHello, encrypted with a key from an earlier session's ticket: an observer sees its size, not its content."
 	case !e.tls13 && r.typ == recordAlert:
