@@ -16,9 +16,12 @@ const MaxDataKept = 1 << 20
 type Explanation struct {
 	Conn *Conn
 	// Events are the connection's steps, in the order they crossed the
-	// wire, as padlock traces its own: each message as sent by its
-	// sender (Dir trace.Sent), and local steps (keys in use, what was
-	// negotiated). Event.Conn is Conn.ID; Event.Time counts from the
+	// wire, from both sides' point of view as padlock traces both sides
+	// of its own connections: each message as its sender sent it (Dir
+	// trace.Sent) and, right after, as the other side received it
+	// (trace.Received; trace's renderers show the two once), and each
+	// side's local steps (keys in use for writing and for reading, what
+	// was negotiated). Event.Conn is Conn.ID; Event.Time counts from the
 	// connection's first packet.
 	Events []trace.Event
 	// Version and CipherSuite are what the ServerHello chose; zero when
@@ -82,7 +85,21 @@ func (c *Conn) Explain(kl *KeyLog) (*Explanation, bool) {
 		e.record(&r)
 	}
 	e.finish()
+	x.Events = withReceipts(x.Events)
 	return x, true
+}
+
+// withReceipts adds after each event sent its receipt by the other side.
+func withReceipts(events []trace.Event) []trace.Event {
+	out := make([]trace.Event, 0, 2*len(events))
+	for _, ev := range events {
+		out = append(out, ev)
+		if ev.Dir == trace.Sent {
+			ev.Side, ev.Dir = 1-ev.Side, trace.Received
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // explainer walks one connection's records in order, as both parties

@@ -143,15 +143,24 @@ func (e *explainer) opener12(from int) *opener {
 }
 
 // keysEvent says that sender from now protects its records with the keys
-// called name, and whether padlock holds them.
+// called name, and that its peer reads them with the same keys; and
+// whether padlock holds them.
 func (e *explainer) keysEvent(from int, name string, known bool, r *record) {
-	explain := "From here on, records the " + sideName(from) + " sends are encrypted with the " + name + " key. The key log holds it, so padlock opens them."
+	sealed := "The key log holds it, so padlock opens them."
 	if !known {
-		explain = "From here on, records the " + sideName(from) + " sends are encrypted with the " + name + " key, which never crosses the wire: without it (a key log) they stay sealed."
+		sealed = "It never crosses the wire: without it (a key log) they stay sealed."
 	}
-	e.emit(trace.Event{Side: side(from), Dir: trace.Local, Step: trace.StepKeyDerivation, Kind: trace.KindKeys,
-		Name: name + " keys in use for writing", Explain: explain,
-		Fields: []trace.Field{{Name: "keys", Value: name}, {Name: "direction", Value: "writing"}, {Name: "in the key log", Value: fmt.Sprint(known)}}}, r)
+	for _, v := range []struct {
+		side      int
+		direction string
+		verb      string
+	}{{from, "writing", "sends"}, {1 - from, "reading", "receives"}} {
+		e.emit(trace.Event{Side: side(v.side), Dir: trace.Local, Step: trace.StepKeyDerivation, Kind: trace.KindKeys,
+			Name:    name + " keys in use for " + v.direction,
+			Explain: "From here on, records the " + sideName(v.side) + " " + v.verb + " are protected with the " + name + " key. " + sealed,
+			Fields: []trace.Field{{Name: "keys", Value: name}, {Name: "direction", Value: v.direction},
+				{Name: "in the key log", Value: fmt.Sprint(known)}}}, r)
+	}
 }
 
 // protected opens an encrypted record when padlock holds its keys, and
