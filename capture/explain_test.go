@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"padlock"
+	"padlock/internal/pki"
 	"padlock/internal/suites"
 	"padlock/trace"
 )
@@ -228,5 +229,38 @@ func TestKeyLog(t *testing.T) {
 	}
 	if kl.Len() != 1 || kl.Skipped != 2 {
 		t.Errorf("len %d, skipped %d", kl.Len(), kl.Skipped)
+	}
+}
+
+// TestHelloRetryRequest: the server asks for another key share; the
+// second ClientHello and the real ServerHello follow, and the rest still
+// decrypts.
+func TestHelloRetryRequest(t *testing.T) {
+	writes, keylog := handshakeWith(t, func(cc, sc *padlock.Config) {
+		cc.CurvePreferences = []padlock.CurveID{padlock.X25519, padlock.CurveP384}
+		sc.CurvePreferences = []padlock.CurveID{padlock.CurveP384}
+	})
+	_, x := explainOne(t, pcapOf(t, segmentsOf(writes, 1400)), keylog)
+	wantSteps(t, x, "ClientHello", "HelloRetryRequest", "ClientHello", "ServerHello", "EncryptedExtensions", "Finished", "Finished")
+	wantDecrypted(t, x)
+}
+
+// TestMutualTLS: the client's certificate travels encrypted in TLS 1.3,
+// in the clear in TLS 1.2.
+func TestMutualTLS(t *testing.T) {
+	for _, v := range []uint16{padlock.VersionTLS13, padlock.VersionTLS12} {
+		writes, keylog := handshakeWith(t, func(cc, sc *padlock.Config) {
+			ca, _ := pki.TestChain(pki.ECDSAP256)
+			client := pki.TestClient(pki.ECDSAP256)
+			cc.MaxVersion = v
+			cc.Certificates = []padlock.Certificate{{Certificate: client.DER, PrivateKey: client.Key, Leaf: client.Cert}}
+			sc.ClientAuth, sc.ClientCAs = padlock.RequireAndVerifyClientCert, ca.Pool()
+		})
+		_, x := explainOne(t, pcapOf(t, segmentsOf(writes, 1400)), keylog)
+		wantSteps(t, x, "ServerHello", "CertificateRequest", "Certificate", "Certificate", "CertificateVerify", "Finished")
+		wantDecrypted(t, x)
+		if _, sealed := explainOne(t, pcapOf(t, segmentsOf(writes, 1400)), nil); (v == padlock.VersionTLS13) == strings.Contains(names(sealed), "CertificateRequest") {
+			t.Errorf("%s without a key log: %s", padlock.VersionName(v), names(sealed))
+		}
 	}
 }

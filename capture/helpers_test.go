@@ -75,13 +75,22 @@ func (c *recordingConn) Write(b []byte) (int, error) {
 // answers testResponse. It returns what each wrote and the key log.
 func handshake(t testing.TB, version, suite uint16) ([]write, []byte) {
 	t.Helper()
+	return handshakeWith(t, func(cc, _ *padlock.Config) {
+		cc.MaxVersion = version
+		if suite != 0 {
+			cc.CipherSuites = []uint16{suite}
+		}
+	})
+}
+
+// handshakeWith is handshake with configurations that configure changes.
+func handshakeWith(t testing.TB, configure func(cc, sc *padlock.Config)) ([]write, []byte) {
+	t.Helper()
 	ca, server := pki.TestChain(pki.ECDSAP256)
 	var keylog bytes.Buffer
-	cc := &padlock.Config{ServerName: "localhost", RootCAs: ca.Pool(), MaxVersion: version, KeyLogWriter: &keylog}
-	if suite != 0 {
-		cc.CipherSuites = []uint16{suite}
-	}
+	cc := &padlock.Config{ServerName: "localhost", RootCAs: ca.Pool(), KeyLogWriter: &keylog}
 	sc := &padlock.Config{Certificates: []padlock.Certificate{{Certificate: server.DER, PrivateKey: server.Key, Leaf: server.Cert}}}
+	configure(cc, sc)
 	rec := &recorder{}
 	a, b := tcpPair(t)
 	cli := padlock.Client(&recordingConn{a, 0, rec}, cc)
