@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"github.com/google/gopacket/layers"
+
 	"bytes"
 	"strings"
 	"testing"
@@ -262,5 +264,18 @@ func TestMutualTLS(t *testing.T) {
 		if _, sealed := explainOne(t, pcapOf(t, segmentsOf(writes, 1400)), nil); (v == padlock.VersionTLS13) == strings.Contains(names(sealed), "CertificateRequest") {
 			t.Errorf("%s without a key log: %s", padlock.VersionName(v), names(sealed))
 		}
+	}
+}
+
+// TestLinkTypes: captures on "any" (Linux cooked), on a BSD loopback and
+// of raw IP read the same.
+func TestLinkTypes(t *testing.T) {
+	writes, keylog := handshake(t, 0, 0)
+	for _, link := range []layers.LinkType{layers.LinkTypeLinuxSLL, layers.LinkTypeNull, layers.LinkTypeRaw} {
+		c, x := explainOne(t, pcapLinkOf(t, segmentsOf(writes, 1400), link), keylog)
+		if c.LinkType != link.String() {
+			t.Errorf("link type %q, want %s", c.LinkType, link)
+		}
+		wantDecrypted(t, x)
 	}
 }

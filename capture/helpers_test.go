@@ -213,3 +213,33 @@ func frameOf(t testing.TB, p packet) []byte {
 	}
 	return buf.Bytes()
 }
+
+// pcapLinkOf writes packets as a pcap file of link type link: Linux
+// cooked (SLL), BSD loopback (Null) or raw IP frames around the same IP
+// packets as pcapOf's.
+func pcapLinkOf(t testing.TB, ps []packet, link layers.LinkType) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := pcapgo.NewWriter(&buf)
+	if err := w.WriteFileHeader(65536, link); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i, p := range ps {
+		ip := frameOf(t, p)[14:] // the IPv4 packet, after the Ethernet header
+		var frame []byte
+		switch link {
+		case layers.LinkTypeLinuxSLL:
+			frame = append([]byte{0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00}, ip...)
+		case layers.LinkTypeNull:
+			frame = append([]byte{2, 0, 0, 0}, ip...) // AF_INET, little-endian
+		default:
+			frame = ip
+		}
+		ci := gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(i) * time.Millisecond), CaptureLength: len(frame), Length: len(frame)}
+		if err := w.WritePacket(ci, frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
