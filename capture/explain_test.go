@@ -1,11 +1,11 @@
 package capture
 
 import (
-	"github.com/google/gopacket/layers"
-
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/google/gopacket/layers"
 
 	"padlock"
 	"padlock/internal/pki"
