@@ -8,8 +8,9 @@
 //
 // With an NSS key log (SSLKEYLOGFILE, as curl, Chromium, Firefox,
 // openssl -keylogfile and padlock write it) the encrypted part of a TLS
-// 1.3 handshake and the application data of TLS 1.3 and TLS 1.2 (AES-GCM
-// and ChaCha20-Poly1305 suites) are decrypted and shown; without one,
+// 1.3 handshake, 0-RTT early data and the application data of TLS 1.3
+// and TLS 1.2 (AES-GCM and ChaCha20-Poly1305 suites) are decrypted and
+// shown; without one,
 // the explanation says what an observer on the path sees and what stays
 // hidden.
 //

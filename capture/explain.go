@@ -2,7 +2,6 @@ package capture
 
 import (
 	"fmt"
-	"time"
 
 	"padlock/internal/suites"
 	"padlock/trace"
@@ -185,6 +184,3 @@ func side(from int) trace.Side {
 	}
 	return trace.Server
 }
-
-// zeroTime is for events that no record stamps.
-var zeroTime time.Time

@@ -117,7 +117,7 @@ func (c *Capture) readPackets(src packetSource, t *tracker) {
 		if ci.CaptureLength < ci.Length {
 			cut++
 		}
-		if !t.add(data, c.Packets, ci.Timestamp) {
+		if !t.add(data, ci.Timestamp) {
 			skipped++
 		}
 	}

@@ -29,12 +29,13 @@ type Stream struct {
 	Retransmitted, OutOfOrder int
 	// Dropped counts bytes past MaxStreamBytes, not kept.
 	Dropped int
+	// Closed reports whether the capture holds this side's FIN or RST.
+	Closed bool
 
 	chunks []chunk // when each part of Data arrived
 	segs   []segment
 	sawSYN bool
 	isn    uint32
-	closed bool // a FIN or RST came
 }
 
 // chunk says that Data from off on arrived at t.
@@ -52,7 +53,7 @@ func (s *Stream) add(seg segment) {
 		seg.seq++ // the SYN takes one sequence number
 	}
 	if seg.fin || seg.rst {
-		s.closed = true
+		s.Closed = true
 	}
 	if len(seg.data) > 0 {
 		s.segs = append(s.segs, seg)

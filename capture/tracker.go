@@ -14,7 +14,6 @@ type segment struct {
 	t        time.Time
 	syn, fin bool
 	rst      bool
-	packet   int // the packet's number in the file, from 1
 }
 
 // flowKey names a connection by both endpoints, the smaller first, so
@@ -39,14 +38,13 @@ func newTracker(link layers.LinkType) *tracker {
 	return &tracker{dec: newDecoder(link), open: make(map[flowKey]*Conn)}
 }
 
-// add files the TCP segment in frame, packet n of the file, and reports
-// whether frame held one.
-func (t *tracker) add(frame []byte, n int, ts time.Time) bool {
+// add files the TCP segment in frame, and reports whether frame held one.
+func (t *tracker) add(frame []byte, ts time.Time) bool {
 	src, dst, tcp, ok := t.dec.segment(frame)
 	if !ok {
 		return false
 	}
-	s := segment{seq: tcp.Seq, data: tcp.Payload, t: ts, syn: tcp.SYN, fin: tcp.FIN, rst: tcp.RST, packet: n}
+	s := segment{seq: tcp.Seq, data: tcp.Payload, t: ts, syn: tcp.SYN, fin: tcp.FIN, rst: tcp.RST}
 	k := keyOf(src, dst)
 	c := t.open[k]
 	if c == nil || c.reopened(src, s, tcp.ACK) {
