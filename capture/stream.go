@@ -130,12 +130,20 @@ func (s *Stream) place() []placed {
 	return ps
 }
 
+// maxHoles bounds the gaps countDisorder tracks: a hostile capture with a
+// hole between every two segments would otherwise cost time quadratic in
+// its packets. Past it, the counts stop.
+const maxHoles = 1024
+
 // countDisorder counts, in arrival order, the segments that brought
 // nothing new (retransmissions) and those that came after later bytes.
 func (s *Stream) countDisorder(ps []placed) {
 	var have intervals
 	var furthest int64
 	for _, p := range ps {
+		if len(have) > maxHoles {
+			return
+		}
 		end := p.off + int64(len(p.seg.data))
 		switch {
 		case have.covers(p.off, end):
