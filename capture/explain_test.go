@@ -279,3 +279,24 @@ func TestLinkTypes(t *testing.T) {
 		wantDecrypted(t, x)
 	}
 }
+
+// TestRSAKeyTransport: TLS 1.2 without forward secrecy decrypts the same
+// way, from the master secret the key log holds.
+func TestRSAKeyTransport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("an RSA key takes time to make: skipped with -short")
+	}
+	writes, keylog := handshakeWith(t, func(cc, sc *padlock.Config) {
+		ca, server := pki.TestChain(pki.RSA2048)
+		cc.RootCAs, cc.MaxVersion = ca.Pool(), padlock.VersionTLS12
+		cc.CipherSuites = []uint16{suites.TLS_RSA_WITH_AES_128_GCM_SHA256}
+		sc.Certificates = []padlock.Certificate{{Certificate: server.DER, PrivateKey: server.Key, Leaf: server.Cert}}
+		sc.EnableRSAKeyExchange = true
+	})
+	_, x := explainOne(t, pcapOf(t, segmentsOf(writes, 1400)), keylog)
+	wantSteps(t, x, "ClientHello", "ServerHello", "Certificate", "ServerHelloDone", "ClientKeyExchange", "Finished", "Finished")
+	wantDecrypted(t, x)
+	if strings.Contains(names(x), "ServerKeyExchange") {
+		t.Errorf("a ServerKeyExchange in RSA key transport: %s", names(x))
+	}
+}
