@@ -32,7 +32,7 @@ func TestREADMESnippets(t *testing.T) {
 	}
 	var src strings.Builder
 	src.WriteString("package snippets\n\nimport (\n")
-	imports := []string{"context", "crypto/sha256", "crypto/x509", "errors", "fmt", "log", "net", "net/http", "os", "padlock", "padlock/padlockhttp", "padlock/trace"}
+	imports := []string{"context", "crypto/sha256", "crypto/x509", "errors", "fmt", "log", "net", "net/http", "os", "padlock", "padlock/capture", "padlock/padlockhttp", "padlock/trace"}
 	for _, p := range imports {
 		src.WriteString("\t\"" + p + "\"\n")
 	}

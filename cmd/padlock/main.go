@@ -4,6 +4,7 @@
 //	padlock demo                 a client and a server in this process
 //	padlock serve                an HTTPS server that shows visitors their handshake
 //	padlock connect HOST:PORT    a client, like openssl s_client
+//	padlock explain FILE.pcap    the TLS connections of a packet capture, explained
 //	padlock cert                 a local CA and certificates
 //	padlock ech keygen           a key for Encrypted Client Hello
 //	padlock bench                padlock against crypto/tls and the primitives' floor
@@ -80,6 +81,7 @@ func init() {
 		{"serve", "an HTTPS server that shows each visitor its own handshake", (*cli).serve},
 		{"connect", "connect to a TLS server and show the handshake (like openssl s_client)", (*cli).connect},
 		{"ech", "make a key for Encrypted Client Hello: padlock ech keygen", (*cli).ech},
+		{"explain", "explain the TLS connections of a packet capture, decrypted with a key log", (*cli).explainCapture},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
 		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
 		{"version", "print padlock's version, Go's version and the build information", (*cli).version},
