@@ -18,7 +18,7 @@ func echHellos() (inner, outer *ClientHello) {
 		SignatureAlgorithms: []uint16{0x0804, 0x0403}, ALPNProtocols: []string{"h2"},
 		KeyShares:         []KeyShare{{Group: 0x1d, Data: fill(32, 3)}, {Group: 0x11ec, Data: fill(1216, 8)}},
 		SupportedVersions: []uint16{0x0304}, PSKModes: []uint8{1},
-		ECH:               &ECHClientHello{Type: ECHInner}}
+		ECH: &ECHClientHello{Type: ECHInner}}
 	o := *inner
 	o.Random, o.ServerName = fill(32, 9), "public.example"
 	o.SupportedVersions = []uint16{0x0304, 0x0303}
