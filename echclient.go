@@ -242,6 +242,11 @@ func (e *echClient) decide(c *Conn, sh *wire.ServerHello) (*wire.ClientHello, er
 			"The server's confirmation matches: it decrypted the ClientHelloInner, and the handshake goes on with it. The network never saw "+orNone(e.inner.ServerName)+".")
 		return e.inner, nil
 	}
+	if sh.HasSelectedIdentity {
+		// Section 6.1.2: the outer hello's PSKs are GREASE, and the
+		// outer handshake never resumes.
+		return nil, alertf(alert.IllegalParameter, "the server rejected ECH yet selected a PSK, which the outer ClientHello offered only as GREASE")
+	}
 	c.hsTr = e.outerTr
 	copy(c.random[0][:], e.outer.Random)
 	c.echPublicName = e.config.PublicName
