@@ -91,6 +91,9 @@ func echServerRows(t *testing.T, keys echRowKeys) []alertCase {
 				h.SessionID = bytes.Repeat([]byte{1}, 32)
 				return h.Marshal()[4:]
 			}),
+		// An empty plaintext opens, so ECH is accepted, and decodes to
+		// nothing (the server once went on without an inner hello).
+		sealed("empty EncodedClientHelloInner", alert.DecodeError, nil, func([]byte) []byte { return nil }),
 		sealed("EncodedClientHelloInner that is no ClientHello", alert.DecodeError, nil,
 			func([]byte) []byte { return []byte("not a hello") }),
 		sealed("ech_outer_extensions references a missing extension", alert.IllegalParameter,

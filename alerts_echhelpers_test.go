@@ -98,7 +98,7 @@ type echSealer struct {
 	sealed bool
 }
 
-func newECHSealer(t *testing.T, key *EncryptedClientHelloKey) *echSealer {
+func newECHSealer(t testing.TB, key *EncryptedClientHelloKey) *echSealer {
 	configs, err := wire.ParseECHConfigList(ECHConfigList(*key))
 	if err != nil || len(configs) != 1 {
 		t.Fatalf("test ECH config: %v", err)
@@ -131,7 +131,7 @@ func newECHSealer(t *testing.T, key *EncryptedClientHelloKey) *echSealer {
 // whose payload is encoded, sealed over the copy's ClientHelloOuterAAD
 // (section 5.2). The first seal sends enc, later ones an empty one
 // (section 6.1.5). edit, if not nil, changes the extension first.
-func (s *echSealer) seal(t *testing.T, outer *wire.ClientHello, encoded []byte, edit func(*wire.ECHClientHello)) *wire.ClientHello {
+func (s *echSealer) seal(t testing.TB, outer *wire.ClientHello, encoded []byte, edit func(*wire.ECHClientHello)) *wire.ClientHello {
 	o := *outer
 	o.ECH = &wire.ECHClientHello{Type: wire.ECHOuter, Suite: s.suite, ConfigID: s.config.ConfigID,
 		Payload: make([]byte, len(encoded)+echTagLen)}

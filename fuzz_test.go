@@ -3,6 +3,7 @@ package padlock
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/hpke"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
@@ -12,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"padlock/internal/record"
+	"padlock/internal/wire"
 )
 
 // The state machines are fuzzed by feeding one side a peer's whole flight
@@ -171,5 +175,87 @@ func TestReplayedFlightsGoDeep(t *testing.T) {
 	s := Server(&scriptedConn{in: bytes.NewReader(clientBytes)}, sc)
 	if err := s.Handshake(); err != nil {
 		t.Fatalf("server replaying the client's flight: %v", err)
+	}
+}
+
+// fuzzECHKey is an ECH key made from a fixed X25519 scalar, the same in
+// every process, with the public name the fuzz certificate covers.
+var fuzzECHKey = sync.OnceValue(func() EncryptedClientHelloKey {
+	kem, err := hpke.NewKEM(hpkeKEMX25519)
+	if err != nil {
+		panic(err)
+	}
+	scalar := bytes.Repeat([]byte{9}, 32)
+	priv, err := kem.NewPrivateKey(scalar)
+	if err != nil {
+		panic(err)
+	}
+	cfg := wire.ECHConfig{ConfigID: 1, KEM: hpkeKEMX25519, PublicKey: priv.PublicKey().Bytes(), PublicName: "localhost",
+		CipherSuites: []wire.HPKESuite{{KDF: hpkeKDFSHA256, AEAD: hpkeAEADAES128GCM}}}
+	return EncryptedClientHelloKey{Config: cfg.Marshal(), PrivateKey: scalar, SendAsRetry: true}
+})
+
+// fuzzECHHellos are the hellos a deterministic padlock client builds for
+// ECH: the inner one, and the outer one before its extension.
+func fuzzECHHellos(tb testing.TB) (inner, outer *wire.ClientHello) {
+	cc, _ := fuzzConfigs(tb, VersionTLS13)
+	h, _, err := Client(nil, cc).makeClientHello()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var base wire.ClientHello
+	if err := base.Unmarshal(h.Marshal()); err != nil {
+		tb.Fatal(err)
+	}
+	base.Raw, base.Extensions = nil, nil
+	in, out := base, base
+	in.SupportedVersions, in.ECH = []uint16{VersionTLS13}, &wire.ECHClientHello{Type: wire.ECHInner}
+	out.ECH = nil
+	return &in, &out
+}
+
+// FuzzECHServerInnerHello fuzzes what a server holding ECH keys decodes
+// after decryption: the EncodedClientHelloInner. Each input is sealed
+// with the server's real key inside a fixed ClientHelloOuter, so every
+// input reaches the decoding of section 5.1 and the checks of section
+// 7.1, and what passes them drives the handshake on.
+func FuzzECHServerInnerHello(f *testing.F) {
+	inner, outer := fuzzECHHellos(f)
+	compressed, err := wire.EncodeClientHelloInner(inner.Marshal(), outer.Marshal(), func(n int) int { return 31 - (n-1)%32 })
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(compressed)
+	f.Add(encodeInner(inner))
+	f.Fuzz(func(t *testing.T, encoded []byte) {
+		key := fuzzECHKey()
+		hello := newECHSealer(t, &key).seal(t, outer, encoded, nil).Marshal()
+		if len(hello) > 1<<14 {
+			return // one record is all this target writes
+		}
+		_, sc := fuzzConfigs(t, VersionTLS13)
+		sc.EncryptedClientHelloKeys = []EncryptedClientHelloKey{key}
+		s := Server(&scriptedConn{in: bytes.NewReader(plainRecord(record.Handshake, hello))}, sc)
+		s.Handshake()
+	})
+}
+
+// TestFuzzECHSeedIsAccepted checks that the seed of
+// FuzzECHServerInnerHello decrypts and passes the server's checks, so
+// the fuzzer starts past them.
+func TestFuzzECHSeedIsAccepted(t *testing.T) {
+	inner, outer := fuzzECHHellos(t)
+	key := fuzzECHKey()
+	encoded, err := wire.EncodeClientHelloInner(inner.Marshal(), outer.Marshal(), func(int) int { return 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	hello := newECHSealer(t, &key).seal(t, outer, encoded, nil).Marshal()
+	_, sc := fuzzConfigs(t, VersionTLS13)
+	sc.EncryptedClientHelloKeys = []EncryptedClientHelloKey{key}
+	s := Server(&scriptedConn{in: bytes.NewReader(plainRecord(record.Handshake, hello))}, sc)
+	err = s.Handshake()
+	if !s.ConnectionState().ECHAccepted {
+		t.Fatalf("the server did not accept the seed's ECH: %v", err)
 	}
 }
