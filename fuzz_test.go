@@ -94,8 +94,17 @@ func fuzzConfigs(tb testing.TB, vers uint16) (*Config, *Config) {
 // bytes each side sent.
 func recordFlights(tb testing.TB, vers uint16) (clientBytes, serverBytes []byte) {
 	tb.Helper()
+	return recordFlightsWith(tb, vers, nil)
+}
+
+// recordFlightsWith is recordFlights with configs that edit changed.
+func recordFlightsWith(tb testing.TB, vers uint16, edit func(cc, sc *Config)) (clientBytes, serverBytes []byte) {
+	tb.Helper()
 	a, b := tcpPair(tb)
 	cc, sc := fuzzConfigs(tb, vers)
+	if edit != nil {
+		edit(cc, sc)
+	}
 	var ca, sa bytes.Buffer
 	client := Client(teeConn{a, &ca}, cc)
 	server := Server(teeConn{b, &sa}, sc)
@@ -257,5 +266,56 @@ func TestFuzzECHSeedIsAccepted(t *testing.T) {
 	err = s.Handshake()
 	if !s.ConnectionState().ECHAccepted {
 		t.Fatalf("the server did not accept the seed's ECH: %v", err)
+	}
+}
+
+// withFuzzECH has the client offer ECH with fuzzECHKey's config, which
+// the server holds, and x25519 then secp256r1; retry makes the server
+// want secp256r1, for which the client sent no share.
+func withFuzzECH(retry bool) func(cc, sc *Config) {
+	return func(cc, sc *Config) {
+		key := fuzzECHKey()
+		cc.EncryptedClientHelloConfigList = ECHConfigList(key)
+		cc.CurvePreferences = []CurveID{X25519, CurveP256}
+		sc.EncryptedClientHelloKeys = []EncryptedClientHelloKey{key}
+		if retry {
+			sc.CurvePreferences = []CurveID{CurveP256}
+		}
+	}
+}
+
+// FuzzECHClientHandshake feeds a client offering ECH a server's whole
+// flight as bytes: the confirmations in ServerHello and
+// HelloRetryRequest, retry_configs, and the rejected outer handshake.
+// The seeds are real flights of a server that accepted ECH, with and
+// without a HelloRetryRequest; the client's randomness is seeded, so
+// they replay.
+func FuzzECHClientHandshake(f *testing.F) {
+	for _, retry := range []bool{false, true} {
+		_, s := recordFlightsWith(f, VersionTLS13, withFuzzECH(retry))
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		cc, sc := fuzzConfigs(t, VersionTLS13)
+		withFuzzECH(false)(cc, sc)
+		c := Client(&scriptedConn{in: bytes.NewReader(input)}, cc)
+		if c.Handshake() == nil {
+			io.Copy(io.Discard, c)
+		}
+	})
+}
+
+// TestReplayedECHFlightsGoDeep checks that the seeds of
+// FuzzECHClientHandshake take the client through an accepted ECH
+// handshake, so the fuzzer starts from one.
+func TestReplayedECHFlightsGoDeep(t *testing.T) {
+	for _, retry := range []bool{false, true} {
+		_, serverBytes := recordFlightsWith(t, VersionTLS13, withFuzzECH(retry))
+		cc, sc := fuzzConfigs(t, VersionTLS13)
+		withFuzzECH(false)(cc, sc)
+		c := Client(&scriptedConn{in: bytes.NewReader(serverBytes)}, cc)
+		if err := c.Handshake(); err != nil || !c.ConnectionState().ECHAccepted {
+			t.Fatalf("retry %v: client replaying the server's flight: %v, ECH accepted %v", retry, err, c.ConnectionState().ECHAccepted)
+		}
 	}
 }
