@@ -117,6 +117,11 @@ func echServerRows(t *testing.T, keys echRowKeys) []alertCase {
 		rejected("payload that does not decrypt: the outer handshake, with retry configs", ECHConfigList(*keys.other)),
 		{name: "GREASE encrypted_client_hello: the handshake goes on, with retry configs", role: asServer, vers: v13,
 			want: wantNoAlert, ut: withKey, check: gotPing, wrote: wantRetryConfigs(ECHConfigList(*keys.main))},
+		// Section 6.2.1: the second ClientHello repeats the GREASE
+		// extension, which the server, never having opened it, ignores.
+		{name: "GREASE encrypted_client_hello through a HelloRetryRequest", role: asServer, vers: v13,
+			want: wantNoAlert, ut: func(c *Config) { withKey(c); p256(c) }, check: gotPing,
+			peer: func(c *Config) { c.CurvePreferences = []CurveID{X25519, CurveP256} }},
 		// Section 7.1.1: the second ClientHelloOuter after an accepted
 		// ECH's HelloRetryRequest continues the first.
 		secondOuterRow(t, keys, "lacks encrypted_client_hello", alert.MissingExtension,
@@ -229,6 +234,9 @@ func echClientRows(t *testing.T, keys echRowKeys) []alertCase {
 		// ech_required and hands the retry configs, if any, to its caller.
 		{name: "ECH rejected with retry configs: ech_required", role: asClient, vers: v13, want: wantFatal(alert.ECHRequired),
 			ut: withList, peer: keys.serverWith(keys.other), check: rejectedWith(ECHConfigList(*keys.other))},
+		{name: "ECH rejected in a HelloRetryRequest: ech_required", role: asClient, vers: v13, want: wantFatal(alert.ECHRequired),
+			ut: retryGroups, peer: func(c *Config) { keys.serverWith(keys.other)(c); p256(c) },
+			check: rejectedWith(ECHConfigList(*keys.other))},
 		{name: "ECH rejected by a server without ECH: ech_required", role: asClient, vers: v13, want: wantFatal(alert.ECHRequired),
 			ut: withList, check: rejectedWith(nil)},
 		// Section 6.1.2: the outer hello's pre_shared_key is GREASE, so a
