@@ -86,7 +86,7 @@ func echServerRows(t *testing.T, keys echRowKeys) []alertCase {
 			func(b []byte) []byte { return append(b, 0, 0, 0, 1) }),
 		sealed("EncodedClientHelloInner with a legacy_session_id", alert.IllegalParameter, nil,
 			func(b []byte) []byte {
-				h := (&wire.ClientHello{})
+				var h wire.ClientHello
 				h.Unmarshal(hsMessage(wire.TypeClientHello, b))
 				h.SessionID = bytes.Repeat([]byte{1}, 32)
 				return h.Marshal()[4:]
