@@ -1107,6 +1107,9 @@ func runAlertCase(t *testing.T, tc alertCase) {
 		t.Errorf("decoding what padlock wrote: %v", err)
 	}
 	checkWire(t, tc.want, recs)
+	if tc.wrote != nil {
+		tc.wrote(t, recs)
+	}
 	// The peer, when it got that far, saw the same alert.
 	var ae *AlertError
 	if tc.want.level == 2 && errors.As(peerErr, &ae) && ae.Remote && ae.Description != tc.want.desc {

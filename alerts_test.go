@@ -33,6 +33,7 @@ type alertCase struct {
 	peerHook func(*Conn)                        // make the peer misbehave
 	prepare  func(t *testing.T, cc, sc *Config) // run first, with the final configs
 	check    func(t *testing.T, ut *Conn, got []byte)
+	wrote    func(t *testing.T, recs []*rec) // check what padlock under test wrote, decoded
 
 	knownBug string // non-empty: the row is skipped with this reason
 }
@@ -48,7 +49,7 @@ func TestAlertTable(t *testing.T) {
 	rsaClientCert()
 	var rows []alertCase
 	for _, group := range [][]alertCase{
-		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t), serverNameRows(t),
+		clientRows13(t), serverRows13(t), clientRows12(t), serverRows12(t), serverNameRows(t), echRows(t),
 	} {
 		rows = append(rows, group...)
 	}

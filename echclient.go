@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/hpke"
 	"crypto/subtle"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -243,6 +242,11 @@ func (e *echClient) decide(c *Conn, sh *wire.ServerHello) (*wire.ClientHello, er
 			"The server's confirmation matches: it decrypted the ClientHelloInner, and the handshake goes on with it. The network never saw "+orNone(e.inner.ServerName)+".")
 		return e.inner, nil
 	}
+	if sh.HasSelectedIdentity {
+		// Section 6.1.2: the outer hello's PSKs are GREASE, and the
+		// outer handshake never resumes.
+		return nil, alertf(alert.IllegalParameter, "the server rejected ECH yet selected a PSK, which the outer ClientHello offered only as GREASE")
+	}
 	c.hsTr = e.outerTr
 	copy(c.random[0][:], e.outer.Random)
 	c.echPublicName = e.config.PublicName
@@ -291,17 +295,7 @@ func (e *echClient) confirmed(sh *wire.ServerHello, tr *transcript) (bool, error
 
 // hpkeSuiteName names a config's KEM and an HPKE cipher suite.
 func hpkeSuiteName(kem uint16, s wire.HPKESuite) string {
-	names := map[uint16]string{0x0010: "DHKEM(P-256)", 0x0020: "DHKEM(X25519)", 0x0041: "ML-KEM-768",
-		0x647a: "X25519MLKEM768"}
-	kdfs := map[uint16]string{1: "HKDF-SHA256", 2: "HKDF-SHA384", 3: "HKDF-SHA512"}
-	aeads := map[uint16]string{1: "AES-128-GCM", 2: "AES-256-GCM", 3: "ChaCha20-Poly1305"}
-	name := func(m map[uint16]string, id uint16) string {
-		if n, ok := m[id]; ok {
-			return n
-		}
-		return fmt.Sprintf("%#04x", id)
-	}
-	return name(names, kem) + ", " + name(kdfs, s.KDF) + ", " + name(aeads, s.AEAD)
+	return wire.HPKEKEMName(kem) + ", " + wire.HPKEKDFName(s.KDF) + ", " + wire.HPKEAEADName(s.AEAD)
 }
 
 func orNone(s string) string {

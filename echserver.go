@@ -47,8 +47,8 @@ func (c *Conn) openClientHello(ch *wire.ClientHello) (*wire.ClientHello, *echSer
 	if err != nil {
 		return nil, nil, alert.Wrap(alert.DecodeError, err)
 	}
-	encoded := e.open(c.config.EncryptedClientHelloKeys, aad)
-	if encoded == nil {
+	encoded, ok := e.open(c.config.EncryptedClientHelloKeys, aad)
+	if !ok {
 		c.traceStep(trace.StepHello, trace.KindWarning, "ECH not decrypted",
 			"The ClientHello carries an encrypted_client_hello that none of the server's ECH keys opens: GREASE, or an old config. The handshake goes on with the outer ClientHello, and the server offers its current configs for a retry.",
 			field("config_id", strconv.Itoa(int(ch.ECH.ConfigID))))
@@ -75,8 +75,10 @@ func (c *Conn) openClientHello(ch *wire.ClientHello) (*wire.ClientHello, *echSer
 
 // open tries the keys whose config_id and cipher suites match the
 // extension (section 7.1) and returns the EncodedClientHelloInner the
-// first of them decrypts, keeping its HPKE context; nil if none does.
-func (e *echServer) open(keys []EncryptedClientHelloKey, aad []byte) []byte {
+// first of them decrypts, keeping its HPKE context; ok is false if none
+// does. The plaintext may be empty: that it opened is what accepts ECH,
+// and the decoding that follows rejects it.
+func (e *echServer) open(keys []EncryptedClientHelloKey, aad []byte) (encoded []byte, ok bool) {
 	ext := e.offered
 	for _, k := range keys {
 		configs, err := wire.ParseECHConfigList(wire.MarshalECHConfigList(k.Config))
@@ -98,10 +100,10 @@ func (e *echServer) open(keys []EncryptedClientHelloKey, aad []byte) []byte {
 		}
 		if encoded, err := r.Open(aad, ext.Payload); err == nil {
 			e.recipient = r
-			return encoded
+			return encoded, true
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // decodeInnerHello rebuilds and parses a ClientHelloInner and checks it

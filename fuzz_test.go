@@ -3,6 +3,7 @@ package padlock
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/hpke"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
@@ -12,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"padlock/internal/record"
+	"padlock/internal/wire"
 )
 
 // The state machines are fuzzed by feeding one side a peer's whole flight
@@ -90,8 +94,17 @@ func fuzzConfigs(tb testing.TB, vers uint16) (*Config, *Config) {
 // bytes each side sent.
 func recordFlights(tb testing.TB, vers uint16) (clientBytes, serverBytes []byte) {
 	tb.Helper()
+	return recordFlightsWith(tb, vers, nil)
+}
+
+// recordFlightsWith is recordFlights with configs that edit changed.
+func recordFlightsWith(tb testing.TB, vers uint16, edit func(cc, sc *Config)) (clientBytes, serverBytes []byte) {
+	tb.Helper()
 	a, b := tcpPair(tb)
 	cc, sc := fuzzConfigs(tb, vers)
+	if edit != nil {
+		edit(cc, sc)
+	}
 	var ca, sa bytes.Buffer
 	client := Client(teeConn{a, &ca}, cc)
 	server := Server(teeConn{b, &sa}, sc)
@@ -171,5 +184,138 @@ func TestReplayedFlightsGoDeep(t *testing.T) {
 	s := Server(&scriptedConn{in: bytes.NewReader(clientBytes)}, sc)
 	if err := s.Handshake(); err != nil {
 		t.Fatalf("server replaying the client's flight: %v", err)
+	}
+}
+
+// fuzzECHKey is an ECH key made from a fixed X25519 scalar, the same in
+// every process, with the public name the fuzz certificate covers.
+var fuzzECHKey = sync.OnceValue(func() EncryptedClientHelloKey {
+	kem, err := hpke.NewKEM(hpkeKEMX25519)
+	if err != nil {
+		panic(err)
+	}
+	scalar := bytes.Repeat([]byte{9}, 32)
+	priv, err := kem.NewPrivateKey(scalar)
+	if err != nil {
+		panic(err)
+	}
+	cfg := wire.ECHConfig{ConfigID: 1, KEM: hpkeKEMX25519, PublicKey: priv.PublicKey().Bytes(), PublicName: "localhost",
+		CipherSuites: []wire.HPKESuite{{KDF: hpkeKDFSHA256, AEAD: hpkeAEADAES128GCM}}}
+	return EncryptedClientHelloKey{Config: cfg.Marshal(), PrivateKey: scalar, SendAsRetry: true}
+})
+
+// fuzzECHHellos are the hellos a deterministic padlock client builds for
+// ECH: the inner one, and the outer one before its extension.
+func fuzzECHHellos(tb testing.TB) (inner, outer *wire.ClientHello) {
+	cc, _ := fuzzConfigs(tb, VersionTLS13)
+	h, _, err := Client(nil, cc).makeClientHello()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var base wire.ClientHello
+	if err := base.Unmarshal(h.Marshal()); err != nil {
+		tb.Fatal(err)
+	}
+	base.Raw, base.Extensions = nil, nil
+	in, out := base, base
+	in.SupportedVersions, in.ECH = []uint16{VersionTLS13}, &wire.ECHClientHello{Type: wire.ECHInner}
+	out.ECH = nil
+	return &in, &out
+}
+
+// FuzzECHServerInnerHello fuzzes what a server holding ECH keys decodes
+// after decryption: the EncodedClientHelloInner. Each input is sealed
+// with the server's real key inside a fixed ClientHelloOuter, so every
+// input reaches the decoding of section 5.1 and the checks of section
+// 7.1, and what passes them drives the handshake on.
+func FuzzECHServerInnerHello(f *testing.F) {
+	inner, outer := fuzzECHHellos(f)
+	compressed, err := wire.EncodeClientHelloInner(inner.Marshal(), outer.Marshal(), func(n int) int { return 31 - (n-1)%32 })
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(compressed)
+	f.Add(encodeInner(inner))
+	f.Fuzz(func(t *testing.T, encoded []byte) {
+		key := fuzzECHKey()
+		hello := newECHSealer(t, &key).seal(t, outer, encoded, nil).Marshal()
+		if len(hello) > 1<<14 {
+			return // one record is all this target writes
+		}
+		_, sc := fuzzConfigs(t, VersionTLS13)
+		sc.EncryptedClientHelloKeys = []EncryptedClientHelloKey{key}
+		s := Server(&scriptedConn{in: bytes.NewReader(plainRecord(record.Handshake, hello))}, sc)
+		s.Handshake()
+	})
+}
+
+// TestFuzzECHSeedIsAccepted checks that the seed of
+// FuzzECHServerInnerHello decrypts and passes the server's checks, so
+// the fuzzer starts past them.
+func TestFuzzECHSeedIsAccepted(t *testing.T) {
+	inner, outer := fuzzECHHellos(t)
+	key := fuzzECHKey()
+	encoded, err := wire.EncodeClientHelloInner(inner.Marshal(), outer.Marshal(), func(int) int { return 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	hello := newECHSealer(t, &key).seal(t, outer, encoded, nil).Marshal()
+	_, sc := fuzzConfigs(t, VersionTLS13)
+	sc.EncryptedClientHelloKeys = []EncryptedClientHelloKey{key}
+	s := Server(&scriptedConn{in: bytes.NewReader(plainRecord(record.Handshake, hello))}, sc)
+	err = s.Handshake()
+	if !s.ConnectionState().ECHAccepted {
+		t.Fatalf("the server did not accept the seed's ECH: %v", err)
+	}
+}
+
+// withFuzzECH has the client offer ECH with fuzzECHKey's config, which
+// the server holds, and x25519 then secp256r1; retry makes the server
+// want secp256r1, for which the client sent no share.
+func withFuzzECH(retry bool) func(cc, sc *Config) {
+	return func(cc, sc *Config) {
+		key := fuzzECHKey()
+		cc.EncryptedClientHelloConfigList = ECHConfigList(key)
+		cc.CurvePreferences = []CurveID{X25519, CurveP256}
+		sc.EncryptedClientHelloKeys = []EncryptedClientHelloKey{key}
+		if retry {
+			sc.CurvePreferences = []CurveID{CurveP256}
+		}
+	}
+}
+
+// FuzzECHClientHandshake feeds a client offering ECH a server's whole
+// flight as bytes: the confirmations in ServerHello and
+// HelloRetryRequest, retry_configs, and the rejected outer handshake.
+// The seeds are real flights of a server that accepted ECH, with and
+// without a HelloRetryRequest; the client's randomness is seeded, so
+// they replay.
+func FuzzECHClientHandshake(f *testing.F) {
+	for _, retry := range []bool{false, true} {
+		_, s := recordFlightsWith(f, VersionTLS13, withFuzzECH(retry))
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		cc, sc := fuzzConfigs(t, VersionTLS13)
+		withFuzzECH(false)(cc, sc)
+		c := Client(&scriptedConn{in: bytes.NewReader(input)}, cc)
+		if c.Handshake() == nil {
+			io.Copy(io.Discard, c)
+		}
+	})
+}
+
+// TestReplayedECHFlightsGoDeep checks that the seeds of
+// FuzzECHClientHandshake take the client through an accepted ECH
+// handshake, so the fuzzer starts from one.
+func TestReplayedECHFlightsGoDeep(t *testing.T) {
+	for _, retry := range []bool{false, true} {
+		_, serverBytes := recordFlightsWith(t, VersionTLS13, withFuzzECH(retry))
+		cc, sc := fuzzConfigs(t, VersionTLS13)
+		withFuzzECH(false)(cc, sc)
+		c := Client(&scriptedConn{in: bytes.NewReader(serverBytes)}, cc)
+		if err := c.Handshake(); err != nil || !c.ConnectionState().ECHAccepted {
+			t.Fatalf("retry %v: client replaying the server's flight: %v, ECH accepted %v", retry, err, c.ConnectionState().ECHAccepted)
+		}
 	}
 }

@@ -110,6 +110,10 @@ func (a *annotator) clientHelloExtension(c *cursor, typ uint16) bool {
 		a.rest(c, "padding", zeroBytes)
 	case ExtPreSharedKey:
 		a.offeredPSKs(c)
+	case ExtEncryptedClientHello:
+		a.echClientHello(c)
+	case ExtECHOuterExtensions:
+		return a.outerExtensions(c)
 	default:
 		return false
 	}
@@ -140,6 +144,13 @@ func (a *annotator) serverHelloExtension(c *cursor, typ uint16, hrr bool) bool {
 		a.list8(c, "ec_point_format_list", "ec_point_format", pointFormatName)
 	case ExtRecordSizeLimit:
 		a.u16(c, "record_size_limit", decimal[uint16])
+	case ExtEncryptedClientHello:
+		// Only a HelloRetryRequest carries one (draft-ietf-tls-esni
+		// section 5): the confirmation that ECH was accepted.
+		if !hrr {
+			return false
+		}
+		a.rest(c, "confirmation", nBytes)
 	default:
 		return false
 	}
@@ -155,6 +166,8 @@ func (a *annotator) encryptedExtension(c *cursor, typ uint16) bool {
 		a.list16(c, 2, "named_group_list", "named_group", suites.GroupName)
 	case ExtRecordSizeLimit:
 		a.u16(c, "record_size_limit", decimal[uint16])
+	case ExtEncryptedClientHello:
+		a.echConfigList(c, "retry_configs")
 	default:
 		return false
 	}

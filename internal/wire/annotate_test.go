@@ -207,7 +207,7 @@ func TestAnnotateSamples(t *testing.T) {
 func TestAnnotateValues(t *testing.T) {
 	ch := fullClientHello()
 	ch.CipherSuites = []uint16{0x0a0a, 0x1301}
-	ch.ExtraExtensions = []Extension{{Type: 0x1a1a}, {Type: 0xfe0d, Data: []byte{1, 2, 3}}}
+	ch.ExtraExtensions = []Extension{{Type: 0x1a1a}, {Type: 0xfe0c, Data: []byte{1, 2, 3}}}
 	ch.ServerName = "evil\x1b[2J"
 	spans, err := Annotate(ch.Marshal(), true)
 	if err != nil {

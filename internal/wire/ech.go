@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"fmt"
+
 	"golang.org/x/crypto/cryptobyte"
 
 	"padlock/internal/alert"
@@ -30,6 +32,53 @@ const (
 // 9180 section 7).
 type HPKESuite struct {
 	KDF, AEAD uint16
+}
+
+// Names of the HPKE algorithms (RFC 9180 section 7 and the IANA HPKE
+// registry) and of the ECH enumerations, for traces.
+var (
+	hpkeKEMNames = map[uint16]string{0x0010: "DHKEM(P-256, HKDF-SHA256)", 0x0011: "DHKEM(P-384, HKDF-SHA384)",
+		0x0012: "DHKEM(P-521, HKDF-SHA512)", 0x0020: "DHKEM(X25519, HKDF-SHA256)", 0x0021: "DHKEM(X448, HKDF-SHA512)",
+		0x0040: "ML-KEM-512", 0x0041: "ML-KEM-768", 0x0042: "ML-KEM-1024", 0x647a: "X25519MLKEM768"}
+	hpkeKDFNames  = map[uint16]string{1: "HKDF-SHA256", 2: "HKDF-SHA384", 3: "HKDF-SHA512"}
+	hpkeAEADNames = map[uint16]string{1: "AES-128-GCM", 2: "AES-256-GCM", 3: "ChaCha20-Poly1305", 0xffff: "Export-only"}
+	echTypeNames  = map[uint8]string{ECHOuter: "outer", ECHInner: "inner"}
+)
+
+// HPKEKEMName names an HPKE KEM, such as "DHKEM(X25519, HKDF-SHA256)",
+// or shows its code point.
+func HPKEKEMName(id uint16) string { return hpkeName(hpkeKEMNames, id) }
+
+// HPKEKDFName names an HPKE KDF, such as "HKDF-SHA256".
+func HPKEKDFName(id uint16) string { return hpkeName(hpkeKDFNames, id) }
+
+// HPKEAEADName names an HPKE AEAD, such as "AES-128-GCM".
+func HPKEAEADName(id uint16) string { return hpkeName(hpkeAEADNames, id) }
+
+func hpkeName(names map[uint16]string, id uint16) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return fmt.Sprintf("0x%04X", id)
+}
+
+func echTypeName(t uint8) string { return enumName(echTypeNames, t) }
+
+// echVersionName names an ECHConfig version: this draft's, or another.
+func echVersionName(v uint16) string {
+	if v == ECHVersion {
+		return "draft-ietf-tls-esni (0xFE0D)"
+	}
+	return fmt.Sprintf("unknown version 0x%04X", v)
+}
+
+// echConfigExtensionName shows an ECHConfigExtensionType: padlock knows
+// none, and the high bit makes one mandatory (section 4.2).
+func echConfigExtensionName(t uint16) string {
+	if t&0x8000 != 0 {
+		return fmt.Sprintf("0x%04X, mandatory", t)
+	}
+	return fmt.Sprintf("0x%04X", t)
 }
 
 // ECHConfig is one ECHConfig of version 0xfe0d (draft-ietf-tls-esni

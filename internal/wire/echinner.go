@@ -273,8 +273,11 @@ func expandOuterExtensions(b *builder, block cryptobyte.String, outer []byte, lo
 		for !list.Empty() {
 			var ref uint16
 			list.ReadUint16(&ref)
-			if ref == ExtEncryptedClientHello {
-				return alert.New(alert.IllegalParameter, "wire: ech_outer_extensions references encrypted_client_hello")
+			// encrypted_client_hello may not be referenced; nor can
+			// ech_outer_extensions, which ClientHelloOuter must not
+			// have and ClientHelloInner must not get.
+			if ref == ExtEncryptedClientHello || ref == ExtECHOuterExtensions {
+				return alert.New(alert.IllegalParameter, "wire: ech_outer_extensions references %s", ExtensionName(ref))
 			}
 			for j < len(lo.exts) && lo.exts[j].typ != ref {
 				j++

@@ -78,6 +78,14 @@ func samples() []sample {
 		{"ServerHelloDone", false, &ServerHelloDone{}},
 		{"EndOfEarlyData", true, &EndOfEarlyData{}},
 		{"HelloRequest", false, &HelloRequest{}},
+		{"ClientHello/ECH-outer", true, &ClientHello{Vers: 0x0303, Random: fill(32, 1), CipherSuites: []uint16{0x1301},
+			CompressionMethods: []uint8{0}, ServerName: "public.example", ECH: echOuterExt()}},
+		{"ClientHello/ECH-inner", true, &ClientHello{Vers: 0x0303, Random: fill(32, 1), CipherSuites: []uint16{0x1301},
+			CompressionMethods: []uint8{0}, ServerName: "secret.example", ECH: &ECHClientHello{Type: ECHInner}}},
+		{"HelloRetryRequest/ECH", true, &ServerHello{Vers: 0x0303, Random: hrrRandom[:], CipherSuite: 0x1301,
+			SupportedVersion: 0x0304, SelectedGroup: 0x17, ECHConfirmation: fill(8, 2)}},
+		{"EncryptedExtensions/ECH", true, &EncryptedExtensions{ECHRetryConfigs: MarshalECHConfigList(
+			sampleECHConfig().Marshal(), rawECHConfig(0xfe0c, []byte("old")))}},
 	}
 }
 

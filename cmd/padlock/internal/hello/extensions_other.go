@@ -134,29 +134,5 @@ func echOuter(s cryptobyte.String) string {
 		return ""
 	}
 	return fmt.Sprintf("outer: HPKE %s with %s, config %d, %d-byte key, %d-byte encrypted hello (random bytes when the client has no ECH key for this server)",
-		hpkeKDF(kdf), hpkeAEAD(aead), configID, len(enc), len(payload))
-}
-
-func hpkeKDF(id uint16) string {
-	switch id {
-	case 1:
-		return "HKDF-SHA256"
-	case 2:
-		return "HKDF-SHA384"
-	case 3:
-		return "HKDF-SHA512"
-	}
-	return fmt.Sprintf("KDF 0x%04X", id)
-}
-
-func hpkeAEAD(id uint16) string {
-	switch id {
-	case 1:
-		return "AES-128-GCM"
-	case 2:
-		return "AES-256-GCM"
-	case 3:
-		return "ChaCha20Poly1305"
-	}
-	return fmt.Sprintf("AEAD 0x%04X", id)
+		wire.HPKEKDFName(kdf), wire.HPKEAEADName(aead), configID, len(enc), len(payload))
 }
