@@ -61,9 +61,9 @@ var schemeCandidates = []uint16{
 
 // suiteName, groupName, schemeName and versionName name values as every
 // padlock output does, from the one table of names.
-func suiteName(id uint16) string   { return suites.SuiteName(id) }
-func groupName(id uint16) string   { return suites.GroupName(id) }
-func schemeName(id uint16) string  { return suites.SchemeName(id) }
+func suiteName(id uint16) string  { return suites.SuiteName(id) }
+func groupName(id uint16) string  { return suites.GroupName(id) }
+func schemeName(id uint16) string { return suites.SchemeName(id) }
 func versionName(v uint16) string {
 	if v == 0x0002 {
 		return "SSL 2.0"

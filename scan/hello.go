@@ -25,16 +25,16 @@ var probeVersions = []uint16{versionSSL30, versionTLS10, versionTLS11, versionTL
 
 // hello describes one probe ClientHello: everything a probe varies.
 type hello struct {
-	version     uint16   // the highest version offered
-	suites      []uint16 // in the order offered
-	groups      []uint16 // supported_groups; nil: the default list
-	keyShare    bool     // TLS 1.3: send an x25519 share when x25519 is offered
-	schemes     []uint16 // signature_algorithms; nil: every scheme known
-	compression []uint8  // nil: null only
-	legacyVers  uint16   // legacy_version when set (intolerance probes)
-	extra       []wire.Extension
-	noSupportedVersions bool // TLS 1.3 probes for intolerance send it otherwise
-	supportedVersions []uint16 // overrides the one-version list of a TLS 1.3 probe
+	version             uint16   // the highest version offered
+	suites              []uint16 // in the order offered
+	groups              []uint16 // supported_groups; nil: the default list
+	keyShare            bool     // TLS 1.3: send an x25519 share when x25519 is offered
+	schemes             []uint16 // signature_algorithms; nil: every scheme known
+	compression         []uint8  // nil: null only
+	legacyVers          uint16   // legacy_version when set (intolerance probes)
+	extra               []wire.Extension
+	noSupportedVersions bool     // TLS 1.3 probes for intolerance send it otherwise
+	supportedVersions   []uint16 // overrides the one-version list of a TLS 1.3 probe
 }
 
 // message returns the ClientHello of h for server name sni (empty for an

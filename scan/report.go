@@ -59,12 +59,12 @@ type Certificate struct {
 	Chain []CertInfo `json:"chain"` // as sent, leaf first
 	// Trusted reports that the chain leads to a root of the system pool
 	// (or the scan's CAs), validity dates and name aside.
-	Trusted    bool   `json:"trusted"`
-	TrustError string `json:"trust_error,omitempty"`
-	NameMatch  bool   `json:"name_match"` // the leaf is valid for ServerName (or the address)
-	Expired    bool   `json:"expired"`
-	NotYetValid bool  `json:"not_yet_valid"`
-	SelfSigned bool   `json:"self_signed"` // the leaf signs itself
+	Trusted     bool   `json:"trusted"`
+	TrustError  string `json:"trust_error,omitempty"`
+	NameMatch   bool   `json:"name_match"` // the leaf is valid for ServerName (or the address)
+	Expired     bool   `json:"expired"`
+	NotYetValid bool   `json:"not_yet_valid"`
+	SelfSigned  bool   `json:"self_signed"` // the leaf signs itself
 	// ChainInOrder reports that each certificate is signed by the next,
 	// as RFC 5246 section 7.4.2 requires and TLS 1.3 recommends.
 	ChainInOrder bool `json:"chain_in_order"`

@@ -17,12 +17,12 @@ type targetScan struct {
 	host string // the host as given, for name checks
 
 	mu        sync.Mutex
-	first     map[uint16]*answer   // each version probe's answer
-	supported map[uint16]bool      // versions accepted (0x0002: SSL 2.0)
-	accepted  map[uint16][]uint16  // suites accepted, per version
-	groups    map[uint16][]uint16  // groups accepted, per version
-	evidence  map[string]*answer   // the probe behind a finding, by id
-	hs        handshakeResults     // what padlock's client saw
+	first     map[uint16]*answer  // each version probe's answer
+	supported map[uint16]bool     // versions accepted (0x0002: SSL 2.0)
+	accepted  map[uint16][]uint16 // suites accepted, per version
+	groups    map[uint16][]uint16 // groups accepted, per version
+	evidence  map[string]*answer  // the probe behind a finding, by id
+	hs        handshakeResults    // what padlock's client saw
 }
 
 // run probes the versions, then everything else at once.
