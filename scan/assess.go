@@ -164,6 +164,9 @@ func addCertificateFindings(t *targetScan) {
 		r.add("cert_name_mismatch", fmt.Sprintf("%s is not among %s", host, strings.Join(append(cert.Chain[0].SANs, "CN="+leaf.Subject.CommonName), ", ")))
 	}
 	switch {
+	case cert.Trusted:
+		// A self-signed certificate the scan was told to trust (--ca) is
+		// pinned, not a finding.
 	case cert.SelfSigned:
 		r.add("cert_self_signed", cert.Chain[0].Subject)
 	case cert.ChainIncomplete:

@@ -137,9 +137,9 @@ func (t *targetScan) probeGrease(ctx context.Context) {
 	}
 }
 
-// untested records that no probe could decide feature name.
-func (t *targetScan) untested(name string) {
+// untested records that no probe could decide the features named.
+func (t *targetScan) untested(names ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.r.Features.Untested = append(t.r.Features.Untested, name)
+	t.r.Features.Untested = append(t.r.Features.Untested, names...)
 }

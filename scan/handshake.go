@@ -5,9 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
-	"errors"
-	"net"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -127,6 +124,7 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 	c, chain, err := t.handshake(ctx, "handshake", cfg)
 	if err != nil {
 		t.addError("handshake of padlock's client: " + err.Error())
+		t.untested("resumption", "alpn", "signature_schemes", "certificate_compression")
 		return
 	}
 	st := c.ConnectionState()
@@ -260,10 +258,4 @@ func (t *targetScan) chain12() [][]byte {
 		}
 	}
 	return nil
-}
-
-// isTimeout reports a deadline error.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }

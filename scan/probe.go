@@ -176,8 +176,11 @@ func readFlight(r io.Reader, ans *answer, stop until) error {
 func takeMessages(ans *answer, hs *[]byte, stop until) (bool, error) {
 	for {
 		n, ok := wire.SplitMessage(*hs)
-		if !ok {
-			return false, nil
+		if ok && n > maxFlight {
+			return true, fmt.Errorf("%w: a handshake message of %d bytes", ErrGarbage, n)
+		}
+		if !ok || n > len(*hs) {
+			return false, nil // wait for the rest
 		}
 		msg := (*hs)[:n:n]
 		*hs = (*hs)[n:]

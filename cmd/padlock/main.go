@@ -4,6 +4,7 @@
 //	padlock demo                 a client and a server in this process
 //	padlock serve                an HTTPS server that shows visitors their handshake
 //	padlock connect HOST:PORT    a client, like openssl s_client
+//	padlock scan HOST:PORT       what a server accepts, and whether it is safe
 //	padlock cert                 a local CA and certificates
 //	padlock bench                padlock against crypto/tls and the primitives' floor
 //	padlock version              the build's version (also padlock --version)
@@ -78,6 +79,7 @@ func init() {
 		{"demo", "run a client and a server here and show their handshake, step by step", (*cli).demo},
 		{"serve", "an HTTPS server that shows each visitor its own handshake", (*cli).serve},
 		{"connect", "connect to a TLS server and show the handshake (like openssl s_client)", (*cli).connect},
+		{"scan", "find out what TLS servers accept and whether it is safe, with a grade", (*cli).scan},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
 		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
 		{"version", "print padlock's version, Go's version and the build information", (*cli).version},
