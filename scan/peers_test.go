@@ -52,10 +52,11 @@ func writeChain(t *testing.T, ca *pki.CA, is *pki.Issued) pemFiles {
 // returns its address once a line of its output matches ready, whose
 // first group is the port (or port is the port given). It is killed
 // when the test ends.
-func startServer(t *testing.T, ready *regexp.Regexp, port string, path string, args ...string) string {
+func startServer(t *testing.T, env []string, ready *regexp.Regexp, port string, path string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -95,11 +96,12 @@ func startServer(t *testing.T, ready *regexp.Regexp, port string, path string, a
 
 var sServerReady = regexp.MustCompile(`ACCEPT 127\.0\.0\.1:(\d+)`)
 
-// startSServer runs openssl s_server with the chain of f and flags.
-func startSServer(t *testing.T, f pemFiles, flags ...string) string {
+// startSServerEnv runs openssl s_server with the chain of f and flags,
+// and env added to its environment.
+func startSServerEnv(t *testing.T, env []string, f pemFiles, flags ...string) string {
 	openssl := requirePeer(t, "openssl", "openssl")
 	args := append([]string{"s_server", "-accept", "127.0.0.1:0", "-www", "-cert", f.cert, "-key", f.key}, flags...)
-	return startServer(t, sServerReady, "", openssl, args...)
+	return startServer(t, env, sServerReady, "", openssl, args...)
 }
 
 // startCryptoTLS serves crypto/tls on loopback with config c, in this

@@ -74,7 +74,11 @@ func (s *scanText) suites(r *scan.Report) {
 		if order == "" {
 			order = "one suite"
 		}
-		s.row(v, "%d suites, %s", len(list), order)
+		n := fmt.Sprintf("%d suites", len(list))
+		if len(list) == 1 {
+			n = "1 suite"
+		}
+		s.row(v, "%s, %s", n, order)
 		for _, name := range list {
 			s.row("", "  %s", name)
 		}
