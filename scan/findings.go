@@ -109,7 +109,7 @@ var Findings = map[string]FindingDef{
 		"The server sends its certificate without the intermediate that links it to a root, so clients that do not fetch or cache it fail. Configure the server with the full chain (leaf, then intermediates)."},
 	"chain_order": {Low, "The certificate chain is out of order",
 		"Each certificate should be followed by the one that signed it (RFC 5246 section 7.4.2). Some clients fail on another order. Reorder the chain file: leaf first, then each issuer."},
-	"long_ticket_lifetime": {Low, "Session tickets live longer than a day",
+	"long_ticket_lifetime": {Info, "Session tickets live longer than a day",
 		"A ticket's keys, and the ticket key that seals every ticket, decrypt the sessions they resume: the longer tickets live, the more traffic a stolen ticket key exposes. Keep the lifetime at a day or less and rotate ticket keys."},
 	"early_data": {Info, "0-RTT early data is accepted",
 		"Tickets allow 0-RTT data, which an attacker can replay (RFC 8446 section 8); the application must accept only idempotent requests in it."},
