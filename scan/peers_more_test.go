@@ -84,15 +84,10 @@ func TestScanCryptoTLS(t *testing.T) {
 // early_data finding.
 func TestScanPadlock(t *testing.T) {
 	ca, is := pki.TestChain(pki.ECDSAP256)
-	l, err := padlock.Listen("tcp", "127.0.0.1:0", &padlock.Config{
+	addr := startPadlock(t, &padlock.Config{
 		Certificates: []padlock.Certificate{{Certificate: is.DER, PrivateKey: is.Key}},
 		NextProtos:   []string{"http/1.1"}, MaxEarlyData: 1024})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go serveHandshakes(l)
-	r := scanned(t, testScanner(ca), l.Addr().String())
+	r := scanned(t, testScanner(ca), addr)
 	wantVersions(t, r, "TLS 1.2", "TLS 1.3")
 	wantGroups(t, r, "TLS 1.3", "X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "x25519", "secp256r1", "secp384r1", "secp521r1")
 	wantSuites(t, r, "TLS 1.2", "server", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -106,6 +101,18 @@ func TestScanPadlock(t *testing.T) {
 		t.Errorf("features %+v", r.Features)
 	}
 	wantGrade(t, r, "A")
+}
+
+// startPadlock serves padlock with config c on loopback until the test
+// ends.
+func startPadlock(t *testing.T, c *padlock.Config) string {
+	l, err := padlock.Listen("tcp", "127.0.0.1:0", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go serveHandshakes(l)
+	return l.Addr().String()
 }
 
 // serveHandshakes completes handshakes on l until it closes.

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"padlock"
 	"padlock/internal/pki"
 	"padlock/internal/suites"
 )
@@ -57,6 +59,13 @@ func TestScanAgreesWithTestssl(t *testing.T) {
 				return startSServerEnv(t, env, writeChain(t, ca, is), oc.flags...)
 			}})
 		}
+		servers = append(servers,
+			server{"crypto-tls", ecCA, func(t *testing.T) string {
+				return startCryptoTLS(t, &tls.Config{Certificates: []tls.Certificate{{Certificate: ecIs.DER, PrivateKey: ecIs.Key}}})
+			}},
+			server{"padlock", ecCA, func(t *testing.T) string {
+				return startPadlock(t, &padlock.Config{Certificates: []padlock.Certificate{{Certificate: ecIs.DER, PrivateKey: ecIs.Key}}})
+			}})
 	}
 	for _, srv := range servers {
 		t.Run(srv.name, func(t *testing.T) {
@@ -66,6 +75,9 @@ func TestScanAgreesWithTestssl(t *testing.T) {
 			ts := runTestssl(t, bin, addr, full)
 			compareVersions(t, r, ts)
 			compareSuites(t, r, ts)
+			if full {
+				compareFull(t, r, ts)
+			}
 		})
 	}
 }
@@ -184,4 +196,70 @@ func countCommon(a, b map[uint16]bool) int {
 		}
 	}
 	return n
+}
+
+// find returns testssl's finding for id, and whether it reported one.
+func (ts *testsslResult) find(id string) (string, bool) {
+	for _, e := range ts.raw {
+		if e.ID == id {
+			return e.Finding, true
+		}
+	}
+	return "", false
+}
+
+// testsslCurves maps testssl's (OpenSSL's) curve names to IANA's.
+var testsslCurves = map[string]string{
+	"prime256v1": "secp256r1", "secp384r1": "secp384r1", "secp521r1": "secp521r1",
+	"X25519": "x25519", "X448": "x448", "brainpoolP256r1": "brainpoolP256r1",
+	"brainpoolP384r1": "brainpoolP384r1", "brainpoolP512r1": "brainpoolP512r1",
+}
+
+// compareFull compares what testssl's full run and padlock scan both
+// report beyond versions and suites: the ECDHE curves, secure
+// renegotiation, compression, the extended master secret, the ticket
+// lifetime, and the CBC, RC4 and 3DES findings.
+func compareFull(t *testing.T, r *Report, ts *testsslResult) {
+	t.Helper()
+	if f, ok := ts.find("PFS_ECDHE_curves"); ok {
+		var theirs []string
+		for _, c := range strings.Fields(f) {
+			if n, ok := testsslCurves[c]; ok {
+				theirs = append(theirs, n)
+			}
+		}
+		ours := append(slices.Clone(r.Groups["TLS 1.2"]), r.Groups["TLS 1.3"]...)
+		for _, c := range theirs {
+			if !slices.Contains(ours, c) {
+				t.Errorf("testssl found curve %s, padlock scan did not (%v)", c, ours)
+			}
+		}
+		t.Logf("curves: testssl %v, padlock scan %v", theirs, ours)
+	}
+	agree := func(what string, theirs, ours bool) {
+		t.Helper()
+		if theirs != ours {
+			t.Errorf("%s: testssl %v, padlock scan %v", what, theirs, ours)
+		}
+	}
+	if f, ok := ts.find("secure_renego"); ok && !slices.Contains(r.Features.Untested, "secure_renegotiation") {
+		agree("secure renegotiation", strings.HasPrefix(f, "supported"), r.Features.SecureRenegotiation)
+	}
+	if f, ok := ts.find("CRIME_TLS"); ok {
+		agree("compression", !strings.HasPrefix(f, "not vulnerable"), r.Features.Compression)
+	}
+	if f, ok := ts.find("TLS_extensions"); ok && slices.Contains(r.Versions, "TLS 1.2") {
+		agree("extended master secret", strings.Contains(f, "extended master secret"), r.Features.ExtendedMasterSecret)
+	}
+	if f, ok := ts.find("TLS_session_ticket"); ok && r.Resumption.TicketLifetime > 0 {
+		if !strings.Contains(f, strconv.Itoa(int(r.Resumption.TicketLifetime))+" seconds") {
+			t.Errorf("ticket lifetime: testssl %q, padlock scan %d s", f, r.Resumption.TicketLifetime)
+		}
+	}
+	ids := findingIDs(r)
+	for testsslID, ours := range map[string]string{"LUCKY13": "cbc_suites", "RC4": "rc4", "SWEET32": "3des"} {
+		if f, ok := ts.find(testsslID); ok {
+			agree(testsslID+"/"+ours, !strings.HasPrefix(f, "not vulnerable"), slices.Contains(ids, ours))
+		}
+	}
 }
