@@ -40,7 +40,10 @@ func checkCertificate(chain [][]byte, host string, now time.Time, roots *x509.Ce
 	out.Expired = now.After(leaf.NotAfter)
 	out.NotYetValid = now.Before(leaf.NotBefore)
 	out.NameMatch = leaf.VerifyHostname(host) == nil
-	out.SelfSigned = bytes.Equal(leaf.RawIssuer, leaf.RawSubject) && leaf.CheckSignatureFrom(leaf) == nil
+	// CheckSignatureFrom would insist on a CA; a self-signed leaf often
+	// is not one.
+	out.SelfSigned = bytes.Equal(leaf.RawIssuer, leaf.RawSubject) &&
+		leaf.CheckSignature(leaf.SignatureAlgorithm, leaf.RawTBSCertificate, leaf.Signature) == nil
 
 	// Trust apart from dates and name: verify at a moment the leaf is
 	// valid, with no name, so each problem is reported once, by its own

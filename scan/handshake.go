@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"padlock"
+	"padlock/certcompress"
 	"padlock/internal/wire"
 	"padlock/trace"
 )
@@ -94,11 +95,15 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 	var mu sync.Mutex
 	var tickets []*wire.NewSessionTicket13
 	compressed := ""
+	var recordLimit uint16
 	cfg := &padlock.Config{
-		MaxVersion:             t.maxVersion(),
-		EnableRSAKeyExchange:   true,
-		ClientSessionCache:     padlock.NewLRUClientSessionCache(4),
-		CertificateCompression: []padlock.CertificateCompressor{padlock.ZlibCompressor{}},
+		MaxVersion:           t.maxVersion(),
+		EnableRSAKeyExchange: true,
+		ClientSessionCache:   padlock.NewLRUClientSessionCache(4),
+		// Offering a limit lets the server say its own (RFC 8449 section 4).
+		RecordSizeLimit: 1<<14 + 1,
+		CertificateCompression: []padlock.CertificateCompressor{
+			certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}},
 		Trace: func(e trace.Event) {
 			if e.Kind != trace.KindMessage || e.Dir != trace.Received || len(e.Raw) == 0 {
 				return
@@ -111,6 +116,10 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 					if nst, ok := m.(*wire.NewSessionTicket13); ok {
 						tickets = append(tickets, nst)
 					}
+				}
+			case wire.TypeEncryptedExtensions:
+				if m, err := wire.Parse(e.Raw, true); err == nil {
+					recordLimit = m.(*wire.EncryptedExtensions).RecordSizeLimit
 				}
 			case wire.TypeCompressedCertificate:
 				if m, err := wire.Parse(e.Raw, true); err == nil {
@@ -153,6 +162,11 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 	}
 	t.r.Features.CertificateCompression = compressed
 	mu.Unlock()
+	if recordLimit != 0 {
+		t.mu.Lock()
+		t.r.Features.RecordSizeLimit = recordLimit
+		t.mu.Unlock()
+	}
 	if st.Version != versionTLS13 || len(tickets) == 0 {
 		return
 	}

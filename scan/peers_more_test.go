@@ -79,14 +79,16 @@ func TestScanCryptoTLS(t *testing.T) {
 	}
 }
 
-// TestScanPadlock scans padlock's own server with 0-RTT on: the scan
-// must see its three hybrids, its TLS 1.2 suites in its order, and the
-// early_data finding.
+// TestScanPadlock scans padlock's own server with 0-RTT, a
+// record_size_limit and certificate compression on: the scan must see
+// its three hybrids, its TLS 1.2 suites in its order, those features and
+// the early_data finding.
 func TestScanPadlock(t *testing.T) {
 	ca, is := pki.TestChain(pki.ECDSAP256)
 	addr := startPadlock(t, &padlock.Config{
 		Certificates: []padlock.Certificate{{Certificate: is.DER, PrivateKey: is.Key}},
-		NextProtos:   []string{"http/1.1"}, MaxEarlyData: 1024})
+		NextProtos:   []string{"http/1.1"}, MaxEarlyData: 1024, RecordSizeLimit: 4096,
+		CertificateCompression: []padlock.CertificateCompressor{padlock.ZlibCompressor{}}})
 	r := scanned(t, testScanner(ca), addr)
 	wantVersions(t, r, "TLS 1.2", "TLS 1.3")
 	wantGroups(t, r, "TLS 1.3", "X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "x25519", "secp256r1", "secp384r1", "secp521r1")
@@ -97,7 +99,8 @@ func TestScanPadlock(t *testing.T) {
 	if !slices.Equal(r.ALPN, []string{"http/1.1"}) {
 		t.Errorf("ALPN %v", r.ALPN)
 	}
-	if !r.Features.FallbackSCSV || !r.Features.DowngradeSentinel {
+	if !r.Features.FallbackSCSV || !r.Features.DowngradeSentinel || r.Features.RecordSizeLimit != 4096 ||
+		r.Features.CertificateCompression != "zlib" {
 		t.Errorf("features %+v", r.Features)
 	}
 	wantGrade(t, r, "A")
