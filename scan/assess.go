@@ -12,6 +12,7 @@ import (
 // the grade.
 func assess(t *targetScan) {
 	r := t.r
+	defer emptyNotNull(r)
 	if t.supported[0x0002] {
 		r.Versions = append(r.Versions, versionName(0x0002))
 	}
@@ -44,6 +45,22 @@ func assess(t *targetScan) {
 	}
 	slices.SortStableFunc(r.Findings, func(a, b Finding) int { return int(b.Severity) - int(a.Severity) })
 	r.Grade = grade(r)
+}
+
+// emptyNotNull makes the report's lists empty rather than nil, so that
+// its JSON has [] where nothing was found.
+func emptyNotNull(r *Report) {
+	for _, l := range []*[]string{&r.Versions, &r.ALPN, &r.Errors, &r.Features.Untested} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.SignatureSchemes == nil {
+		r.SignatureSchemes = []CertSchemes{}
+	}
 }
 
 // names maps ids to names.

@@ -32,6 +32,7 @@ func (t *targetScan) handshake(ctx context.Context, name string, cfg *padlock.Co
 		return nil, nil, ctx.Err()
 	}
 	defer t.s.release()
+	t.counted()
 	defer func() {
 		if t.s.opts.Progress != nil {
 			t.s.opts.Progress(t.r.Target, name)

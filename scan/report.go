@@ -41,8 +41,11 @@ type Report struct {
 	Grade    Grade     `json:"grade"`
 	// Errors lists the probes that could not finish, with why; their
 	// parts of the report are missing, not negative.
-	Errors    []string `json:"errors"`
-	ElapsedMS int64    `json:"elapsed_ms"`
+	Errors []string `json:"errors"`
+	// Probes counts the connections the scan made: hellos and full
+	// handshakes.
+	Probes    int   `json:"probes"`
+	ElapsedMS int64 `json:"elapsed_ms"`
 }
 
 // CertSchemes is one certificate of the server and the signature

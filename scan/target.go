@@ -66,6 +66,7 @@ func (t *targetScan) send(ctx context.Context, name string, recs []byte, stop un
 	}
 	a := t.s.exchange(ctx, t.addr, recs, stop)
 	t.s.release()
+	t.counted()
 	if a.err != nil && !errors.Is(a.err, ErrClosed) {
 		t.addError(fmt.Sprintf("%s: %v", name, a.err))
 	}
@@ -73,6 +74,13 @@ func (t *targetScan) send(ctx context.Context, name string, recs []byte, stop un
 		t.s.opts.Progress(t.r.Target, name)
 	}
 	return a
+}
+
+// counted counts one connection of the scan.
+func (t *targetScan) counted() {
+	t.mu.Lock()
+	t.r.Probes++
+	t.mu.Unlock()
 }
 
 // addError records a probe that could not finish.

@@ -43,8 +43,8 @@ func (s *scanText) row(label, format string, args ...any) {
 }
 
 func (s *scanText) report(r *scan.Report) {
-	fmt.Fprintf(s.w, "%s  grade %s  %s  (%.2f s)\n", s.paint(scanBold, trace.Printable(r.Target)),
-		s.paint(gradeColor(r.Grade.Grade), r.Grade.Grade), r.Grade.Rule, float64(r.ElapsedMS)/1000)
+	fmt.Fprintf(s.w, "%s  grade %s  %s  (%d probes, %.2f s)\n", s.paint(scanBold, trace.Printable(r.Target)),
+		s.paint(gradeColor(r.Grade.Grade), r.Grade.Grade), r.Grade.Rule, r.Probes, float64(r.ElapsedMS)/1000)
 	if len(r.Versions) > 0 {
 		s.row("versions", "%s", strings.Join(r.Versions, ", "))
 		s.suites(r)
