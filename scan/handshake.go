@@ -93,10 +93,7 @@ func (t *targetScan) maxVersion() uint16 {
 // compression and a session cache, waits briefly for TLS 1.3 tickets,
 // and resumes one.
 func (t *targetScan) defaultHandshake(ctx context.Context) {
-	var mu sync.Mutex
-	var tickets []*wire.NewSessionTicket13
-	compressed := ""
-	var recordLimit uint16
+	seen := &serverMessages{}
 	cfg := &padlock.Config{
 		MaxVersion:           t.maxVersion(),
 		EnableRSAKeyExchange: true,
@@ -105,31 +102,7 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 		RecordSizeLimit: 1<<14 + 1,
 		CertificateCompression: []padlock.CertificateCompressor{
 			certcompress.Brotli{}, certcompress.Zstd{}, padlock.ZlibCompressor{}},
-		Trace: func(e trace.Event) {
-			if e.Kind != trace.KindMessage || e.Dir != trace.Received || len(e.Raw) == 0 {
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			switch e.Raw[0] {
-			case wire.TypeNewSessionTicket:
-				if m, err := wire.Parse(e.Raw, true); err == nil {
-					if nst, ok := m.(*wire.NewSessionTicket13); ok {
-						tickets = append(tickets, nst)
-					}
-				}
-			case wire.TypeEncryptedExtensions:
-				if m, err := wire.Parse(e.Raw, true); err == nil {
-					recordLimit = m.(*wire.EncryptedExtensions).RecordSizeLimit
-				}
-			case wire.TypeCompressedCertificate:
-				if m, err := wire.Parse(e.Raw, true); err == nil {
-					if cc, ok := m.(*wire.CompressedCertificate); ok {
-						compressed = wire.CertCompressionName(cc.Algorithm)
-					}
-				}
-			}
-		},
+		Trace: seen.trace,
 	}
 	c, chain, err := t.handshake(ctx, "handshake", cfg)
 	if err != nil {
@@ -139,7 +112,7 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 	}
 	st := c.ConnectionState()
 	if st.Version == versionTLS13 {
-		// Tickets follow the server's Finished; give them a moment.
+		// Tickets may follow the server's Finished; give them a moment.
 		c.SetReadDeadline(time.Now().Add(min(t.s.timeout(), 300*time.Millisecond)))
 		var buf [1]byte
 		for {
@@ -151,31 +124,74 @@ func (t *targetScan) defaultHandshake(ctx context.Context) {
 	c.Close()
 	t.mu.Lock()
 	t.hs.chain, t.hs.ocsp = chain, st.OCSPResponse
+	tickets := seen.apply(t.r, st.Version == versionTLS13)
 	t.mu.Unlock()
-	mu.Lock()
-	res := &t.r.Resumption
-	res.TLS13Tickets = len(tickets)
-	for _, nst := range tickets {
+	if st.Version != versionTLS13 || tickets == 0 {
+		return
+	}
+	cfg.Trace = nil
+	if c2, _, err := t.handshake(ctx, "TLS 1.3 resumption", cfg); err == nil {
+		resumed := c2.ConnectionState().DidResume
+		c2.Close()
+		t.mu.Lock()
+		t.r.Resumption.TLS13Resumed = resumed
+		t.mu.Unlock()
+	}
+}
+
+// serverMessages keeps, from the trace of padlock's client, the server's
+// messages that say what ConnectionState does not: NewSessionTickets,
+// EncryptedExtensions and CompressedCertificate.
+type serverMessages struct {
+	mu          sync.Mutex
+	tickets     []*wire.NewSessionTicket13
+	recordLimit uint16
+	compressed  string
+}
+
+// trace is a trace.Tracer.
+func (m *serverMessages) trace(e trace.Event) {
+	if e.Kind != trace.KindMessage || e.Dir != trace.Received || len(e.Raw) == 0 {
+		return
+	}
+	msg, err := wire.Parse(e.Raw, true)
+	if err != nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch msg := msg.(type) {
+	case *wire.NewSessionTicket13:
+		m.tickets = append(m.tickets, msg)
+	case *wire.EncryptedExtensions:
+		m.recordLimit = msg.RecordSizeLimit
+	case *wire.CompressedCertificate:
+		m.compressed = wire.CertCompressionName(msg.Algorithm)
+	}
+}
+
+// apply writes what was seen into r and returns how many tickets came.
+// The messages were parsed in their TLS 1.3 forms: unless tls13, they
+// count for nothing.
+func (m *serverMessages) apply(r *Report, tls13 bool) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !tls13 {
+		return 0
+	}
+	res := &r.Resumption
+	res.TLS13Tickets = len(m.tickets)
+	for _, nst := range m.tickets {
 		res.TicketLifetime = max(res.TicketLifetime, nst.Lifetime)
 		if nst.HasEarlyData && nst.MaxEarlyData > 0 {
 			res.EarlyData, res.MaxEarlyData = true, max(res.MaxEarlyData, nst.MaxEarlyData)
 		}
 	}
-	t.r.Features.CertificateCompression = compressed
-	mu.Unlock()
-	if recordLimit != 0 {
-		t.mu.Lock()
-		t.r.Features.RecordSizeLimit = recordLimit
-		t.mu.Unlock()
+	r.Features.CertificateCompression = m.compressed
+	if m.recordLimit != 0 {
+		r.Features.RecordSizeLimit = m.recordLimit // TLS 1.3's, over TLS 1.2's
 	}
-	if st.Version != versionTLS13 || len(tickets) == 0 {
-		return
-	}
-	cfg.Trace = nil
-	if c2, _, err := t.handshake(ctx, "TLS 1.3 resumption", cfg); err == nil {
-		res.TLS13Resumed = c2.ConnectionState().DidResume
-		c2.Close()
-	}
+	return len(m.tickets)
 }
 
 // resume12 connects twice in TLS 1.2 with one session cache, with
