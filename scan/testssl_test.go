@@ -84,8 +84,8 @@ func TestScanAgreesWithTestssl(t *testing.T) {
 
 // testsslResult is what testssl.sh found, from its flat JSON file.
 type testsslResult struct {
-	versions map[string]bool                // by padlock's version names
-	suites   map[string]map[uint16]bool     // version name to suite IDs
+	versions map[string]bool                          // by padlock's version names
+	suites   map[string]map[uint16]bool               // version name to suite IDs
 	raw      []struct{ ID, Severity, Finding string } // every entry
 }
 
