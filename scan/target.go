@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"padlock/internal/wire"
 )
 
 // targetScan is the state of one target's scan: what the probes found,
@@ -230,6 +232,11 @@ func (t *targetScan) probeGroups(ctx context.Context, v uint16, cands []uint16) 
 		})
 	}
 	wg.Wait()
+	if v == versionTLS12 {
+		for _, g := range t.curvesChosen(ctx, cands) {
+			ok[slices.Index(cands, g)] = true
+		}
+	}
 	var acc []uint16
 	for i, g := range cands {
 		if ok[i] {
@@ -239,6 +246,42 @@ func (t *targetScan) probeGroups(ctx context.Context, v uint16, cands []uint16) 
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.groups[v] = acc
+}
+
+// curvesChosen finds TLS 1.2 curves as testssl.sh does: offer them all,
+// read the one the ServerKeyExchange names, offer the rest, until the
+// server refuses. It finds curves the one-by-one probes miss on a server
+// that takes supported_groups to bound its ECDSA certificate's curve
+// too (RFC 8422 section 5.1), so that a hello with x25519 alone fails
+// although x25519 is used whenever P-256 is also offered.
+func (t *targetScan) curvesChosen(ctx context.Context, cands []uint16) []uint16 {
+	cands = slices.Clone(cands)
+	var found []uint16
+	for len(cands) > 0 {
+		a := t.probe(ctx, "TLS 1.2 curve order", &hello{version: versionTLS12, suites: ecdheSuites, groups: cands}, untilHelloDone)
+		g := skeGroup(a)
+		i := slices.Index(cands, g)
+		if i < 0 {
+			break
+		}
+		found = append(found, g)
+		cands = slices.Delete(cands, i, i+1)
+	}
+	return found
+}
+
+// skeGroup returns the curve of a TLS 1.2 ServerKeyExchange in the
+// answer, or 0.
+func skeGroup(a *answer) uint16 {
+	for _, msg := range a.messages {
+		if msg[0] != wire.TypeServerKeyExchange {
+			continue
+		}
+		if m, err := wire.Parse(msg, false); err == nil {
+			return m.(*wire.ServerKeyExchange).Group
+		}
+	}
+	return 0
 }
 
 // ecdheSuites are the TLS 1.2 ECDHE suites among the candidates.
