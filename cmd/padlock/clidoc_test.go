@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"padlock/scan"
 	"padlock/trace"
 )
 
@@ -97,6 +98,7 @@ func TestCLIDocCoversJSONKeys(t *testing.T) {
 	keys := map[string]bool{"received": true} // printJSON's own
 	jsonKeys(reflect.TypeFor[visitorReport](), keys)
 	jsonKeys(reflect.TypeFor[benchReport](), keys)
+	jsonKeys(reflect.TypeFor[scan.Report](), keys)
 	b, err := json.Marshal(trace.Event{})
 	if err != nil {
 		t.Fatal(err)

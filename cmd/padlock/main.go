@@ -5,6 +5,7 @@
 //	padlock serve                an HTTPS server that shows visitors their handshake
 //	padlock connect HOST:PORT    a client, like openssl s_client
 //	padlock explain FILE.pcap    the TLS connections of a packet capture, explained
+//	padlock scan HOST:PORT       what a server accepts, and whether it is safe
 //	padlock cert                 a local CA and certificates
 //	padlock ech keygen           a key for Encrypted Client Hello
 //	padlock bench                padlock against crypto/tls and the primitives' floor
@@ -82,6 +83,7 @@ func init() {
 		{"connect", "connect to a TLS server and show the handshake (like openssl s_client)", (*cli).connect},
 		{"ech", "make a key for Encrypted Client Hello: padlock ech keygen", (*cli).ech},
 		{"explain", "explain the TLS connections of a packet capture, decrypted with a key log", (*cli).explainCapture},
+		{"scan", "find out what TLS servers accept and whether it is safe, with a grade", (*cli).scan},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
 		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
 		{"version", "print padlock's version, Go's version and the build information", (*cli).version},
