@@ -33,6 +33,9 @@ type eventLog struct {
 
 func (l *eventLog) tracer(e trace.Event) { l.mu.Lock(); l.events = append(l.events, e); l.mu.Unlock() }
 
+// reset forgets the events so far.
+func (l *eventLog) reset() { l.mu.Lock(); l.events = nil; l.mu.Unlock() }
+
 func (l *eventLog) find(name string) *trace.Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -8,7 +8,6 @@ import (
 
 	"padlock/internal/alert"
 	"padlock/internal/pki"
-	"padlock/trace"
 )
 
 // echConfigs returns a client config offering ECH to key and a server
@@ -129,7 +128,7 @@ func TestECHGrease(t *testing.T) {
 		t.Error("trace lacks the GREASE steps")
 	}
 	cc.DisableECHGREASE = true
-	clog.events = nil
+	clog.reset()
 	if _, _, cerr, serr := runPair(t, cc, sc); cerr != nil || serr != nil || clog.find("GREASE ECH") != nil {
 		t.Fatalf("GREASE off: client %v, server %v", cerr, serr)
 	}
@@ -145,7 +144,7 @@ func TestECHResumeAndEarlyData(t *testing.T) {
 	cc.ClientSessionCache = NewLRUClientSessionCache(4)
 	cc.SendEarlyData, sc.MaxEarlyData = true, 1024
 	connectAndRead(t, cc, sc)
-	slog.events = nil
+	slog.reset()
 	client, server, read := earlyConnect(t, cc, sc, []byte("early"))
 	cs, ss := client.ConnectionState(), server.ConnectionState()
 	if !cs.DidResume || !cs.ECHAccepted || !ss.ECHAccepted || !cs.EarlyDataAccepted {
@@ -154,13 +153,7 @@ func TestECHResumeAndEarlyData(t *testing.T) {
 	if string(read) != "earlyafter" {
 		t.Errorf("server read %q", read)
 	}
-	var outer *trace.Event
-	for i, e := range slog.events {
-		if e.Name == "ClientHello" {
-			outer = &slog.events[i]
-			break
-		}
-	}
+	outer := slog.find("ClientHello")
 	if outer == nil || !bytes.Contains([]byte(outer.Field("extensions")), []byte("pre_shared_key")) {
 		t.Errorf("the outer hello carries no GREASE pre_shared_key: %+v", outer)
 	}
