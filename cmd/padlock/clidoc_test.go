@@ -97,6 +97,7 @@ func TestCLIDocCoversJSONKeys(t *testing.T) {
 	keys := map[string]bool{"received": true} // printJSON's own
 	jsonKeys(reflect.TypeFor[visitorReport](), keys)
 	jsonKeys(reflect.TypeFor[benchReport](), keys)
+	jsonKeys(reflect.TypeFor[fleetStatusReport](), keys)
 	b, err := json.Marshal(trace.Event{})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@
 //	padlock serve                an HTTPS server that shows visitors their handshake
 //	padlock connect HOST:PORT    a client, like openssl s_client
 //	padlock cert                 a local CA and certificates
+//	padlock fleet status URL     the ticket key ring a fleet of servers shares in Redis
 //	padlock bench                padlock against crypto/tls and the primitives' floor
 //	padlock version              the build's version (also padlock --version)
 //
@@ -79,6 +80,7 @@ func init() {
 		{"serve", "an HTTPS server that shows each visitor its own handshake", (*cli).serve},
 		{"connect", "connect to a TLS server and show the handshake (like openssl s_client)", (*cli).connect},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
+		{"fleet", "show the state a fleet of servers shares in Redis: padlock fleet status URL", (*cli).fleetCmd},
 		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
 		{"version", "print padlock's version, Go's version and the build information", (*cli).version},
 		{"help", "show this help, or a command's flags: padlock help COMMAND", (*cli).help},

@@ -84,6 +84,10 @@ func (c *cli) serve(args []string) int {
 		cfg.KeyLogWriter = kl
 		defer kl.Close()
 	}
+	if code := s.startFleet(fs, &f.fleet, cfg); code != exitOK {
+		return code
+	}
+	defer s.stopFleet()
 	return s.run(*f.addr, cfg)
 }
 
@@ -93,6 +97,7 @@ type serveFlags struct {
 	rsaKX, statelessRetry                                   *bool
 	maxEarly                                                *int
 	tls                                                     tlsFlags
+	fleet                                                   fleetFlags // see fleet.go
 }
 
 func defineServeFlags(fs *flagSet) *serveFlags {
@@ -110,6 +115,7 @@ func defineServeFlags(fs *flagSet) *serveFlags {
 	f.rsaKX = fs.Bool("rsa-kx", false, "also accept the TLS 1.2 RSA key transport suites (no forward secrecy; needs an RSA certificate)")
 	f.maxEarly = fs.Int("max-early-data", 0, "accept up to `BYTES` of TLS 1.3 0-RTT data on resumed connections (0: none)")
 	f.statelessRetry = fs.Bool("stateless-retry", false, "keep nothing between a HelloRetryRequest and the second ClientHello: the state goes, sealed, in the HelloRetryRequest's cookie (RFC 8446 section 4.2.2)")
+	f.fleet.register(fs)
 	return f
 }
 
@@ -157,6 +163,7 @@ type server struct {
 	log    *log.Logger
 	caPath string          // the local CA to trust, if there is one
 	cfg    *padlock.Config // the configuration served, for explaining its choices
+	fleet  *fleetServer    // see fleet.go
 }
 
 // serveHosts are the names of the local certificate.
@@ -288,6 +295,7 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 // what it sent): the line is made trace.Printable as a whole, so that none
 // of it can drive the terminal or forge another line.
 func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err error) {
+	s.fleet.observe(st, err)
 	if err != nil {
 		line := fmt.Sprintf("%s  handshake failed: %v", remote, err)
 		if a := alertSummary(err); a != "" {
