@@ -31,8 +31,11 @@ type Options struct {
 	// takes over (default a day).
 	RotationPeriod time.Duration
 	// Keep is how many keys the ring holds, the newest sealing and all
-	// of them opening (default 8: with a day's period, a week of tickets
-	// and a day to spare).
+	// of them opening (default 9). A key stays in the ring for Keep
+	// periods from its creation, and seals for the first of them (and
+	// the Activation after it); its last ticket must still open a
+	// ticket lifetime later, a week (RFC 8446 section 4.6.1): with a
+	// day's period, 1 + 7 days and the activation need 9.
 	Keep int
 	// Refresh is how often a server reads the ring, and rotates it when
 	// due, in the background (default 30 seconds).
@@ -121,8 +124,9 @@ func (o *Options) setDefaults() {
 		o.RotationPeriod = 24 * time.Hour
 	}
 	if o.Keep <= 0 {
-		o.Keep = 8
+		o.Keep = 9
 	}
+	o.Keep = min(o.Keep, maxRingEntries)
 	if o.Refresh <= 0 {
 		o.Refresh = 30 * time.Second
 	}
