@@ -109,7 +109,11 @@ func (f *Fleet) Refresh(ctx context.Context) error {
 		if won == 1 {
 			if due {
 				f.metrics.rotations.Add(1)
-				f.log.Info("fleet: rotated the ticket key ring", "new_key", next.ID, "keys", len(entries))
+				what := "fleet: rotated the ticket key ring"
+				if len(entries) == 1 {
+					what = "fleet: made the ticket key ring"
+				}
+				f.log.Info(what, "new_key", next.ID, "keys", len(entries))
 			} else {
 				f.log.Warn("fleet: the ring was missing from Redis; wrote back the one held in memory", "keys", len(entries))
 			}

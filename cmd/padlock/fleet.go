@@ -204,7 +204,11 @@ func (r *fleetStatusReport) print(w io.Writer) {
 		fmt.Fprintf(w, "no ring under %sring: the first server of the fleet makes it\n", r.Prefix)
 		return
 	}
-	fmt.Fprintf(w, "ring %sring: %d keys, rotated every %v; next rotation due %s\n", r.Prefix, len(r.Keys),
+	keys := "keys"
+	if len(r.Keys) == 1 {
+		keys = "key"
+	}
+	fmt.Fprintf(w, "ring %sring: %d %s, rotated every %v; next rotation due %s\n", r.Prefix, len(r.Keys), keys,
 		time.Duration(r.PeriodSeconds)*time.Second, r.NextRotation)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "id\tcreated\tage\tunder the KEK")
