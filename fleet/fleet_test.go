@@ -256,3 +256,36 @@ func TestFleetStartWithoutRedis(t *testing.T) {
 		t.Error("B does not resume A's ticket sealed under the shared ring")
 	}
 }
+
+// TestFleetBackgroundRefresh leaves the ring to the background refresh:
+// B picks up A's rotation, notices Redis go away and come back, and
+// rejoins it, without being asked.
+func TestFleetBackgroundRefresh(t *testing.T) {
+	r := startRedis(t)
+	clock := &testClock{t: time.Now()}
+	a := startNode(t, "A", r, testOptions(r, clock))
+	opt := testOptions(r, clock)
+	opt.Refresh = 20 * time.Millisecond
+	b := startNode(t, "B", r, opt)
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(3 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("B did not %s", what)
+			}
+		}
+	}
+	clock.advance(time.Hour)
+	if err := a.fleet.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	newest := a.fleet.ring.Load().ids[0]
+	waitFor("read A's rotation", func() bool { return strings.Contains(strings.Join(b.fleet.ring.Load().ids, ","), newest) })
+	r.stop()
+	waitFor("notice Redis go", func() bool { return b.fleet.Metrics().redisUp.Load() == 0 })
+	r.start()
+	waitFor("rejoin Redis", func() bool { return b.fleet.Metrics().redisUp.Load() == 1 })
+	if got := b.fleet.ring.Load().ids; len(got) != 2 || got[0] != newest {
+		t.Errorf("B holds %v after Redis came back, want A's ring with %s first", got, newest)
+	}
+}
