@@ -52,77 +52,91 @@ func (f *Fleet) Refresh(ctx context.Context) error {
 	f.refreshMu.Lock()
 	defer f.refreshMu.Unlock()
 	for range maxCASAttempts {
-		raw, err := f.rdb.Get(ctx, f.key("ring")).Result()
-		if errors.Is(err, redis.Nil) {
-			raw, err = "", nil
-		}
-		if err != nil {
-			f.metrics.redisUp.Store(0)
+		if done, err := f.refreshOnce(ctx); done || err != nil {
 			return err
-		}
-		f.metrics.redisUp.Store(1)
-		f.downUntil.Store(0)
-		doc := &ringDoc{}
-		if raw == "" {
-			// An empty Redis (restarted without persistence, or
-			// flushed) gets the ring this server holds back, so that
-			// the tickets sealed before stay valid everywhere.
-			if r := f.ring.Load(); r != nil {
-				doc.Keys = r.entries
-			}
-		} else {
-			if doc, err = parseRing([]byte(raw)); err != nil {
-				f.metrics.refusedRings.Add(1)
-				f.log.Error("fleet: refusing the ticket key ring in Redis; keeping the ring in memory", "err", err)
-				return err
-			}
-		}
-		entries, keys := f.openEntries(doc)
-		if len(doc.Keys) > 0 && len(entries) == 0 {
-			f.metrics.refusedRings.Add(1)
-			f.log.Error(errNoEntryOpens.Error(), "entries", len(doc.Keys))
-			return errNoEntryOpens
-		}
-		now := f.now()
-		due := len(entries) == 0 || !now.Before(time.Unix(entries[0].Created, 0).Add(f.opt.RotationPeriod))
-		if !due && raw != "" {
-			f.adopt(entries, keys, now)
-			return nil
-		}
-		var next ringEntry
-		if due {
-			var key padlock.TicketKey
-			if next, key, err = newEntry(f.aead, f.opt.Rand, now); err != nil {
-				return err
-			}
-			entries = append([]ringEntry{next}, entries...)
-			keys = append([]padlock.TicketKey{key}, keys...)
-			if len(entries) > f.opt.Keep {
-				entries, keys = entries[:f.opt.Keep], keys[:f.opt.Keep]
-			}
-		}
-		out := &ringDoc{Period: int64(f.opt.RotationPeriod / time.Second), Keys: entries}
-		won, err := casRing.Run(ctx, f.rdb, []string{f.key("ring")}, raw, out.encode()).Int()
-		if err != nil {
-			return err
-		}
-		if won == 1 {
-			if due {
-				f.metrics.rotations.Add(1)
-				what := "fleet: rotated the ticket key ring"
-				if len(entries) == 1 {
-					what = "fleet: made the ticket key ring"
-				}
-				f.log.Info(what, "new_key", next.ID, "keys", len(entries))
-			} else {
-				f.log.Warn("fleet: the ring was missing from Redis; wrote back the one held in memory", "keys", len(entries))
-			}
-			f.adopt(entries, keys, now)
-			return nil
 		}
 		// Another server wrote the ring since it was read: read it again.
 	}
 	return fmt.Errorf("fleet: the ring kept changing during %d attempts to rotate it", maxCASAttempts)
+}
+
+// refreshOnce reads the ring and, when it is due or missing, writes the
+// next one with a compare-and-set; done is false when another server
+// wrote the ring in between.
+func (f *Fleet) refreshOnce(ctx context.Context) (done bool, err error) {
+	raw, doc, err := f.readRing(ctx)
+	if err != nil {
+		return false, err
+	}
+	entries, keys := f.openEntries(doc)
+	if len(doc.Keys) > 0 && len(entries) == 0 {
+		f.metrics.refusedRings.Add(1)
+		f.log.Error(errNoEntryOpens.Error(), "entries", len(doc.Keys))
+		return false, errNoEntryOpens
+	}
+	now := f.now()
+	due := len(entries) == 0 || !now.Before(time.Unix(entries[0].Created, 0).Add(f.opt.RotationPeriod))
+	if !due && raw != "" {
+		f.adopt(entries, keys, now)
+		return true, nil
+	}
+	var next ringEntry
+	if due {
+		var key padlock.TicketKey
+		if next, key, err = newEntry(f.aead, f.opt.Rand, now); err != nil {
+			return false, err
+		}
+		entries = append([]ringEntry{next}, entries...)[:min(len(entries)+1, f.opt.Keep)]
+		keys = append([]padlock.TicketKey{key}, keys...)[:len(entries)]
+	}
+	out := &ringDoc{Period: int64(f.opt.RotationPeriod / time.Second), Keys: entries}
+	won, err := casRing.Run(ctx, f.rdb, []string{f.key("ring")}, raw, out.encode()).Int()
+	if err != nil || won != 1 {
+		return false, err
+	}
+	switch {
+	case !due:
+		f.log.Warn("fleet: the ring was missing from Redis; wrote back the one held in memory", "keys", len(entries))
+	case len(entries) == 1:
+		f.metrics.rotations.Add(1)
+		f.log.Info("fleet: made the ticket key ring", "new_key", next.ID)
+	default:
+		f.metrics.rotations.Add(1)
+		f.log.Info("fleet: rotated the ticket key ring", "new_key", next.ID, "keys", len(entries))
+	}
+	f.adopt(entries, keys, now)
+	return true, nil
+}
+
+// readRing reads the ring's JSON ("" when there is none) and parses it.
+// An empty Redis (restarted without persistence, or flushed) reads as
+// the ring this server holds, which refreshOnce then writes back, so
+// that the tickets sealed before stay valid everywhere.
+func (f *Fleet) readRing(ctx context.Context) (string, *ringDoc, error) {
+	raw, err := f.rdb.Get(ctx, f.key("ring")).Result()
+	if errors.Is(err, redis.Nil) {
+		raw, err = "", nil
+	}
+	if err != nil {
+		f.metrics.redisUp.Store(0)
+		return "", nil, err
+	}
+	f.metrics.redisUp.Store(1)
+	f.downUntil.Store(0)
+	if raw == "" {
+		doc := &ringDoc{}
+		if r := f.ring.Load(); r != nil {
+			doc.Keys = r.entries
+		}
+		return "", doc, nil
+	}
+	doc, err := parseRing([]byte(raw))
+	if err != nil {
+		f.metrics.refusedRings.Add(1)
+		f.log.Error("fleet: refusing the ticket key ring in Redis; keeping the ring in memory", "err", err)
+		return "", nil, err
+	}
+	return raw, doc, nil
 }
 
 // openEntries unwraps the ring's keys, newest first, refusing (and
