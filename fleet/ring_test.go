@@ -130,3 +130,36 @@ func TestMetricsText(t *testing.T) {
 		}
 	}
 }
+
+// TestAdoptActivation checks which key seals: a new key waits out its
+// Activation, while every server reads it, before it seals; a ring of
+// young keys only seals with its oldest.
+func TestAdoptActivation(t *testing.T) {
+	opt := Options{Activation: time.Minute, RotationPeriod: time.Hour, Keep: 3}
+	opt.setDefaults()
+	f := &Fleet{opt: opt}
+	now := time.Unix(1_765_170_000, 0)
+	entries := []ringEntry{{ID: "new", Created: now.Unix()}, {ID: "old", Created: now.Add(-time.Hour).Unix()}}
+	keys := []padlock.TicketKey{{1}, {2}}
+	for _, tc := range []struct {
+		at   time.Time
+		want []string
+	}{
+		{now, []string{"old", "new"}},
+		{now.Add(59 * time.Second), []string{"old", "new"}},
+		{now.Add(time.Minute), []string{"new", "old"}},
+	} {
+		f.adopt(entries, keys, tc.at)
+		if got := f.ring.Load().ids; strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("at %v: %v, want %v", tc.at.Sub(now), got, tc.want)
+		}
+		if k, _ := f.TicketKeys(tc.at); (k[0] == padlock.TicketKey{1}) != (tc.want[0] == "new") {
+			t.Errorf("at %v: sealing with the wrong key", tc.at.Sub(now))
+		}
+	}
+	young := []ringEntry{{ID: "b", Created: now.Unix()}, {ID: "a", Created: now.Add(-time.Second).Unix()}}
+	f.adopt(young, keys, now)
+	if got := f.ring.Load().ids[0]; got != "a" {
+		t.Errorf("a ring of young keys seals with %s, want the oldest, a", got)
+	}
+}
