@@ -207,7 +207,7 @@ type Config struct {
 	// secret. On an error a TLS 1.2 server sends an empty ticket and a
 	// TLS 1.3 server ends the connection with internal_error, as when
 	// padlock's own sealing fails. The TLS 1.2 session ID cache (see
-	// ServerSessionCacheSize) does not use it.
+	// ServerSessionCacheSize and ServerSessionStore) does not use it.
 	WrapSession func(ConnectionState, *SessionState) ([]byte, error)
 	// UnwrapSession, when set, turns a ticket a client offers back into
 	// its session, in place of padlock's opening: with ParseSessionState
@@ -231,8 +231,13 @@ type Config struct {
 	// ServerSessionCacheSize bounds the TLS 1.2 sessions a server keeps
 	// for resumption by session ID, for clients that do not use tickets
 	// (RFC 5246 section 7.4.1.2): 0 means 1024, a negative value turns
-	// the cache off.
+	// the cache off. A ServerSessionStore takes the cache's place.
 	ServerSessionCacheSize int
+	// ServerSessionStore, when set, keeps a server's TLS 1.2 sessions by
+	// session ID in place of its in-memory cache, for instance in a store
+	// a fleet of servers shares: each session sealed under TicketKeys, as
+	// a ticket is, with the rest of its lifetime as its time to live.
+	ServerSessionStore ServerSessionStore
 	// MaxEarlyData turns on a server's acceptance of TLS 1.3 0-RTT data
 	// (RFC 8446 section 2.3): its tickets then allow a client to send up
 	// to this many bytes of application data with its ClientHello. 0,

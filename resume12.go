@@ -77,11 +77,7 @@ func (hs *serverHandshake12) offeredSession() (*sessionState, string, error) {
 	}
 	// An unknown ID is no news: a client offering TLS 1.3 always sends
 	// a random one (RFC 8446 appendix D.4).
-	cache := c.config.sessionCache12()
-	if cache == nil {
-		return nil, "", nil
-	}
-	if s := cache.get(ch.SessionID); s != nil {
+	if s := c.lookupSession12(ch.SessionID); s != nil {
 		return s, bySessionID, nil
 	}
 	return nil, "", nil
@@ -199,7 +195,7 @@ func (hs *serverHandshake12) planSession() error {
 		hs.sendTicket = true
 		return nil
 	}
-	if c.config.sessionCache12() == nil {
+	if !c.config.sessionIDsEnabled() {
 		return nil
 	}
 	hs.sessionID = make([]byte, 32)
@@ -280,11 +276,10 @@ func (hs *serverHandshake12) cacheSession() error {
 	if len(hs.sessionID) == 0 {
 		return nil
 	}
-	cache := c.config.sessionCache12()
-	if cache == nil {
+	if !c.config.sessionIDsEnabled() {
 		return nil
 	}
-	cache.put(hs.sessionID, hs.newSession())
+	c.storeSession12(hs.sessionID, hs.newSession())
 	c.traceStep(trace.StepResumption, trace.KindInfo, "session cached",
 		"The server keeps the session under the session ID it sent, so the client can resume it by that ID.")
 	return nil

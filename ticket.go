@@ -138,9 +138,9 @@ func newTicketCipher(k TicketKey, use string) (*ticketCipher, error) {
 	return tc, nil
 }
 
-// maxTicketCiphers bounds the expanded ticket keys a Config keeps: twice
-// the keys a RotatingTicketKeys keeps with room to spare, as each key may
-// be expanded for tickets and for cookies.
+// maxTicketCiphers bounds the expanded ticket keys a Config keeps: three
+// times the keys a RotatingTicketKeys keeps with room to spare, as each
+// key may be expanded for tickets, cookies and stored session IDs.
 const maxTicketCiphers = 32
 
 // ticketCiphers keeps the ticketCiphers of the keys in use, so that a

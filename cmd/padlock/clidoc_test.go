@@ -99,6 +99,7 @@ func TestCLIDocCoversJSONKeys(t *testing.T) {
 	jsonKeys(reflect.TypeFor[visitorReport](), keys)
 	jsonKeys(reflect.TypeFor[benchReport](), keys)
 	jsonKeys(reflect.TypeFor[scan.Report](), keys)
+	jsonKeys(reflect.TypeFor[fleetStatusReport](), keys)
 	b, err := json.Marshal(trace.Event{})
 	if err != nil {
 		t.Fatal(err)

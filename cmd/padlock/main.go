@@ -8,6 +8,7 @@
 //	padlock scan HOST:PORT       what a server accepts, and whether it is safe
 //	padlock cert                 a local CA and certificates
 //	padlock ech keygen           a key for Encrypted Client Hello
+//	padlock fleet status URL     the ticket key ring a fleet of servers shares in Redis
 //	padlock bench                padlock against crypto/tls and the primitives' floor
 //	padlock version              the build's version (also padlock --version)
 //
@@ -85,6 +86,7 @@ func init() {
 		{"explain", "explain the TLS connections of a packet capture, decrypted with a key log", (*cli).explainCapture},
 		{"scan", "find out what TLS servers accept and whether it is safe, with a grade", (*cli).scan},
 		{"cert", "create a local CA and issue a certificate from it", (*cli).cert},
+		{"fleet", "show the state a fleet of servers shares in Redis: padlock fleet status URL", (*cli).fleetCmd},
 		{"bench", "compare padlock with crypto/tls and with the primitives' floor", (*cli).bench},
 		{"version", "print padlock's version, Go's version and the build information", (*cli).version},
 		{"help", "show this help, or a command's flags: padlock help COMMAND", (*cli).help},

@@ -89,6 +89,10 @@ func (c *cli) serve(args []string) int {
 		cfg.KeyLogWriter = kl
 		defer kl.Close()
 	}
+	if code := s.startFleet(fs, &f.fleet, cfg); code != exitOK {
+		return code
+	}
+	defer s.stopFleet()
 	return s.run(*f.addr, cfg)
 }
 
@@ -99,6 +103,7 @@ type serveFlags struct {
 	maxEarly                                                *int
 	echKeys                                                 *[]string
 	tls                                                     tlsFlags
+	fleet                                                   fleetFlags // see fleet.go
 }
 
 func defineServeFlags(fs *flagSet) *serveFlags {
@@ -117,6 +122,7 @@ func defineServeFlags(fs *flagSet) *serveFlags {
 	f.maxEarly = fs.Int("max-early-data", 0, "accept up to `BYTES` of TLS 1.3 0-RTT data on resumed connections (0: none)")
 	f.statelessRetry = fs.Bool("stateless-retry", false, "keep nothing between a HelloRetryRequest and the second ClientHello: the state goes, sealed, in the HelloRetryRequest's cookie (RFC 8446 section 4.2.2)")
 	f.echKeys = fs.Strings("ech-key", "serve Encrypted Client Hello with the key in `FILE` (from padlock ech keygen); repeatable or a comma-separated list, the first key's config goes to clients as the retry config")
+	f.fleet.register(fs)
 	return f
 }
 
@@ -166,6 +172,7 @@ type server struct {
 	cfg    *padlock.Config // the configuration served, for explaining its choices
 	// cfgKeys are the ECH keys served, known before cfg is set.
 	cfgKeys []padlock.EncryptedClientHelloKey
+	fleet   *fleetServer // see fleet.go
 }
 
 // serveHosts are the names of the local certificate.
@@ -314,6 +321,7 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 // what it sent): the line is made trace.Printable as a whole, so that none
 // of it can drive the terminal or forge another line.
 func (s *server) logHandshake(remote net.Addr, st padlock.ConnectionState, err error) {
+	s.fleet.observe(st, err)
 	if err != nil {
 		line := fmt.Sprintf("%s  handshake failed: %v", remote, err)
 		if a := alertSummary(err); a != "" {
