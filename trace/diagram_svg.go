@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -171,6 +172,27 @@ func (d *svgDrawer) arrow(r diagramRow, y int) {
 	d.buf.WriteString("</text>\n")
 }
 
+// noteRoom is the widest a note's text may be, in pixels: what fits
+// right of the server's lifeline.
+const noteRoom = dgWidth - dgServerX - dgNoteGap - 2*dgNotePad - 4
+
+// textWidth estimates the width of s at a note's 11px, in pixels:
+// capitals, digits, '_' and the wide m and w are wider than the rest.
+func textWidth(s string) int {
+	w2 := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r) || r == '_' || r == 'm' || r == 'w':
+			w2 += 16
+		case unicode.IsDigit(r):
+			w2 += 13
+		default:
+			w2 += dgCharW2
+		}
+	}
+	return w2 / 2
+}
+
 // arrowLabel cuts a label so that it and its detail fit between the
 // lifelines; cut reports whether it did.
 func arrowLabel(label, detail string) (string, bool) {
@@ -202,11 +224,12 @@ func (d *svgDrawer) note(r diagramRow, y int) {
 		last, _ := cutRunes(r.lines[noteLines-1]+" …", noteChars)
 		r.lines[noteLines-1] = last
 	}
-	chars := 0
+	inner := 0
 	for _, l := range r.lines {
-		chars = max(chars, utf8.RuneCountInString(l))
+		inner = max(inner, textWidth(l))
 	}
-	w := chars*dgCharW2/2 + 2*dgNotePad
+	inner = min(inner, noteRoom)
+	w := inner + 2*dgNotePad
 	h := len(r.lines)*dgLineH + 2*dgNotePad
 	lifeline, x := dgClientX, dgClientX-dgNoteGap-w
 	if r.side == Server {
@@ -218,7 +241,15 @@ func (d *svgDrawer) note(r diagramRow, y int) {
 	d.printf(`<rect class="note note-%s" x="%d" y="%d" width="%d" height="%d" rx="3"/>`+"\n",
 		r.kind, x, top, w, h)
 	for i, l := range r.lines {
-		d.text(x+dgNotePad, top+dgNotePad+11+i*dgLineH, "", "", l)
+		ty := top + dgNotePad + 11 + i*dgLineH
+		if textWidth(l) <= inner {
+			d.text(x+dgNotePad, ty, "", "", l)
+			continue
+		}
+		// Wider than the room: squeezed to fit, whatever the font.
+		d.printf(`<text x="%d" y="%d" textLength="%d" lengthAdjust="spacingAndGlyphs">`, x+dgNotePad, ty, inner)
+		escape(d.buf, l)
+		d.buf.WriteString("</text>\n")
 	}
 }
 

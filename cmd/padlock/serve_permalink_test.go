@@ -134,7 +134,7 @@ func TestVerdict(t *testing.T) {
 			"Your browser's TLS is excellent, because this connection uses TLS 1.3 with X25519MLKEM768, a post-quantum key exchange, and its offer holds nothing obsolete."},
 		{visitorReport{connReport: connReport{Version: "TLS 1.3", Group: "X25519"},
 			Rating: hello.Rating{Grade: "B", Reasons: []hello.Reason{{Cap: "A", Text: "Good."}, {Cap: "B", Text: "Offers SHA-1 signatures."}}}},
-			"Your client's TLS is fine, because this connection uses TLS 1.3 with X25519, but its offer keeps weaknesses for old servers: it offers SHA-1 signatures."},
+			"Your client's TLS is fine, because this connection uses TLS 1.3 with X25519, but its offer has a weakness: it offers SHA-1 signatures."},
 		{visitorReport{connReport: connReport{Version: "TLS 1.2", Group: "X25519"}, Rating: hello.Rating{Grade: "C", Reasons: []hello.Reason{{Cap: "C", Text: "Does not offer TLS 1.3."}}}},
 			"Your client's TLS is weak, because it does not offer TLS 1.3."},
 		{visitorReport{connReport: connReport{Version: "TLS 1.2", Group: "X25519"}, Rating: hello.Rating{Grade: "A"},

@@ -58,7 +58,7 @@ func offerReason(v *visitorReport, word string) string {
 		}
 		return "this connection uses " + connWords(v) + pq + " and its offer holds nothing obsolete."
 	case "fine":
-		return "this connection uses " + connWords(v) + ", but its offer keeps weaknesses for old servers: " + weakness
+		return "this connection uses " + connWords(v) + ", but its offer has a weakness: " + weakness
 	}
 	return weakness
 }
