@@ -85,9 +85,6 @@ func (s *server) report(r *http.Request) (visitorReport, bool) {
 		}
 	}
 	v.HTTP = httpfp.Parse(padlockhttp.FirstBytes(r))
-	if v.HTTP.Headers == nil {
-		v.HTTP.Headers = []httpfp.Header{}
-	}
 	v.Verdict = newVerdict(&v)
 	return v, true
 }

@@ -10,7 +10,8 @@ import (
 
 // Results are kept so that a visitor can share its page: at most
 // maxResults of them, each for resultTTL. A report with its trace is
-// tens of KiB, so the store stays within a few MiB whatever visitors do.
+// tens of KiB, so the store stays near ten MiB at most, whatever
+// visitors do.
 const (
 	maxResults = 256
 	resultTTL  = 24 * time.Hour

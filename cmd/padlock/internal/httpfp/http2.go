@@ -52,10 +52,14 @@ type Priority struct {
 	Weight int `json:"weight"`
 }
 
+func newHTTP2() *HTTP2 {
+	return &HTTP2{Settings: []Setting{}, Priority: []Priority{}, PseudoHeaderOrder: []string{}}
+}
+
 // parseHTTP2 reads frames after the preface up to the end of the first
 // HEADERS (and its CONTINUATIONs).
 func parseHTTP2(b []byte) Layer {
-	h := &HTTP2{}
+	h := newHTTP2()
 	l := Layer{Protocol: "HTTP/2", HTTP2: h}
 	var block []byte // the first header block, as it arrives
 	inHeaders, seenSettings := false, false

@@ -65,14 +65,21 @@ func newHeader(name, value string) Header {
 }
 
 // Parse reads the first bytes a client sent after the TLS handshake.
+// Its lists are empty, never nil, so that their JSON is always a list.
 func Parse(first []byte) Layer {
-	if bytes.HasPrefix(first, []byte(h2Preface)) {
-		return parseHTTP2(first[len(h2Preface):])
+	var l Layer
+	switch {
+	case bytes.HasPrefix(first, []byte(h2Preface)):
+		l = parseHTTP2(first[len(h2Preface):])
+	case len(first) > 0 && bytes.HasPrefix([]byte(h2Preface), first):
+		l = Layer{Protocol: "HTTP/2", HTTP2: newHTTP2()}
+	default:
+		l = parseHTTP1(first)
 	}
-	if len(first) < len(h2Preface) && bytes.HasPrefix([]byte(h2Preface), first) && len(first) > 0 {
-		return Layer{Protocol: "HTTP/2", HTTP2: &HTTP2{}}
+	if l.Headers == nil {
+		l.Headers = []Header{}
 	}
-	return parseHTTP1(first)
+	return l
 }
 
 // userAgent finds the User-Agent among hs.

@@ -102,7 +102,7 @@ func TestParseHTTP1(t *testing.T) {
 	if cut.Complete || len(cut.Headers) != 1 || cut.Headers[0].Name != "Host" {
 		t.Errorf("cut short: %+v", cut)
 	}
-	if l := Parse([]byte("\x16\x03\x01 not http\r\n\r\n")); l.Protocol != "" || l.Headers != nil {
+	if l := Parse([]byte("\x16\x03\x01 not http\r\n\r\n")); l.Protocol != "" || l.Headers == nil || len(l.Headers) != 0 {
 		t.Errorf("not HTTP: %+v", l)
 	}
 }
