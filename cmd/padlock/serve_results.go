@@ -10,10 +10,10 @@ import (
 
 // Results are kept so that a visitor can share its page: at most
 // maxResults of them, each for resultTTL. A report with its trace is
-// tens of KiB, so the store stays near ten MiB at most, whatever
-// visitors do.
+// some 50 KiB (a browser's, as JSON), so the store stays under ten MiB
+// whatever visitors do.
 const (
-	maxResults = 256
+	maxResults = 128
 	resultTTL  = 24 * time.Hour
 )
 
