@@ -17,7 +17,8 @@ import (
 // record of its trace.
 type Conn struct {
 	*padlock.Conn
-	rec *trace.Recorder
+	rec   *trace.Recorder
+	first *firstBytes // nil unless ListenerOptions.RecordFirst
 }
 
 // Events returns the connection's trace so far: its handshake, then
@@ -42,6 +43,13 @@ type ListenerOptions struct {
 	// OnHandshake, when set, is called as each handshake ends, with its
 	// error if it failed, from the goroutine that ran it.
 	OnHandshake func(remote net.Addr, cs padlock.ConnectionState, err error)
+	// RecordFirst, when positive, keeps a copy of the first RecordFirst
+	// bytes each client sends after its handshake, for Conn.FirstBytes
+	// and FirstBytes: an HTTP/2 client's preface, SETTINGS and first
+	// HEADERS, or an HTTP/1.1 client's first request head, which show
+	// what net/http's handlers cannot see (header order, HTTP/2 frames).
+	// A few KiB hold them.
+	RecordFirst int
 }
 
 // Listener accepts TCP connections, runs each one's handshake in a
@@ -130,10 +138,19 @@ func (l *Listener) handshake(raw net.Conn) {
 		return
 	}
 	select {
-	case l.conns <- &Conn{Conn: conn, rec: rec}:
+	case l.conns <- l.newConn(conn, rec):
 	case <-l.ctx.Done():
 		conn.Close()
 	}
+}
+
+// newConn wraps a connection whose handshake is done.
+func (l *Listener) newConn(conn *padlock.Conn, rec *trace.Recorder) *Conn {
+	c := &Conn{Conn: conn, rec: rec}
+	if l.opts.RecordFirst > 0 {
+		c.first = &firstBytes{max: l.opts.RecordFirst}
+	}
+	return c
 }
 
 // answerPlainHTTP answers a client that sent plain HTTP to the TLS port

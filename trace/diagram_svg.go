@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,6 +29,8 @@ const (
 	dgLegendH   = 56  // room for the legend below the rows
 	dgCharW2    = 12  // twice the estimated width of a note character
 	noteChars   = 33  // characters in a line of a note
+	noteLines   = 6   // lines of a note at most; the rest is in its tooltip
+	arrowChars  = 40  // characters of an arrow's label and detail, which fit between the lifelines
 	dgArrowTail = 10  // length of an arrowhead
 )
 
@@ -109,7 +114,7 @@ func rowHeight(r diagramRow) int {
 	if r.arrow {
 		return dgArrowH
 	}
-	return len(r.lines)*dgLineH + 2*dgNotePad + 8
+	return min(len(r.lines), noteLines)*dgLineH + 2*dgNotePad + 8
 }
 
 // parties draws the two participants and their lifelines down to bottom.
@@ -152,7 +157,13 @@ func (d *svgDrawer) arrow(r diagramRow, y int) {
 		d.lock(from+dir*18-6, lineY-19)
 	}
 	d.printf(`<text class="label" x="%d" y="%d">`, (from+to)/2, lineY-8)
-	escape(d.buf, r.label)
+	label, cut := arrowLabel(r.label, r.detail)
+	if cut { // the whole label, as a tooltip
+		d.buf.WriteString("<title>")
+		escape(d.buf, r.label)
+		d.buf.WriteString("</title>")
+	}
+	escape(d.buf, label)
 	if r.detail != "" {
 		d.buf.WriteString(` <tspan class="detail">(`)
 		escape(d.buf, r.detail)
@@ -161,14 +172,64 @@ func (d *svgDrawer) arrow(r diagramRow, y int) {
 	d.buf.WriteString("</text>\n")
 }
 
-// note draws a local step beside the lifeline of the party that took it,
-// on the outer side, with a dot on the lifeline.
-func (d *svgDrawer) note(r diagramRow, y int) {
-	chars := 0
-	for _, l := range r.lines {
-		chars = max(chars, utf8.RuneCountInString(l))
+// noteRoom is the widest a note's text may be, in pixels: what fits
+// right of the server's lifeline.
+const noteRoom = dgWidth - dgServerX - dgNoteGap - 2*dgNotePad - 4
+
+// textWidth estimates the width of s at a note's 11px, in pixels:
+// capitals, digits, '_' and the wide m and w are wider than the rest.
+func textWidth(s string) int {
+	w2 := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r) || r == '_' || r == 'm' || r == 'w':
+			w2 += 16
+		case unicode.IsDigit(r):
+			w2 += 13
+		default:
+			w2 += dgCharW2
+		}
 	}
-	w := chars*dgCharW2/2 + 2*dgNotePad
+	return w2 / 2
+}
+
+// arrowLabel cuts a label so that it and its detail fit between the
+// lifelines; cut reports whether it did.
+func arrowLabel(label, detail string) (string, bool) {
+	room := arrowChars
+	if detail != "" {
+		room -= utf8.RuneCountInString(detail) + 3 // " (" and ")"
+	}
+	return cutRunes(label, max(room, 8))
+}
+
+// cutRunes cuts s to n characters, the last an ellipsis, when it is
+// longer; cut reports whether it was.
+func cutRunes(s string, n int) (string, bool) {
+	if utf8.RuneCountInString(s) <= n {
+		return s, false
+	}
+	return string([]rune(s)[:n-1]) + "…", true
+}
+
+// note draws a local step beside the lifeline of the party that took it,
+// on the outer side, with a dot on the lifeline. A note longer than
+// noteLines is cut, and the whole of it is its tooltip.
+func (d *svgDrawer) note(r diagramRow, y int) {
+	if len(r.lines) > noteLines {
+		d.buf.WriteString("<g>")
+		d.element("title", "", strings.Join(r.lines, " "))
+		defer d.buf.WriteString("</g>\n")
+		r.lines = slices.Clone(r.lines[:noteLines])
+		last, _ := cutRunes(r.lines[noteLines-1]+" …", noteChars)
+		r.lines[noteLines-1] = last
+	}
+	inner := 0
+	for _, l := range r.lines {
+		inner = max(inner, textWidth(l))
+	}
+	inner = min(inner, noteRoom)
+	w := inner + 2*dgNotePad
 	h := len(r.lines)*dgLineH + 2*dgNotePad
 	lifeline, x := dgClientX, dgClientX-dgNoteGap-w
 	if r.side == Server {
@@ -180,7 +241,15 @@ func (d *svgDrawer) note(r diagramRow, y int) {
 	d.printf(`<rect class="note note-%s" x="%d" y="%d" width="%d" height="%d" rx="3"/>`+"\n",
 		r.kind, x, top, w, h)
 	for i, l := range r.lines {
-		d.text(x+dgNotePad, top+dgNotePad+11+i*dgLineH, "", "", l)
+		ty := top + dgNotePad + 11 + i*dgLineH
+		if textWidth(l) <= inner {
+			d.text(x+dgNotePad, ty, "", "", l)
+			continue
+		}
+		// Wider than the room: squeezed to fit, whatever the font.
+		d.printf(`<text x="%d" y="%d" textLength="%d" lengthAdjust="spacingAndGlyphs">`, x+dgNotePad, ty, inner)
+		escape(d.buf, l)
+		d.buf.WriteString("</text>\n")
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"padlock"
 	"padlock/cmd/padlock/internal/hello"
+	"padlock/cmd/padlock/internal/httpfp"
 	"padlock/internal/pki"
 	"padlock/trace"
 )
@@ -145,11 +146,12 @@ func TestServePageEscapesMarkup(t *testing.T) {
 
 	v := visitorReport{connReport: connReport{ServerName: markup, ALPN: markup},
 		offer:         hello.Offer{ServerName: markup, ALPN: []string{markup}},
-		ClientOffered: clientHello{ServerName: markup}}
+		ClientOffered: clientHello{ServerName: markup},
+		HTTP:          httpfp.Layer{UserAgent: markup, Headers: []httpfp.Header{{Name: markup, Value: markup}}}}
 	v.Steps = []trace.Event{{Side: trace.Server, Dir: trace.Received, Kind: trace.KindMessage, Name: "ClientHello",
 		Fields: []trace.Field{{Name: "server_name", Value: markup}}, Raw: []byte{1, 0, 0, 0}}}
 	var b strings.Builder
-	if err := pageTemplate.Execute(&b, newPageData(v)); err != nil {
+	if err := pageTemplate.Execute(&b, newPageData(v, markup, true)); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(b.String(), "<script") || strings.Count(b.String(), escaped) < 3 {

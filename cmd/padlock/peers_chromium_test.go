@@ -35,8 +35,15 @@ func TestChromium(t *testing.T) {
 	chromium := requirePeer(t, "chromium", "chromium")
 	base, _ := serveBase(t)
 	profile := t.TempDir()
+	// A long server name, which the page must wrap: Chromium resolves
+	// it to the server, and ignores that the certificate does not match.
+	_, port, _ := strings.Cut(strings.TrimPrefix(base, "https://"), ":")
+	longName := strings.Repeat("a-rather-long-label-for-the-layout-test-", 1) + "0123456789abcdefghijklm." +
+		strings.Repeat("x", 60) + ".padlock.test"
+	args := append(chromiumArgs(profile), "--host-resolver-rules=MAP *.padlock.test 127.0.0.1")
+	page := "https://" + longName + ":" + port + "/"
 
-	out, errOut, err := runPeer(t, chromiumTimeout, chromium, append(chromiumArgs(profile), "--dump-dom", base+"/")...)
+	out, errOut, err := runPeer(t, chromiumTimeout, chromium, append(args, "--dump-dom", page)...)
 	if err != nil {
 		t.Fatalf("chromium --dump-dom: %v\n%s", err, tail(errOut))
 	}
@@ -54,6 +61,17 @@ func TestChromium(t *testing.T) {
 		regexp.MustCompile(`<svg[^>]*>`),
 		// Chromium sends GREASE ECH when it has no ECH config for a site.
 		regexp.MustCompile(`Encrypted Client Hello</dt>\s*<dd>GREASE ECH`),
+		regexp.MustCompile(`<code>` + regexp.QuoteMeta(longName) + `</code>`),
+		// The verdict in words, beside the grade: Chromium still offers
+		// some old suites for old servers, so it may be only fine.
+		regexp.MustCompile(`class="verdict verdict-(excellent|fine)">.*Your browser's TLS is (excellent|fine), because this connection uses TLS 1\.3 with X25519MLKEM768`),
+		// The HTTP layer: HTTP/2, Chromium's SETTINGS and pseudo-header
+		// order in the Akamai fingerprint, the headers in order.
+		regexp.MustCompile(`User agent</dt>\s*<dd><code>Mozilla/5\.0 [^<]*Chrom`),
+		regexp.MustCompile(`HTTP/2 fingerprint</dt>\s*<dd><a href="#http"><code>1:65536;[0-9:;]+\|\d+\|0\|m,a,s,p</code>`),
+		regexp.MustCompile(`<li><span class="hn">:method</span>: GET</li><li><span class="hn">:authority</span>: ` +
+			regexp.QuoteMeta(longName) + `:\d+</li><li><span class="hn">:scheme</span>: https</li><li><span class="hn">:path</span>: /</li>`),
+		regexp.MustCompile(`Share</dt>\s*<dd><a href="/r/[A-Za-z0-9_-]{22}">`),
 	} {
 		if !want.MatchString(dom) {
 			t.Errorf("the page Chromium rendered does not match %s", want)
@@ -67,9 +85,21 @@ func TestChromium(t *testing.T) {
 		t.Logf("Chromium's certificate: %s", m[1])
 	}
 
-	shot := filepath.Join(t.TempDir(), "page.png")
-	_, errOut, err = runPeer(t, chromiumTimeout, chromium, append(chromiumArgs(profile),
-		"--screenshot="+shot, "--window-size=1200,3000", base+"/")...)
+	if m := regexp.MustCompile(`HTTP/2 fingerprint</dt>\s*<dd><a href="#http"><code>([^<]*)</code>`).FindStringSubmatch(dom); m != nil {
+		t.Logf("Chromium's HTTP/2 (Akamai): %s", m[1])
+	}
+	if m := regexp.MustCompile(`class="verdict[^"]*">.*?<span>([^<]*)</span>`).FindStringSubmatch(dom); m != nil {
+		t.Logf("verdict: %s", html.UnescapeString(m[1]))
+	}
+
+	// PADLOCK_SCREENSHOT_DIR keeps the screenshot, to look at.
+	dir := os.Getenv("PADLOCK_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	shot := filepath.Join(dir, "page.png")
+	_, errOut, err = runPeer(t, chromiumTimeout, chromium, append(args,
+		"--screenshot="+shot, "--window-size=1200,3000", page)...)
 	if err != nil {
 		t.Fatalf("chromium --screenshot: %v\n%s", err, tail(errOut))
 	}

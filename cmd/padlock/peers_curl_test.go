@@ -61,3 +61,49 @@ func TestCurlAPI(t *testing.T) {
 		t.Errorf("JA4 %q: want 5 cipher suites counted", rep.JA4)
 	}
 }
+
+// TestCurlHTTPLayer fetches /api/handshake with curl over HTTP/1.1 and
+// over HTTP/2 and checks the HTTP layer the report shows: curl's
+// headers in the order it sends them, and for HTTP/2 its SETTINGS and
+// pseudo-header order in an Akamai fingerprint of the right shape,
+// which is not Chromium's.
+func TestCurlHTTPLayer(t *testing.T) {
+	curl := requirePeer(t, "curl", "curl")
+	base, caPath := serveBase(t)
+	fetch := func(proto string) apiHTTP {
+		t.Helper()
+		args := []string{"--silent", "--show-error", "--max-time", "20", "--cacert", caPath, proto, base + "/api/handshake"}
+		out, errOut, err := runPeer(t, curlTimeout, curl, args...)
+		if err != nil {
+			t.Fatalf("curl %s: %v\n%s", proto, err, tail(errOut))
+		}
+		var rep apiHTTP
+		if err := json.Unmarshal(out, &rep); err != nil {
+			t.Fatalf("curl %s got no JSON: %v\n%.2000s", proto, err, out)
+		}
+		return rep
+	}
+
+	h1 := fetch("--http1.1")
+	if h1.HTTP.Protocol != "HTTP/1.1" || !h1.HTTP.Complete || !strings.HasPrefix(h1.HTTP.UserAgent, "curl/") ||
+		headerNames(h1.HTTP.Headers) != "Host User-Agent Accept" {
+		t.Errorf("curl --http1.1: %+v", h1.HTTP)
+	}
+	if !strings.HasPrefix(h1.Verdict.Text, "Your client's TLS is ") {
+		t.Errorf("verdict %q", h1.Verdict.Text)
+	}
+
+	h2 := fetch("--http2")
+	if h2.HTTP.Protocol != "HTTP/2" || h2.HTTP.HTTP2 == nil || !strings.HasPrefix(h2.HTTP.UserAgent, "curl/") {
+		t.Fatalf("curl --http2: %+v", h2.HTTP)
+	}
+	fp := h2.HTTP.HTTP2
+	if !akamaiShape.MatchString(fp.Akamai) || len(fp.Settings) == 0 || fp.WindowUpdate == 0 ||
+		len(fp.PseudoHeaderOrder) != 4 || fp.PseudoHeaderOrder[0] != ":method" {
+		t.Errorf("curl's HTTP/2: %+v", fp)
+	}
+	if strings.HasSuffix(fp.Akamai, "|m,a,s,p") || strings.HasPrefix(fp.Akamai, "1:65536;2:0;4:6291456") {
+		t.Errorf("curl's Akamai fingerprint %q looks like Chromium's", fp.Akamai)
+	}
+	t.Logf("curl: HTTP/2 (Akamai) %s; HTTP/1.1 headers %s", fp.Akamai, headerNames(h1.HTTP.Headers))
+}

@@ -173,6 +173,7 @@ type server struct {
 	// cfgKeys are the ECH keys served, known before cfg is set.
 	cfgKeys []padlock.EncryptedClientHelloKey
 	fleet   *fleetServer // see fleet.go
+	results *resultStore // the reports kept for their permalinks
 }
 
 // serveHosts are the names of the local certificate.
@@ -287,7 +288,7 @@ func (s *server) run(addr string, cfg *padlock.Config) int {
 	}
 	s.cfg = cfg
 	// Each handshake runs before Accept returns, traced for the page.
-	ln := padlockhttp.NewListener(inner, cfg, padlockhttp.ListenerOptions{Trace: true, OnHandshake: s.logHandshake})
+	ln := padlockhttp.NewListener(inner, cfg, padlockhttp.ListenerOptions{Trace: true, OnHandshake: s.logHandshake, RecordFirst: firstBytesKept})
 	srv := &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,

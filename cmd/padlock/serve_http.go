@@ -7,24 +7,78 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 
 	"padlock/cmd/padlock/internal/hello"
 	"padlock/trace"
 )
 
+// firstBytesKept is how much of what each visitor sends first serve
+// keeps for the HTTP section: an HTTP/2 preface, SETTINGS,
+// WINDOW_UPDATE and first HEADERS, or an HTTP/1.1 request head, fit.
+const firstBytesKept = 8 << 10
+
 func (s *server) routes() http.Handler {
+	if s.results == nil {
+		s.results = newResultStore(maxResults, resultTTL, s.c.now)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handlePage)
 	mux.HandleFunc("GET /api/handshake", s.handleAPI)
+	mux.HandleFunc("GET /r/{id}", s.handleSavedPage)
+	mux.HandleFunc("GET /api/handshake/{id}", s.handleSavedAPI)
 	return mux
 }
 
-func (s *server) handleAPI(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.report(r)
-	if !ok {
+// visit reports on the request's connection and keeps the report for
+// its permalink; ok is false, and the answer sent, when the request did
+// not come over padlock.
+func (s *server) visit(w http.ResponseWriter, r *http.Request) (v visitorReport, ok bool) {
+	if v, ok = s.report(r); !ok {
 		http.Error(w, "not a padlock connection", http.StatusInternalServerError)
-		return
+		return v, false
 	}
+	id := newResultID()
+	v.Permalink, v.SavedAt = "/r/"+id, s.c.now().UTC().Format(time.RFC3339)
+	s.results.put(id, v)
+	return v, true
+}
+
+// saved returns the kept result the request names, or answers 404.
+func (s *server) saved(w http.ResponseWriter, r *http.Request) (visitorReport, bool) {
+	v, ok := s.results.get(r.PathValue("id"))
+	if !ok {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "no such result: results are kept for "+resultTTL.String()+", the latest "+fmt.Sprint(maxResults)+" only", http.StatusNotFound)
+	}
+	return v, ok
+}
+
+func (s *server) handleAPI(w http.ResponseWriter, r *http.Request) {
+	if v, ok := s.visit(w, r); ok {
+		writeJSON(w, v)
+	}
+}
+
+func (s *server) handleSavedAPI(w http.ResponseWriter, r *http.Request) {
+	if v, ok := s.saved(w, r); ok {
+		writeJSON(w, v)
+	}
+}
+
+func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
+	if v, ok := s.visit(w, r); ok {
+		writePage(w, newPageData(v, r.Host, false))
+	}
+}
+
+func (s *server) handleSavedPage(w http.ResponseWriter, r *http.Request) {
+	if v, ok := s.saved(w, r); ok {
+		writePage(w, newPageData(v, r.Host, true))
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v visitorReport) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
@@ -32,18 +86,13 @@ func (s *server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	enc.Encode(v)
 }
 
-func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.report(r)
-	if !ok {
-		http.Error(w, "not a padlock connection", http.StatusInternalServerError)
-		return
-	}
+func writePage(w http.ResponseWriter, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	// The page loads nothing from anywhere: no script, font or image; its
 	// style and its diagram are inline.
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	pageTemplate.Execute(w, newPageData(v))
+	pageTemplate.Execute(w, d)
 }
 
 //go:embed page.html
@@ -70,9 +119,15 @@ type pageData struct {
 	Steps    []pageStep
 	Messages []pageMessage
 	Diagram  template.HTML // an inline SVG, its text escaped by trace
+	// Saved is true on a permalink's page, which describes the
+	// connection of whoever made it, not the reader's.
+	Saved bool
+	// ShareURL is the permalink in full, ID its last part, and Kept
+	// how long it lasts.
+	ShareURL, ID, Kept string
 }
 
-func newPageData(v visitorReport) pageData {
+func newPageData(v visitorReport, host string, saved bool) pageData {
 	var svg strings.Builder
 	trace.SequenceDiagram(&svg, v.Steps, trace.DiagramOptions{})
 	return pageData{
@@ -81,6 +136,10 @@ func newPageData(v visitorReport) pageData {
 		Steps:         pageSteps(v.Steps),
 		Messages:      pageMessages(v.Steps),
 		Diagram:       template.HTML(svg.String()),
+		Saved:         saved,
+		ShareURL:      "https://" + host + v.Permalink,
+		ID:            strings.TrimPrefix(v.Permalink, "/r/"),
+		Kept:          plural(int(resultTTL/time.Hour), "hour"),
 	}
 }
 

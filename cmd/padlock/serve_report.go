@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"padlock/cmd/padlock/internal/hello"
+	"padlock/cmd/padlock/internal/httpfp"
 	"padlock/internal/wire"
 	"padlock/padlockhttp"
 	"padlock/trace"
@@ -27,6 +28,15 @@ type visitorReport struct {
 	CertCompression string `json:"certificate_compression"`
 	// ECH says whether the visitor used Encrypted Client Hello.
 	ECH echVisit `json:"ech"`
+	// HTTP is the visitor's HTTP layer, read from the first bytes it
+	// sent after the handshake.
+	HTTP httpfp.Layer `json:"http"`
+	// Verdict is the summary in words.
+	Verdict verdict `json:"verdict"`
+	// Permalink is the path where this result is kept for sharing, and
+	// SavedAt when it was kept (RFC 3339, UTC).
+	Permalink string `json:"permalink"`
+	SavedAt   string `json:"saved_at"`
 
 	offer hello.Offer // the same offer with GREASE marked, for the page
 }
@@ -74,6 +84,8 @@ func (s *server) report(r *http.Request) (visitorReport, bool) {
 			v.Choices = explainChoices(s.cfg, st, ch, events)
 		}
 	}
+	v.HTTP = httpfp.Parse(padlockhttp.FirstBytes(r))
+	v.Verdict = newVerdict(&v)
 	return v, true
 }
 
