@@ -125,23 +125,8 @@ func (s *session) send(text string) error {
 // readLine reads one line a byte at a time, so nothing after it is
 // consumed, and returns it without its line ending.
 func (s *session) readLine() (string, error) {
-	var b strings.Builder
-	one := make([]byte, 1)
-	for b.Len() < maxReply {
-		if _, err := io.ReadFull(s.c, one); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return "", s.fail("the server closed the connection", b.String())
-			}
-			return "", err
-		}
-		if one[0] == '\n' {
-			line := strings.TrimSuffix(b.String(), "\r")
-			s.lines = append(s.lines, Line{Text: line})
-			return line, nil
-		}
-		b.WriteByte(one[0])
-	}
-	return "", s.fail("a reply line over 64 KiB", "")
+	text, err := s.readUntil("\n", false)
+	return strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r"), err
 }
 
 // readReply reads an SMTP or FTP reply, whose continuation lines have a
@@ -168,23 +153,38 @@ func (s *session) readReply() (string, []string, error) {
 	}
 }
 
+// expectReply reads an SMTP or FTP reply and fails at step unless its
+// code is code; it returns the reply's lines.
+func (s *session) expectReply(step, code string) ([]string, error) {
+	got, lines, err := s.readReply()
+	if err == nil && got != code {
+		err = s.fail(step, strings.Join(lines, " / "))
+	}
+	return lines, err
+}
+
+// expectLine reads one line and fails at step unless it starts with
+// prefix.
+func (s *session) expectLine(step, prefix string) error {
+	line, err := s.readLine()
+	if err == nil && !strings.HasPrefix(line, prefix) {
+		err = s.fail(step, line)
+	}
+	return err
+}
+
 // smtp: the greeting, EHLO, STARTTLS offered, STARTTLS, 220 (RFC 3207
 // section 4).
 func (s *session) smtp() error {
-	if code, lines, err := s.readReply(); err != nil {
+	if _, err := s.expectReply("greeting", "220"); err != nil {
 		return err
-	} else if code != "220" {
-		return s.fail("greeting", strings.Join(lines, " / "))
 	}
 	if err := s.send("EHLO localhost"); err != nil {
 		return err
 	}
-	code, lines, err := s.readReply()
+	lines, err := s.expectReply("EHLO", "250")
 	if err != nil {
 		return err
-	}
-	if code != "250" {
-		return s.fail("EHLO", strings.Join(lines, " / "))
 	}
 	offered := false
 	for _, l := range lines {
@@ -200,57 +200,38 @@ func (s *session) smtp() error {
 	if err := s.send("STARTTLS"); err != nil {
 		return err
 	}
-	if code, lines, err := s.readReply(); err != nil {
-		return err
-	} else if code != "220" {
-		return s.fail("STARTTLS", strings.Join(lines, " / "))
-	}
-	return nil
+	_, err = s.expectReply("STARTTLS", "220")
+	return err
 }
 
 // ftp: the greeting, AUTH TLS, 234 (RFC 4217 section 4).
 func (s *session) ftp() error {
-	if code, lines, err := s.readReply(); err != nil {
+	if _, err := s.expectReply("greeting", "220"); err != nil {
 		return err
-	} else if code != "220" {
-		return s.fail("greeting", strings.Join(lines, " / "))
 	}
 	if err := s.send("AUTH TLS"); err != nil {
 		return err
 	}
-	if code, lines, err := s.readReply(); err != nil {
-		return err
-	} else if code != "234" {
-		return s.fail("AUTH TLS", strings.Join(lines, " / "))
-	}
-	return nil
+	_, err := s.expectReply("AUTH TLS", "234")
+	return err
 }
 
 // pop3: the +OK greeting, STLS, +OK (RFC 2595 section 4).
 func (s *session) pop3() error {
-	if line, err := s.readLine(); err != nil {
+	if err := s.expectLine("greeting", "+OK"); err != nil {
 		return err
-	} else if !strings.HasPrefix(line, "+OK") {
-		return s.fail("greeting", line)
 	}
 	if err := s.send("STLS"); err != nil {
 		return err
 	}
-	if line, err := s.readLine(); err != nil {
-		return err
-	} else if !strings.HasPrefix(line, "+OK") {
-		return s.fail("STLS", line)
-	}
-	return nil
+	return s.expectLine("STLS", "+OK")
 }
 
 // imap: the untagged OK greeting, a tagged STARTTLS, and its tagged OK
 // (RFC 9051 section 6.2.1); untagged lines before it are skipped.
 func (s *session) imap() error {
-	if line, err := s.readLine(); err != nil {
+	if err := s.expectLine("greeting", "* OK"); err != nil {
 		return err
-	} else if !strings.HasPrefix(line, "* OK") {
-		return s.fail("greeting", line)
 	}
 	if err := s.send("a1 STARTTLS"); err != nil {
 		return err
@@ -278,7 +259,7 @@ func (s *session) xmpp(host string) error {
 	if err := s.sendRaw(header); err != nil {
 		return err
 	}
-	features, err := s.readUntil("</stream:features>")
+	features, err := s.readUntil("</stream:features>", true)
 	if err != nil {
 		return err
 	}
@@ -288,7 +269,7 @@ func (s *session) xmpp(host string) error {
 	if err := s.sendRaw("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"); err != nil {
 		return err
 	}
-	reply, err := s.readUntil(">")
+	reply, err := s.readUntil(">", true)
 	if err != nil {
 		return err
 	}
@@ -304,8 +285,10 @@ func (s *session) sendRaw(text string) error {
 	return err
 }
 
-// readUntil reads a byte at a time up to and including the first end.
-func (s *session) readUntil(end string) (string, error) {
+// readUntil reads a byte at a time up to and including the first end,
+// and records what it read: whole when keepEnd is set, else without end
+// and a carriage return before it.
+func (s *session) readUntil(end string, keepEnd bool) (string, error) {
 	var b strings.Builder
 	one := make([]byte, 1)
 	for b.Len() < maxReply {
@@ -317,7 +300,11 @@ func (s *session) readUntil(end string) (string, error) {
 		}
 		b.WriteByte(one[0])
 		if strings.HasSuffix(b.String(), end) {
-			s.lines = append(s.lines, Line{Text: b.String()})
+			text := b.String()
+			if !keepEnd {
+				text = strings.TrimSuffix(strings.TrimSuffix(text, end), "\r")
+			}
+			s.lines = append(s.lines, Line{Text: text})
 			return b.String(), nil
 		}
 	}
