@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -143,5 +144,59 @@ func TestFleetServe(t *testing.T) {
 	wrong := writeKEK(t, dir, "wrong", strings.Repeat("11", 32))
 	if code, out, _ := runArgs(t, "fleet", "status", url, "--kek", wrong); code != exitFail || !strings.Contains(out, "REFUSED") {
 		t.Errorf("fleet status with the wrong KEK: exit %d\n%s", code, out)
+	}
+}
+
+// roundRobin is a TCP load balancer for tests: each connection it
+// accepts goes to the next backend in turn, as a fleet's does.
+func roundRobin(t *testing.T, backends ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for i := 0; ; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			b, err := net.Dial("tcp", backends[i%len(backends)])
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() { io.Copy(b, c); b.(*net.TCPConn).CloseWrite() }()
+			go func() { io.Copy(c, b); c.(*net.TCPConn).CloseWrite(); c.Close(); b.Close() }()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestFleetConnectBehindBalancer: padlock connect --reconnect 2 through
+// a round-robin balancer lands on A, then B, then C, three padlock serve
+// --fleet servers on one Redis, and resumes on B and C the session it
+// made on A, in TLS 1.3 and in TLS 1.2.
+func TestFleetConnectBehindBalancer(t *testing.T) {
+	url := startRedisServer(t)
+	dir := t.TempDir()
+	kek := writeKEK(t, dir, "kek", strings.Repeat("3c", 32))
+	args := []string{"--state-dir", dir, "--fleet", url, "--fleet-kek", kek}
+	var addrs []string
+	for range 3 {
+		addr, _, _ := startServe(t, args...)
+		addrs = append(addrs, addr)
+	}
+	lb := roundRobin(t, addrs...)
+	for _, vers := range []string{"1.3", "1.2"} {
+		code, stdout, stderr := runArgs(t, "connect", "--ca", filepath.Join(dir, "ca.pem"), "--servername", "localhost",
+			"--max-version", vers, "--reconnect", "2", "--send", `GET / HTTP/1.0\r\n\r\n`, lb)
+		if code != exitOK {
+			t.Fatalf("TLS %s: exit %d\n%s", vers, code, stderr)
+		}
+		if n := strings.Count(flat(stdout), "resumed yes"); n != 2 {
+			t.Errorf("TLS %s: %d of the two reconnections resumed, want both:\n%s", vers, n, stdout)
+		}
 	}
 }
