@@ -168,6 +168,15 @@ type Config struct {
 	// NSS key log format, for tools like Wireshark. Anyone who reads it
 	// can decrypt the connection.
 	KeyLogWriter io.Writer
+	// RevealSecrets, when set, receives every secret, key and IV of the
+	// connection's key schedule as it is derived, with the inputs that
+	// produced it: the TLS 1.3 schedule step by step, the TLS 1.2
+	// premaster secret, master secret and key block. It is for teaching
+	// and debugging tools that own both ends of a connection, such as
+	// padlock demo --reveal; anyone who sees its values can decrypt the
+	// connection, as with KeyLogWriter. nil, the default, costs nothing,
+	// and secrets never appear in Trace's events either way.
+	RevealSecrets func(trace.Secret)
 	// Trace, when set, receives every step of every handshake.
 	Trace trace.Tracer
 	// TraceAfterFlight hands Trace the events of each flight only once

@@ -1,0 +1,141 @@
+package padlock
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"sync"
+	"testing"
+
+	"padlock/internal/pki"
+	"padlock/trace"
+)
+
+// revealed collects what Config.RevealSecrets hands over.
+type revealed struct {
+	mu      sync.Mutex
+	secrets []trace.Secret
+}
+
+func (r *revealed) add(s trace.Secret) {
+	r.mu.Lock()
+	r.secrets = append(r.secrets, s)
+	r.mu.Unlock()
+}
+
+// find returns the value side revealed under name, or nil.
+func (r *revealed) find(side trace.Side, name string) *trace.Secret {
+	for i, s := range r.secrets {
+		if s.Side == side && s.Name == name {
+			return &r.secrets[i]
+		}
+	}
+	return nil
+}
+
+// TestRevealSecretsMatchKeyLog checks that every line of the key log is
+// a secret RevealSecrets showed, on both sides, with the same value, and
+// that the schedule's steps chain: each output is the next step's input.
+func TestRevealSecretsMatchKeyLog(t *testing.T) {
+	rsaCert, rsaPool := testCert(t, pki.RSA2048)
+	for _, tc := range []struct {
+		name   string
+		cc, sc func(*Config)
+		want   []string // names that must be revealed by both sides
+	}{
+		{name: "TLS 1.3", want: []string{"early_secret", "handshake_secret", "master_secret",
+			"client_handshake_traffic_secret", "server_application_traffic_secret_0",
+			"client handshake write_key", "server application write_iv"}},
+		{name: "TLS 1.2 ECDHE", cc: func(c *Config) { c.MaxVersion = VersionTLS12 },
+			want: []string{"pre_master_secret", "master_secret", "key_block", "client_write_key", "server_write_IV"}},
+		{name: "TLS 1.2 RSA", cc: func(c *Config) {
+			c.MaxVersion = VersionTLS12
+			c.CipherSuites = []uint16{TLS_RSA_WITH_AES_128_GCM_SHA256}
+			c.RootCAs = rsaPool
+		}, sc: func(c *Config) {
+			c.EnableRSAKeyExchange = true
+			c.Certificates = []Certificate{rsaCert}
+		}, want: []string{"pre_master_secret", "master_secret", "key_block"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cert, pool := testCert(t, pki.ECDSAP256)
+			var log bytes.Buffer
+			var r revealed
+			cc := &Config{RootCAs: pool, ServerName: "localhost", KeyLogWriter: &log, RevealSecrets: r.add}
+			sc := &Config{Certificates: []Certificate{cert}, RevealSecrets: r.add}
+			if tc.cc != nil {
+				tc.cc(cc)
+			}
+			if tc.sc != nil {
+				tc.sc(sc)
+			}
+			client, server, cerr, serr := runPair(t, cc, sc)
+			if cerr != nil || serr != nil {
+				t.Fatalf("client: %v; server: %v", cerr, serr)
+			}
+			echo(t, client, server, 100)
+			lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+			if len(lines) == 0 || lines[0] == "" {
+				t.Fatal("empty key log")
+			}
+			for _, line := range lines {
+				f := strings.Fields(line)
+				found := false
+				for _, s := range r.secrets {
+					if s.Side == trace.Client && s.KeyLog == f[0] {
+						found = true
+						if got := hex.EncodeToString(s.Value); got != f[2] {
+							t.Errorf("%s: revealed %s, key log %s", f[0], got, f[2])
+						}
+					}
+				}
+				if !found {
+					t.Errorf("key log line %s not revealed", f[0])
+				}
+			}
+			for _, name := range tc.want {
+				cs, ss := r.find(trace.Client, name), r.find(trace.Server, name)
+				if cs == nil || ss == nil {
+					t.Errorf("%s: not revealed by both sides", name)
+				} else if !bytes.Equal(cs.Value, ss.Value) {
+					t.Errorf("%s: client and server differ", name)
+				}
+			}
+			if tc.name == "TLS 1.3" {
+				hs, der := r.find(trace.Client, "handshake_secret"), r.find(trace.Client, "derived")
+				if hs.Input("salt") != hex.EncodeToString(der.Value) {
+					t.Error("handshake_secret's salt is not the first derived secret")
+				}
+				chts := r.find(trace.Client, "client_handshake_traffic_secret")
+				if chts.Input("Secret") != hex.EncodeToString(hs.Value) {
+					t.Error("client_handshake_traffic_secret does not come from handshake_secret")
+				}
+			}
+		})
+	}
+}
+
+// TestRevealSecretsOff checks that a conn without RevealSecrets reveals
+// nothing and that its trace never carries a revealed value.
+func TestRevealSecretsOff(t *testing.T) {
+	cert, pool := testCert(t, pki.ECDSAP256)
+	var rec trace.Recorder
+	var log bytes.Buffer
+	cc := &Config{RootCAs: pool, ServerName: "localhost", Trace: rec.Trace, KeyLogWriter: &log}
+	sc := &Config{Certificates: []Certificate{cert}}
+	client, server, cerr, serr := runPair(t, cc, sc)
+	if cerr != nil || serr != nil {
+		t.Fatalf("client: %v; server: %v", cerr, serr)
+	}
+	echo(t, client, server, 10)
+	for _, line := range strings.Split(strings.TrimSpace(log.String()), "\n") {
+		secret := strings.Fields(line)[2]
+		for _, e := range rec.Events() {
+			for _, f := range append(e.Fields, e.Layout...) {
+				if strings.Contains(f.Value, secret) {
+					t.Errorf("event %q carries a secret in %s", e.Name, f.Name)
+				}
+			}
+		}
+	}
+}
