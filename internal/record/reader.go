@@ -38,6 +38,7 @@ type Reader struct {
 	plainAlerts bool // see AllowPlaintextAlerts
 	skipEarly   bool // see SkipEarlyData
 	skipLeft    int  // bytes of records SkipEarlyData may still drop
+	observer    Observer
 }
 
 // NewReader returns a Reader of plaintext records from r. It holds no
@@ -199,7 +200,7 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 		}
 		return 0, nil, 0, err
 	}
-	t, length, err := r.parseHeader(r.buf[r.start : r.start+HeaderLen])
+	_, length, err := r.parseHeader(r.buf[r.start : r.start+HeaderLen])
 	if err != nil {
 		return 0, nil, 0, err
 	}
@@ -212,6 +213,15 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 	rec := r.buf[r.start : r.start+HeaderLen+length]
 	r.start += len(rec)
 	r.started = true
+	if r.observer != nil {
+		return r.openObserved(rec, dst)
+	}
+	return r.open(rec, dst)
+}
+
+// open opens the record rec, as readOne does.
+func (r *Reader) open(rec, dst []byte) (ContentType, []byte, int, error) {
+	t, length := ContentType(rec[0]), len(rec)-HeaderLen
 	if !r.protected(t) {
 		return t, rec[HeaderLen:], len(rec), nil
 	}
