@@ -179,6 +179,13 @@ type Config struct {
 	RevealSecrets func(trace.Secret)
 	// Trace, when set, receives every step of every handshake.
 	Trace trace.Tracer
+	// TraceRecords also gives Trace one event of kind trace.KindRecord
+	// for each record sent or received: its header, its encrypted bytes,
+	// the nonce it was sealed with, and its decrypted content, type and
+	// padding; never a key. Record events after the handshake come from
+	// the goroutines that call Read and Write. It costs copies of every
+	// record, and nothing when off.
+	TraceRecords bool
 	// TraceAfterFlight hands Trace the events of each flight only once
 	// the flight is on the wire, and the events of a handshake's last
 	// steps when it ends, rather than as they happen: describing every

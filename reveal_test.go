@@ -2,12 +2,15 @@ package padlock
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"padlock/internal/pki"
+	"padlock/internal/suites"
 	"padlock/trace"
 )
 
@@ -137,5 +140,72 @@ func TestRevealSecretsOff(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRecordEventsReopen checks record events against the revealed
+// keys: each protected record the client sent opens, with the revealed
+// write key and the event's nonce, to the event's content, inner type
+// and padding.
+func TestRecordEventsReopen(t *testing.T) {
+	for _, v := range []uint16{VersionTLS13, VersionTLS12} {
+		t.Run(VersionName(v), func(t *testing.T) {
+			cert, pool := testCert(t, pki.ECDSAP256)
+			var r revealed
+			var rec trace.Recorder
+			cc := &Config{RootCAs: pool, ServerName: "localhost", MaxVersion: v, RevealSecrets: r.add, Trace: rec.Trace, TraceRecords: true}
+			sc := &Config{Certificates: []Certificate{cert}}
+			client, server, cerr, serr := runPair(t, cc, sc)
+			if cerr != nil || serr != nil {
+				t.Fatalf("client: %v; server: %v", cerr, serr)
+			}
+			echo(t, client, server, 100)
+			suite := suites.SuiteByID(client.ConnectionState().CipherSuite)
+			keyName := map[uint16]string{VersionTLS13: "client application write_key", VersionTLS12: "client_write_key"}[v]
+			key := r.find(trace.Client, keyName)
+			if key == nil {
+				t.Fatalf("%s not revealed", keyName)
+			}
+			aead, err := suite.NewAEAD(key.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened := 0
+			for _, e := range rec.Events() {
+				if e.Kind != trace.KindRecord || e.Dir != trace.Sent || e.Field("nonce") == "" ||
+					(v == VersionTLS13 && e.Field("inner_content_type") != "application_data") ||
+					(v == VersionTLS12 && e.Raw[0] != 23) {
+					continue
+				}
+				nonce, _ := hex.DecodeString(e.Field("nonce"))
+				content, _ := hex.DecodeString(e.Field("content"))
+				body, aad := e.Raw[5:], e.Raw[:5]
+				if v == VersionTLS12 {
+					body = body[suite.ExplicitNonceLen:]
+					seq, _ := strconv.ParseUint(e.Field("sequence_number"), 10, 64)
+					aad = binary.BigEndian.AppendUint64(nil, seq)
+					aad = append(aad, e.Raw[:3]...)
+					aad = binary.BigEndian.AppendUint16(aad, uint16(len(content)))
+				}
+				pt, err := aead.Open(nil, nonce, body, aad)
+				if err != nil {
+					t.Fatalf("record %s: %v", e.Field("sequence_number"), err)
+				}
+				if v == VersionTLS13 {
+					pad, _ := strconv.Atoi(e.Field("padding_length"))
+					if pt[len(pt)-1-pad] != 23 {
+						t.Errorf("inner content type %d", pt[len(pt)-1-pad])
+					}
+					pt = pt[:len(pt)-1-pad]
+				}
+				if !bytes.Equal(pt, content) {
+					t.Errorf("opened %x, event says %x", pt, content)
+				}
+				opened++
+			}
+			if opened == 0 {
+				t.Error("no application data record traced")
+			}
+		})
 	}
 }
