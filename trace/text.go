@@ -27,6 +27,10 @@ type TextOptions struct {
 	// NoTime leaves out the time of each step, for output that must not
 	// change from one run to the next.
 	NoTime bool
+	// Records prints the values of each record (Config.TraceRecords)
+	// under its line: sequence number, nonce, inner content type,
+	// padding and content. Without it, or Raw, a record is one line.
+	Records bool
 	// Conn prints each step's connection ID (Event.Conn) on its first
 	// line, for a trace of many connections in one writer.
 	Conn bool
@@ -232,8 +236,13 @@ func (t *TextWriter) writeRecord(e *Event) {
 	visible := numWidth + 2 + utf8.RuneCountInString("client ──▶ server  "+title)
 	size := "  (" + byteCount(len(e.Raw)) + ")"
 	t.writeHead(t.p.paint(ansiDim, head+size), visible+len(size), e)
-	if t.opts.Raw {
+	switch {
+	case t.opts.Raw:
 		t.writeBody(e, clientCol, "")
+	case t.opts.Records:
+		values := *e
+		values.Explain = "" // the same for every record
+		t.writeBody(&values, clientCol, "")
 	}
 }
 
