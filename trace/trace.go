@@ -6,7 +6,11 @@
 // a certificate chain verified, a secret derived, keys installed, an alert.
 // Events carry the parsed fields and the raw bytes of each message, but
 // never a secret value: keys go only to the key log, and only when the user
-// asks for one (Config.KeyLogWriter).
+// asks for one (Config.KeyLogWriter), or, as Secret values, to a teaching
+// tool that asked for them (Config.RevealSecrets). With
+// Config.TraceRecords a Tracer also gets one event per record, of
+// KindRecord, with the record's bytes, its nonce and its decrypted
+// content.
 //
 // With no tracer configured padlock builds no events, so tracing costs
 // nothing unless it is used.
