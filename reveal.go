@@ -127,3 +127,15 @@ func (c *Conn) revealKeyBlock12(master []byte, ck, sk, civ, siv []byte) {
 		off += len(p.b)
 	}
 }
+
+// resumptionPSK derives the PSK a NewSessionTicket with ticket_nonce
+// nonce stands for (RFC 8446 section 4.6.1), revealing it when asked.
+func (c *Conn) resumptionPSK(h crypto.Hash, resumptionMaster, nonce []byte) []byte {
+	psk := keysched.ResumptionPSK(h, resumptionMaster, nonce)
+	if c.revealing() {
+		c.reveal("PSK (resumption)", "HKDF-Expand-Label", psk, hexInput("Secret", resumptionMaster),
+			trace.Field{Name: "Label", Value: `"resumption"`}, trace.Field{Name: "Context", Value: hex.EncodeToString(nonce)},
+			trace.Field{Name: "Length", Value: strconv.Itoa(len(psk))})
+	}
+	return psk
+}
