@@ -209,3 +209,46 @@ func TestRecordEventsReopen(t *testing.T) {
 		})
 	}
 }
+
+// TestRevealResumedMatchesKeyLog checks resumed connections: the key log
+// of the second connection holds nothing RevealSecrets did not show, and
+// in TLS 1.3 its Early Secret comes from the PSK revealed with the
+// ticket.
+func TestRevealResumedMatchesKeyLog(t *testing.T) {
+	for _, v := range []uint16{VersionTLS13, VersionTLS12} {
+		t.Run(VersionName(v), func(t *testing.T) {
+			cert, pool := testCert(t, pki.ECDSAP256)
+			var log bytes.Buffer
+			var r revealed
+			cc := &Config{RootCAs: pool, ServerName: "localhost", MaxVersion: v, ClientSessionCache: NewLRUClientSessionCache(4),
+				RevealSecrets: r.add}
+			sc := &Config{Certificates: []Certificate{cert}}
+			connectAndRead(t, cc, sc)
+			psk := r.find(trace.Client, "PSK (resumption)")
+			r.secrets = nil
+			cc.KeyLogWriter = &log
+			c, _ := connectAndRead(t, cc, sc)
+			if !c.ConnectionState().DidResume {
+				t.Fatal("not resumed")
+			}
+			for _, line := range strings.Split(strings.TrimSpace(log.String()), "\n") {
+				f := strings.Fields(line)
+				found := false
+				for _, s := range r.secrets {
+					found = found || s.KeyLog == f[0] && hex.EncodeToString(s.Value) == f[2]
+				}
+				if !found {
+					t.Errorf("%s: no revealed secret with the key log's value", f[0])
+				}
+			}
+			if v == VersionTLS13 {
+				if psk == nil {
+					t.Fatal("the ticket's PSK was not revealed")
+				}
+				if early := r.find(trace.Client, "early_secret"); early == nil || early.Input("IKM") != hex.EncodeToString(psk.Value) {
+					t.Error("the resumed Early Secret does not come from the revealed PSK")
+				}
+			}
+		})
+	}
+}
