@@ -107,3 +107,24 @@ func TestDemoWithoutRevealShowsNoSecret(t *testing.T) {
 		t.Error("--records traced no record")
 	}
 }
+
+// TestOnlyDemoReveals checks that no command but demo sets
+// Config.RevealSecrets: connect and serve never show secrets.
+func TestOnlyDemoReveals(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasPrefix(f, "demo") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "RevealSecrets") && !strings.HasSuffix(f, "_test.go") {
+			t.Errorf("%s sets RevealSecrets: only the demo, which owns both sides, may", f)
+		}
+	}
+}
