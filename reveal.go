@@ -60,8 +60,11 @@ func (c *Conn) newSchedule13(h crypto.Hash, psk []byte) *keysched.Schedule13 {
 			c.reveal(d.Name, d.Func, d.Output, hexInput("salt", d.Secret), hexInput("IKM", d.IKM))
 			return
 		}
+		// Derive-Secret is HKDF-Expand-Label(Secret, Label,
+		// Transcript-Hash(Messages), Hash.length): Length says so.
 		c.reveal(d.Name, d.Func, d.Output, hexInput("Secret", d.Secret),
-			trace.Field{Name: "Label", Value: strconv.Quote(d.Label)}, hexInput("Messages hash", d.Context))
+			trace.Field{Name: "Label", Value: strconv.Quote(d.Label)}, hexInput("Messages hash", d.Context),
+			trace.Field{Name: "Length", Value: strconv.Itoa(len(d.Output))})
 	})
 }
 

@@ -30,6 +30,12 @@ func secretEvent(s trace.Secret) trace.Event {
 		names[i] = in.Name
 	}
 	explain := s.Name + " = " + s.Func + "(" + strings.Join(names, ", ") + ")"
+	switch s.Func {
+	case "Derive-Secret":
+		explain = s.Name + " = Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Length) (RFC 8446 section 7.1)"
+	case "HKDF-Extract":
+		explain += " (RFC 8446 section 7.1)"
+	}
 	if s.Func == "key_block slice" {
 		explain = s.Name + " is bytes " + s.Input("bytes") + " of key_block (RFC 5246 section 6.3)"
 	} else if s.Func == "key exchange" {
