@@ -175,6 +175,8 @@ type demoRun struct {
 	server, client *pki.Issued
 	echKey         *padlock.EncryptedClientHelloKey // with --ech
 	keylog         io.WriteCloser
+	revealedMu     sync.Mutex
+	revealed       map[string]bool // name and value of each secret shown
 }
 
 // clock returns the demo's time: fixed in tests, else the real one.
@@ -306,8 +308,9 @@ func (d *demoRun) configs() (cc, sc *padlock.Config) {
 	}
 	cc.TraceRecords, sc.TraceRecords = d.o.records, d.o.records
 	if d.o.reveal {
-		// The client's view is enough: the server derives the same.
-		cc.RevealSecrets = d.revealSecret
+		// Both sides derive the same values; each is shown once, by the
+		// side that derives it first, so it comes before its first use.
+		cc.RevealSecrets, sc.RevealSecrets = d.revealSecret, d.revealSecret
 	}
 	if d.keylog != nil {
 		// The client's log is enough: both sides hold the same secrets.

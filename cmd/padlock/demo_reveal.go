@@ -15,10 +15,21 @@ const maxRevealBytes = 80
 const revealNote = "With --reveal, every secret and key is shown as it is derived, with the inputs of the function that made it, and each record with the nonce that sealed it. " +
 	"The demo can show them only because both sides belong to it and its keys are thrown away when it ends: padlock connect and serve never show secrets (--keylog writes them, for Wireshark)."
 
-// revealSecret is the client's Config.RevealSecrets: it shows one
-// secret as a step of the trace, where it was derived.
+// revealSecret is both sides' Config.RevealSecrets: it shows one
+// secret as a step of the trace, where it was derived, unless the other
+// side derived it first.
 func (d *demoRun) revealSecret(s trace.Secret) {
-	d.tracer.Trace(secretEvent(s))
+	key := s.Name + " " + hex.EncodeToString(s.Value)
+	d.revealedMu.Lock()
+	seen := d.revealed[key]
+	if d.revealed == nil {
+		d.revealed = map[string]bool{}
+	}
+	d.revealed[key] = true
+	d.revealedMu.Unlock()
+	if !seen {
+		d.tracer.Trace(secretEvent(s))
+	}
 }
 
 // secretEvent is a revealed secret as a local step of the demo's trace:
