@@ -393,12 +393,15 @@ func (t *demoTracer) start(out trace.Tracer) {
 }
 
 // Trace is the Tracer both sides share.
-func (t *demoTracer) Trace(e trace.Event) {
+func (t *demoTracer) Trace(e trace.Event) { t.trace(e, true) }
+
+// trace prints e and, if draw, records it for the diagram.
+func (t *demoTracer) trace(e trace.Event, draw bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e.Time = t.clock().Sub(t.t0)
 	t.out(e)
-	if t.rec != nil {
+	if draw && t.rec != nil {
 		t.rec.Trace(e)
 	}
 }

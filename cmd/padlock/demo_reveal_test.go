@@ -128,3 +128,25 @@ func TestOnlyDemoReveals(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoRevealSVG checks that the diagram of demo --reveal is the
+// handshake's: no revealed secret and no record is drawn.
+func TestDemoRevealSVG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hs.svg")
+	code, _, stderr := runArgs(t, "demo", "--reveal", "--svg", path)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"revealed", "record", "master_secret"} {
+		if strings.Contains(string(b), bad) {
+			t.Errorf("the diagram shows %q", bad)
+		}
+	}
+	if !strings.Contains(string(b), "ClientHello") {
+		t.Error("the diagram lacks the ClientHello")
+	}
+}
