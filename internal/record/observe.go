@@ -46,27 +46,33 @@ func (r *Reader) SetObserver(o Observer) { r.observer = o }
 // stops it.
 func (w *Writer) SetObserver(o Observer) { w.observer = o }
 
-// openObserved is open for a Reader with an Observer: it keeps the
-// record as received, which opening overwrites, to report it with what
-// it carried.
-func (r *Reader) openObserved(rec, dst []byte) (ContentType, []byte, int, error) {
-	wire := append([]byte(nil), rec...)
-	c, seq := r.cipher, uint64(0)
-	if !r.protected(ContentType(rec[0])) {
-		c = nil
-	} else {
-		seq = c.seq
+// kept is what a Reader with an Observer keeps of the record it is
+// reading: the record as received, which opening overwrites, and the
+// Cipher and sequence number that open it (nil and 0 for plaintext).
+type kept struct {
+	wire   []byte
+	cipher *Cipher
+	seq    uint64
+}
+
+// keep copies rec, of outer type t, before it is opened.
+func (r *Reader) keep(rec []byte, t ContentType) {
+	r.kept = kept{wire: append([]byte(nil), rec...)}
+	if r.protected(t) {
+		r.kept.cipher, r.kept.seq = r.cipher, r.cipher.seq
 	}
-	t, pt, n, err := r.open(rec, dst)
-	if err != nil {
-		return t, pt, n, err
-	}
+}
+
+// report tells the Observer of the record kept, opened to content of
+// type t.
+func (r *Reader) report(t ContentType, content []byte) {
+	k := r.kept
+	r.kept = kept{}
 	pad := 0
-	if c != nil && c.version == Version13 {
-		pad = len(wire) - HeaderLen - c.overhead - len(pt) - 1
+	if c := k.cipher; c != nil && c.version == Version13 {
+		pad = len(k.wire) - HeaderLen - c.overhead - len(content) - 1
 	}
-	r.observer(observe(c, wire, seq, t, pt, pad))
-	return t, pt, n, err
+	r.observer(observe(k.cipher, k.wire, k.seq, t, content, pad))
 }
 
 // observeSealed reports a record the Writer just built in rec: of type

@@ -39,6 +39,7 @@ type Reader struct {
 	skipEarly   bool // see SkipEarlyData
 	skipLeft    int  // bytes of records SkipEarlyData may still drop
 	observer    Observer
+	kept        kept // the record being read, for the Observer
 }
 
 // NewReader returns a Reader of plaintext records from r. It holds no
@@ -166,6 +167,9 @@ func (r *Reader) ReadRecord() (ContentType, []byte, error) {
 func (r *Reader) ReadRecordInto(dst []byte) (ContentType, []byte, error) {
 	for {
 		t, data, n, err := r.readOne(dst)
+		if r.observer != nil && err == nil {
+			r.report(t, data)
+		}
 		if !r.skipEarly || n == 0 {
 			return t, data, err
 		}
@@ -200,7 +204,7 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 		}
 		return 0, nil, 0, err
 	}
-	_, length, err := r.parseHeader(r.buf[r.start : r.start+HeaderLen])
+	t, length, err := r.parseHeader(r.buf[r.start : r.start+HeaderLen])
 	if err != nil {
 		return 0, nil, 0, err
 	}
@@ -214,14 +218,8 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 	r.start += len(rec)
 	r.started = true
 	if r.observer != nil {
-		return r.openObserved(rec, dst)
+		r.keep(rec, t) // before it is opened in place
 	}
-	return r.open(rec, dst)
-}
-
-// open opens the record rec, as readOne does.
-func (r *Reader) open(rec, dst []byte) (ContentType, []byte, int, error) {
-	t, length := ContentType(rec[0]), len(rec)-HeaderLen
 	if !r.protected(t) {
 		return t, rec[HeaderLen:], len(rec), nil
 	}
