@@ -193,7 +193,7 @@ func (hs *clientHandshake13) processServerHello() error {
 	c.state.Version = VersionTLS13
 	c.state.CipherSuite = hs.suite.ID
 	c.state.ServerName = hs.hello.ServerName
-	hs.sched = pskSchedule(hs.suite, psk, hs.pskSched)
+	hs.sched = c.pskSchedule(hs.suite, psk, hs.pskSched)
 	hs.sched.SetSharedSecret(secret)
 	clear(secret) // the Handshake Secret now stands for it
 	return nil

@@ -168,8 +168,24 @@ type Config struct {
 	// NSS key log format, for tools like Wireshark. Anyone who reads it
 	// can decrypt the connection.
 	KeyLogWriter io.Writer
+	// RevealSecrets, when set, receives every secret, key and IV of the
+	// connection's key schedule as it is derived, with the inputs that
+	// produced it: the TLS 1.3 schedule step by step, the TLS 1.2
+	// premaster secret, master secret and key block. It is for teaching
+	// and debugging tools that own both ends of a connection, such as
+	// padlock demo --reveal; anyone who sees its values can decrypt the
+	// connection, as with KeyLogWriter. nil, the default, costs nothing,
+	// and secrets never appear in Trace's events either way.
+	RevealSecrets func(trace.Secret)
 	// Trace, when set, receives every step of every handshake.
 	Trace trace.Tracer
+	// TraceRecords also gives Trace one event of kind trace.KindRecord
+	// for each record sent or received: its header, its encrypted bytes,
+	// the nonce it was sealed with, and its decrypted content, type and
+	// padding; never a key. Record events after the handshake come from
+	// the goroutines that call Read and Write. It costs copies of every
+	// record, and nothing when off.
+	TraceRecords bool
 	// TraceAfterFlight hands Trace the events of each flight only once
 	// the flight is on the wire, and the events of a handshake's last
 	// steps when it ends, rather than as they happen: describing every

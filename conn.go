@@ -141,6 +141,7 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	c := &Conn{conn: conn, config: config, isClient: isClient, keyUpdateAfter: defaultKeyUpdateAfter, id: connIDs.Add(1)}
 	c.in.r.Init(conn)
 	c.out.w.Init(conn)
+	c.observeRecords()
 	return c
 }
 

@@ -145,10 +145,13 @@ func (c *Conn) deriveMaster12(s *suites.Suite, premaster []byte, ems bool) []byt
 	var master []byte
 	name, how := "classic", "PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 section 8.1)"
 	if ems {
-		master = keysched.ExtendedMasterSecret12(s.Hash, premaster, c.hsTr.sum())
+		sessionHash := c.hsTr.sum()
+		master = keysched.ExtendedMasterSecret12(s.Hash, premaster, sessionHash)
+		c.revealMaster12(premaster, master, "extended master secret", sessionHash)
 		name, how = "extended", "PRF(premaster, \"extended master secret\", hash of the handshake through ClientKeyExchange) (RFC 7627)"
 	} else {
 		master = keysched.MasterSecret12(s.Hash, premaster, c.random[0][:], c.random[1][:])
+		c.revealMaster12(premaster, master, "master secret", c.random[0][:], c.random[1][:])
 	}
 	clear(premaster)
 	if c.tracing() {
@@ -194,6 +197,7 @@ func (c *Conn) useMaster12(s *suites.Suite, master []byte, ems bool) bool {
 // section 6.3) and returns the record protection of each direction.
 func (c *Conn) newCiphers12(s *suites.Suite) (client, server *record.Cipher, err error) {
 	ck, sk, civ, siv := c.prf12.KeyBlock(c.random[0][:], c.random[1][:], s.KeyLen, s.FixedIVLen)
+	c.revealKeyBlock12(c.master12, ck, sk, civ, siv)
 	// The AEADs and the Ciphers keep copies of their own.
 	for _, b := range [][]byte{ck, sk, civ, siv} {
 		defer clear(b)

@@ -57,10 +57,11 @@ func replaceSecret(cur *[]byte, next []byte) {
 // section 5.5 (2^24.5 full-size records).
 const defaultKeyUpdateAfter = 1 << 23
 
-// newCipher13 makes the record protection for one traffic secret
-// (RFC 8446 section 7.3).
-func newCipher13(s *suites.Suite, secret *keysched.TrafficSecret) (*record.Cipher, error) {
+// newCipher13 makes the record protection for one traffic secret, the
+// one called name (RFC 8446 section 7.3).
+func (c *Conn) newCipher13(s *suites.Suite, secret *keysched.TrafficSecret, name string) (*record.Cipher, error) {
 	key, iv := secret.Keys(s.KeyLen, s.FixedIVLen)
+	c.revealTrafficKeys(name, secret.Bytes(), key, iv)
 	// The AEAD and the Cipher keep copies of their own.
 	defer clear(iv)
 	defer clear(key)
@@ -82,7 +83,7 @@ func (c *Conn) traffic(secret []byte) *keysched.TrafficSecret {
 // the conn then owns: it wipes it if it cannot install it, and the secret
 // of the keys it replaces if it can.
 func (c *Conn) installReadKeys13(s *suites.Suite, secret *keysched.TrafficSecret, name string) error {
-	ci, err := newCipher13(s, secret)
+	ci, err := c.newCipher13(s, secret, name)
 	if err == nil {
 		err = c.setReadCipher(ci)
 	}
@@ -98,7 +99,7 @@ func (c *Conn) installReadKeys13(s *suites.Suite, secret *keysched.TrafficSecret
 
 // installWriteKeys13 is installReadKeys13 for the write side.
 func (c *Conn) installWriteKeys13(s *suites.Suite, secret *keysched.TrafficSecret, name string) error {
-	ci, err := newCipher13(s, secret)
+	ci, err := c.newCipher13(s, secret, name)
 	if err != nil {
 		clear(secret.Bytes())
 		return err

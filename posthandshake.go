@@ -102,6 +102,7 @@ func (c *Conn) handleKeyUpdate(m *wire.KeyUpdate) error {
 		return alertf(alert.UnexpectedMessage, "too many KeyUpdates without application data")
 	}
 	next := keysched.NextTrafficSecret(c.suite.Hash, c.tls13.inSecret)
+	c.revealUpdate(c.peerName(), c.tls13.inSecret, next)
 	if err := c.installReadKeys13(c.suite, c.traffic(next), c.peerName()+" application (updated)"); err != nil {
 		return err
 	}
@@ -148,6 +149,7 @@ func (c *Conn) updateWriteKeysLocked(request bool) error {
 	if !c.isClient {
 		name = "server application (updated)"
 	}
+	c.revealUpdate(name[:6], c.tls13.outSecret, next)
 	return c.installWriteKeys13(c.suite, c.traffic(next), name)
 }
 

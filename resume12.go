@@ -176,6 +176,7 @@ func (c *Conn) resumeMaster12(s *suites.Suite, master []byte, ems bool) []byte {
 		"A resumed session keeps its master secret: both sides expand it with the two new randoms into fresh keys.")
 	// The master secret is the session's, which may resume again: it is
 	// never wiped here, whatever the conn keeps.
+	c.revealLogged(keyLogTLS12, "master_secret", "resumed session", master)
 	c.useMaster12(s, master, ems)
 	return master
 }

@@ -60,7 +60,7 @@ func (c *Conn) offerPSK13(h *wire.ClientHello, s *ClientSessionState, prior *tra
 	h.PSKIdentities = []wire.PSKIdentity{{Identity: s.ticket, ObfuscatedTicketAge: uint32(age.Milliseconds()) + s.ageAdd}}
 	h.SetBinders([][]byte{make([]byte, suite.Hash.Size())})
 	th := binderTranscript(suite, h.Marshal(), h.BindersLen(), prior)
-	sched := keysched.NewSchedule13(suite.Hash, s.secret)
+	sched := c.newSchedule13(suite.Hash, s.secret)
 	h.SetBinders([][]byte{pskBinder(sched, th)})
 	return sched
 }
@@ -90,11 +90,11 @@ func binderTranscript(s *suites.Suite, raw []byte, bindersLen int, prior *transc
 // pskSchedule returns the key schedule of a handshake of suite s with
 // psk (nil for none): started, the one the PSK's binder was computed with
 // when it fits, so that the Early Secret is not derived twice.
-func pskSchedule(s *suites.Suite, psk []byte, started *keysched.Schedule13) *keysched.Schedule13 {
+func (c *Conn) pskSchedule(s *suites.Suite, psk []byte, started *keysched.Schedule13) *keysched.Schedule13 {
 	if psk != nil && started != nil && started.Hash() == s.Hash {
 		return started
 	}
-	return keysched.NewSchedule13(s.Hash, psk)
+	return c.newSchedule13(s.Hash, psk)
 }
 
 // acceptPSK13 looks for an offered ticket the server can resume, and
@@ -124,7 +124,7 @@ func (hs *serverHandshake13) acceptPSK13() error {
 			continue
 		}
 		th := binderTranscript(hs.suite, ch.Raw, ch.BindersLen(), hs.priorTr)
-		sched := keysched.NewSchedule13(hs.suite.Hash, s.secret)
+		sched := c.newSchedule13(hs.suite.Hash, s.secret)
 		if !keysched.Equal(ch.PSKBinders[i], pskBinder(sched, th)) {
 			sched.Erase()
 			return alertf(alert.DecryptError, "PSK binder does not verify")
@@ -298,7 +298,7 @@ func (hs *serverHandshake13) issueTicket13(th []byte) error {
 		created:       uint64(now.Unix()),
 		authenticated: uint64(now.Unix()),
 		ageAdd:        binary.BigEndian.Uint32(ageAdd[:]),
-		secret:        keysched.ResumptionPSK(hs.suite.Hash, rms, nonce),
+		secret:        c.resumptionPSK(hs.suite.Hash, rms, nonce),
 		alpn:          c.state.NegotiatedProtocol,
 		serverName:    hs.ch.ServerName,
 		clientAuth:    c.config.ClientAuth,
@@ -342,7 +342,7 @@ func (c *Conn) handleNewSessionTicket13(m *wire.NewSessionTicket13) error {
 		version:          VersionTLS13,
 		suite:            c.suite.ID,
 		ticket:           slices.Clone(m.Ticket),
-		secret:           keysched.ResumptionPSK(c.suite.Hash, c.tls13.resumptionMaster, m.Nonce),
+		secret:           c.resumptionPSK(c.suite.Hash, c.tls13.resumptionMaster, m.Nonce),
 		ageAdd:           m.AgeAdd,
 		received:         c.config.now(),
 		lifetime:         lifetime,

@@ -422,7 +422,7 @@ func (hs *serverHandshake13) sendServerHello() error {
 			"The server combines the client's key share with its own private key: both sides now hold the same secret, which never crossed the wire.",
 			field("group", hs.group.Name))
 	}
-	hs.sched = pskSchedule(hs.suite, psk, hs.pskSched)
+	hs.sched = c.pskSchedule(hs.suite, psk, hs.pskSched)
 	hs.sched.SetSharedSecret(secret)
 	clear(secret) // the Handshake Secret now stands for it
 	th := c.hsTr.sum()

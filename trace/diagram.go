@@ -59,6 +59,8 @@ func diagramRows(events []Event, opts DiagramOptions) []diagramRow {
 	for i := range events {
 		e := &events[i]
 		switch {
+		case e.Kind == KindRecord:
+			// The diagram shows messages; records would double it.
 		case e.Dir == Local:
 			if e.Kind == KindKeys {
 				markKeys(e, &writing, &reading)

@@ -27,6 +27,10 @@ type TextOptions struct {
 	// NoTime leaves out the time of each step, for output that must not
 	// change from one run to the next.
 	NoTime bool
+	// Records prints the values of each record (Config.TraceRecords)
+	// under its line: sequence number, nonce, inner content type,
+	// padding and content. Without it, or Raw, a record is one line.
+	Records bool
 	// Conn prints each step's connection ID (Event.Conn) on its first
 	// line, for a trace of many connections in one writer.
 	Conn bool
@@ -98,9 +102,12 @@ func (t *TextWriter) Trace(e Event) {
 	e = printableEvent(e)
 	t.n++
 	t.buf.Reset()
-	if e.Dir == Local {
+	switch {
+	case e.Kind == KindRecord:
+		t.writeRecord(&e)
+	case e.Dir == Local:
 		t.writeNote(&e)
-	} else {
+	default:
 		t.writeWire(&e)
 	}
 	t.buf.WriteByte('\n')
@@ -208,6 +215,35 @@ func (t *TextWriter) writeWire(e *Event) {
 	}
 	t.writeHead(head, visible, e)
 	t.writeBody(e, clientCol, skip)
+}
+
+// writeRecord prints a record in one line, under the messages it
+// carries, and its values and bytes only with Raw.
+func (t *TextWriter) writeRecord(e *Event) {
+	from := e.Side
+	if e.Dir == Received {
+		from = 1 - e.Side
+	}
+	arrow := "──▶"
+	if from == Server {
+		arrow = "◀──"
+	}
+	title := "record: " + strings.TrimSuffix(e.Name, " record")
+	if seq := e.Field("sequence_number"); seq != "" {
+		title += ", protected, seq " + seq
+	}
+	head := fmt.Sprintf("%*d  %s %s %s  %s", numWidth, t.n, "client", arrow, "server", title)
+	visible := numWidth + 2 + utf8.RuneCountInString("client ──▶ server  "+title)
+	size := "  (" + byteCount(len(e.Raw)) + ")"
+	t.writeHead(t.p.paint(ansiDim, head+size), visible+len(size), e)
+	switch {
+	case t.opts.Raw:
+		t.writeBody(e, clientCol, "")
+	case t.opts.Records:
+		values := *e
+		values.Explain = "" // the same for every record
+		t.writeBody(&values, clientCol, "")
+	}
 }
 
 // wireTitle names a step that crossed the connection; for an alert it

@@ -6,7 +6,11 @@
 // a certificate chain verified, a secret derived, keys installed, an alert.
 // Events carry the parsed fields and the raw bytes of each message, but
 // never a secret value: keys go only to the key log, and only when the user
-// asks for one (Config.KeyLogWriter).
+// asks for one (Config.KeyLogWriter), or, as Secret values, to a teaching
+// tool that asked for them (Config.RevealSecrets). With
+// Config.TraceRecords a Tracer also gets one event per record, of
+// KindRecord, with the record's bytes, its nonce and its decrypted
+// content.
 //
 // With no tracer configured padlock builds no events, so tracing costs
 // nothing unless it is used.
@@ -71,6 +75,7 @@ const (
 	StepApplicationData             // protected application data and post-handshake messages
 	StepAlert                       // alerts sent or received
 	StepResumption                  // session tickets and resumed sessions
+	StepRecord                      // the record layer under the handshake and the data
 )
 
 var stepNames = [...]string{
@@ -83,6 +88,7 @@ var stepNames = [...]string{
 	StepApplicationData: "application data",
 	StepAlert:           "alert",
 	StepResumption:      "resumption",
+	StepRecord:          "record",
 }
 
 // String returns the step's name, such as "key exchange".
@@ -107,6 +113,11 @@ const (
 	KindData                   // application data crossed the connection
 	KindInfo                   // anything else worth telling
 	KindWarning                // something that weakens the connection's security
+	// KindRecord is one record as it crossed the wire, with what it
+	// carried (Config.TraceRecords): Raw is the record, Layout its
+	// header, nonce, encrypted_record and tag, Fields its values and its
+	// decrypted content. Renderers show it briefly unless asked for bytes.
+	KindRecord
 )
 
 var kindNames = [...]string{
@@ -119,6 +130,7 @@ var kindNames = [...]string{
 	KindData:       "data",
 	KindInfo:       "info",
 	KindWarning:    "warning",
+	KindRecord:     "record",
 }
 
 // String returns the kind's name, such as "message".

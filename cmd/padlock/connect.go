@@ -42,6 +42,7 @@ type connectOptions struct {
 	timeout   time.Duration
 	json      bool
 	raw       bool
+	records   bool // trace each record (Config.TraceRecords)
 	echRetry  bool // retry once with the configs of a server that rejected ECH
 	starttls  starttls.Protocol
 	brief     bool   // the summary only, no steps
@@ -89,7 +90,7 @@ func (c *cli) connect(args []string) int {
 // connectFlags are connect's flags, before they are checked.
 type connectFlags struct {
 	serverName, caFile, certFile, keyFile, send, early, echConfig, starttls *string
-	insecure, json, raw, certCompression, echRetry, noECHGrease             *bool
+	insecure, json, raw, records, certCompression, echRetry, noECHGrease    *bool
 	brief, quiet, showCerts, http                                           *bool
 	reconnect                                                               *int
 	timeout                                                                 *time.Duration
@@ -116,6 +117,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 	f.timeout = fs.Duration("timeout", 10*time.Second, "how long to wait for the handshake, then for more data from the server")
 	f.json = fs.Bool("json", false, "print one JSON object per connection, one per line, instead of the steps")
 	f.raw = fs.Bool("raw", false, "also show the bytes of each message, as on the wire")
+	f.records = fs.Bool("records", false, "also show each record padlock sent and received: header, encrypted bytes, nonce, and the decrypted content with its type and padding (never a key)")
 	f.http = fs.Bool("http", false, "after the handshake, send GET / (the URL's path when the target is https://...) and show the response's status and headers")
 	f.brief = fs.Bool("brief", false, "print only the summary of what was negotiated and who the server is, not the steps")
 	f.quiet = fs.Bool("quiet", false, "print only the data the server sends (failures still go to standard error)")
@@ -127,7 +129,7 @@ func defineConnectFlags(fs *flagSet) *connectFlags {
 // options checks the flags and the address and makes the client's
 // configuration; its errors are usage errors.
 func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *padlock.Config, error) {
-	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw, echRetry: *f.echRetry,
+	o := connectOptions{reconnect: *f.reconnect, timeout: *f.timeout, json: *f.json, raw: *f.raw, records: *f.records, echRetry: *f.echRetry,
 		brief: *f.brief, quiet: *f.quiet, showCerts: *f.showCerts,
 		sendSet: fs.isSet("send"), send: []byte(unescape(*f.send)), early: []byte(unescape(*f.early))}
 	if *f.starttls != "" {
@@ -163,7 +165,10 @@ func (f *connectFlags) options(fs *flagSet, target string) (connectOptions, *pad
 	if n := countTrue(o.json, o.brief, o.quiet); n > 1 || (n == 1 && o.raw) {
 		return o, nil, errors.New("--json, --brief, --quiet and --raw choose different outputs: give one")
 	}
-	cfg := &padlock.Config{ServerName: *f.serverName, InsecureSkipVerify: *f.insecure}
+	if o.records && (o.brief || o.quiet) {
+		return o, nil, errors.New("--records adds to the steps, which --brief and --quiet leave out: give one")
+	}
+	cfg := &padlock.Config{ServerName: *f.serverName, InsecureSkipVerify: *f.insecure, TraceRecords: o.records}
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
@@ -263,7 +268,7 @@ func (r *connectRun) once(n int) bool {
 			fmt.Fprintf(c.stdout, "%s\nConnection %d of %d to %s\n%s\n", rule, n+1, r.o.reconnect+1, r.o.addr, rule)
 		}
 		if !r.o.brief && !r.o.quiet {
-			cfg.Trace = c.textTracer(r.o.raw).Trace
+			cfg.Trace = c.textTracer(r.o.raw, r.o.records).Trace
 		}
 	}
 	var early []byte

@@ -43,6 +43,8 @@ type demoOptions struct {
 	ech     bool // Encrypted Client Hello, for demoECHPublicName
 	json    bool
 	raw     bool
+	records bool // trace every record (Config.TraceRecords)
+	reveal  bool // show every secret and key as derived (Config.RevealSecrets)
 	keylog  string
 	svg     string // where to write the sequence diagram, if anywhere
 	keyType pki.KeyType
@@ -72,7 +74,7 @@ func (c *cli) demo(args []string) int {
 // demoFlags are the demo's flags, before they are checked.
 type demoFlags struct {
 	version, kx, keylog, svg, keyType, groups, message, seed, now *string
-	mtls, resume, ech, json, raw                                  *bool
+	mtls, resume, ech, json, raw, records, reveal                 *bool
 }
 
 func defineDemoFlags(fs *flagSet) *demoFlags {
@@ -87,6 +89,8 @@ func defineDemoFlags(fs *flagSet) *demoFlags {
 		keyType: fs.String("key-type", "", "the certificates' key `TYPE`: ecdsa-p256, ecdsa-p384, ed25519, rsa-2048 or rsa-3072 (default ecdsa-p256, or rsa-2048 with --kx rsa)"),
 		groups:  fs.String("groups", "", "the key exchange groups the client offers, in preference order, comma-separated (default X25519MLKEM768,x25519,secp256r1,secp384r1)"),
 		raw:     fs.Bool("raw", false, "also show the bytes of each message, as on the wire"),
+		records: fs.Bool("records", false, "also show each record: its header, encrypted bytes, nonce, and decrypted content with its type and padding"),
+		reveal:  fs.Bool("reveal", false, "show every secret and key as it is derived, with its inputs, and each record's nonce (implies --records); only the demo can, as it owns both sides"),
 		svg:     fs.String("svg", "", "write the sequence diagram of the (first) handshake to `FILE`, as SVG"),
 		message: fs.String("message", demoMessage, "what the client sends (`TEXT`)"),
 		seed:    fs.String("seed", "", "deterministic randomness from this seed"),
@@ -101,7 +105,8 @@ func defineDemoFlags(fs *flagSet) *demoFlags {
 
 // options checks the flags; its errors are usage errors.
 func (f *demoFlags) options(fs *flagSet) (demoOptions, error) {
-	o := demoOptions{mtls: *f.mtls, resume: *f.resume, ech: *f.ech, json: *f.json, raw: *f.raw, keylog: *f.keylog, svg: *f.svg, message: *f.message}
+	o := demoOptions{mtls: *f.mtls, resume: *f.resume, ech: *f.ech, json: *f.json, raw: *f.raw, keylog: *f.keylog,
+		records: *f.records || *f.reveal, reveal: *f.reveal, svg: *f.svg, message: *f.message}
 	var err error
 	if o.version, err = parseVersion(*f.version); err != nil {
 		return o, fmt.Errorf("--version: %v", err)
@@ -170,6 +175,8 @@ type demoRun struct {
 	server, client *pki.Issued
 	echKey         *padlock.EncryptedClientHelloKey // with --ech
 	keylog         io.WriteCloser
+	revealedMu     sync.Mutex
+	revealed       map[string]bool // name and value of each secret shown
 }
 
 // clock returns the demo's time: fixed in tests, else the real one.
@@ -299,6 +306,12 @@ func (d *demoRun) configs() (cc, sc *padlock.Config) {
 		Time:         d.clock,
 		Trace:        d.tracer.Trace,
 	}
+	cc.TraceRecords, sc.TraceRecords = d.o.records, d.o.records
+	if d.o.reveal {
+		// Both sides derive the same values; each is shown once, by the
+		// side that derives it first, so it comes before its first use.
+		cc.RevealSecrets, sc.RevealSecrets = d.revealSecret, d.revealSecret
+	}
 	if d.keylog != nil {
 		// The client's log is enough: both sides hold the same secrets.
 		cc.KeyLogWriter = d.keylog
@@ -380,12 +393,15 @@ func (t *demoTracer) start(out trace.Tracer) {
 }
 
 // Trace is the Tracer both sides share.
-func (t *demoTracer) Trace(e trace.Event) {
+func (t *demoTracer) Trace(e trace.Event) { t.trace(e, true) }
+
+// trace prints e and, if draw, records it for the diagram.
+func (t *demoTracer) trace(e trace.Event, draw bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e.Time = t.clock().Sub(t.t0)
 	t.out(e)
-	if t.rec != nil {
+	if draw && t.rec != nil {
 		t.rec.Trace(e)
 	}
 }

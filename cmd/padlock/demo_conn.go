@@ -38,7 +38,11 @@ func (d *demoRun) connection(ln net.Listener, cc, sc *padlock.Config) demoResult
 	var out trace.Tracer
 	if !d.o.json {
 		// Each connection's steps are numbered from 1.
-		d.text = trace.NewTextWriter(d.c.stdout, trace.TextOptions{Color: d.c.useColor(d.c.stdout), Raw: d.o.raw})
+		opts := trace.TextOptions{Color: d.c.useColor(d.c.stdout), Raw: d.o.raw, Records: d.o.records}
+		if d.o.reveal {
+			opts.MaxHexBytes = maxRevealBytes
+		}
+		d.text = trace.NewTextWriter(d.c.stdout, opts)
 		out = d.text.Trace
 	}
 	d.tracer.start(out)

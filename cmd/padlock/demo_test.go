@@ -68,10 +68,13 @@ func TestDemoGolden(t *testing.T) {
 		{"demo_resume.golden", []string{"--resume"}},
 		{"demo_tls12.golden", []string{"--version", "1.2"}},
 		{"demo_ech.golden", []string{"--ech"}},
+		{"demo_reveal.golden", []string{"--reveal"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			if tc.file == "demo_ech.golden" {
-				// The ECH key and HPKE's ephemeral key come from crypto/rand.
+			if tc.file == "demo_ech.golden" || tc.file == "demo_reveal.golden" {
+				// The ECH key and HPKE's ephemeral key come from
+				// crypto/rand, and so do the certificates, whose size
+				// shows in the records.
 				cryptotest.SetGlobalRandom(t, 7)
 			}
 			args := append([]string{"demo", "--now", "2026-01-02T03:04:05Z", "--seed", "7", "--groups", "x25519", "--key-type", "ed25519"}, tc.args...)

@@ -35,6 +35,11 @@ func (d *demoRun) writeHeader(addr net.Addr) {
 	if o.resume {
 		points = append(points, "Afterwards the client connects again and tries to resume the first session.")
 	}
+	if o.reveal {
+		points = append(points, revealNote)
+	} else if o.records {
+		points = append(points, "With --records, each record is shown under the messages it carries: its header, its size, and what it carried, decrypted.")
+	}
 	for _, p := range points {
 		d.bullet(p)
 	}

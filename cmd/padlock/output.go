@@ -45,8 +45,8 @@ func isTerminal(r io.Reader) bool {
 }
 
 // textTracer prints steps to stdout as the text renderer lays them out.
-func (c *cli) textTracer(raw bool) *trace.TextWriter {
-	return trace.NewTextWriter(c.stdout, trace.TextOptions{Color: c.useColor(c.stdout), Raw: raw})
+func (c *cli) textTracer(raw, records bool) *trace.TextWriter {
+	return trace.NewTextWriter(c.stdout, trace.TextOptions{Color: c.useColor(c.stdout), Raw: raw, Records: records})
 }
 
 // openKeyLog opens the key log named by the flag or, failing that, by

@@ -37,9 +37,10 @@ var stageNames = [...]string{
 type Schedule13 struct {
 	hash   crypto.Hash
 	stage  stage
-	secret []byte    // the secret of the current stage
-	exp    *expander // derives from secret
-	noPSK  bool      // the Early Secret is the constant of a full handshake
+	secret []byte           // the secret of the current stage
+	exp    *expander        // derives from secret
+	noPSK  bool             // the Early Secret is the constant of a full handshake
+	reveal func(Derivation) // nil unless made by NewSchedule13Revealed
 }
 
 // NewSchedule13 starts a key schedule for hash h and computes the Early
@@ -105,6 +106,9 @@ func (s *Schedule13) advance(ikm []byte) {
 	var derived []byte
 	if s.stage == stageEarly && s.noPSK {
 		derived = append([]byte(nil), noPSKConstants(s.hash).derived...)
+		if s.reveal != nil {
+			s.reveal(Derivation{Name: "derived", Func: "Derive-Secret", Secret: s.secret, Label: "derived", Context: emptyHash(s.hash), Output: derived})
+		}
 	} else {
 		derived = s.derive("derived", emptyHash(s.hash))
 	}
@@ -112,6 +116,9 @@ func (s *Schedule13) advance(ikm []byte) {
 		ikm = zeros[:s.hash.Size()]
 	}
 	next := extract(s.hash, derived, ikm)
+	if s.reveal != nil {
+		s.reveal(Derivation{Name: stageSecretNames[s.stage+1], Func: "HKDF-Extract", Secret: derived, IKM: ikm, Output: next})
+	}
 	clear(derived)
 	clear(s.secret)
 	s.secret = next
@@ -122,7 +129,11 @@ func (s *Schedule13) advance(ikm []byte) {
 // derive is Derive-Secret(current secret, label, Messages), given the
 // transcript hash of the Messages.
 func (s *Schedule13) derive(label string, transcriptHash []byte) []byte {
-	return s.exp.expandNew(label, transcriptHash, s.hash.Size())
+	out := s.exp.expandNew(label, transcriptHash, s.hash.Size())
+	if s.reveal != nil {
+		s.reveal(Derivation{Name: secretNames[label], Func: "Derive-Secret", Secret: s.secret, Label: label, Context: transcriptHash, Output: out})
+	}
+	return out
 }
 
 // BinderKey returns binder_key, the base key of the PSK binders (RFC 8446

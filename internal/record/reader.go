@@ -38,6 +38,8 @@ type Reader struct {
 	plainAlerts bool // see AllowPlaintextAlerts
 	skipEarly   bool // see SkipEarlyData
 	skipLeft    int  // bytes of records SkipEarlyData may still drop
+	observer    Observer
+	kept        kept // the record being read, for the Observer
 }
 
 // NewReader returns a Reader of plaintext records from r. It holds no
@@ -165,6 +167,9 @@ func (r *Reader) ReadRecord() (ContentType, []byte, error) {
 func (r *Reader) ReadRecordInto(dst []byte) (ContentType, []byte, error) {
 	for {
 		t, data, n, err := r.readOne(dst)
+		if r.observer != nil && err == nil {
+			r.report(t, data)
+		}
 		if !r.skipEarly || n == 0 {
 			return t, data, err
 		}
@@ -212,6 +217,9 @@ func (r *Reader) readOne(dst []byte) (ContentType, []byte, int, error) {
 	rec := r.buf[r.start : r.start+HeaderLen+length]
 	r.start += len(rec)
 	r.started = true
+	if r.observer != nil {
+		r.keep(rec, t) // before it is opened in place
+	}
 	if !r.protected(t) {
 		return t, rec[HeaderLen:], len(rec), nil
 	}

@@ -15,6 +15,10 @@
 // assembled and sealed in place in the write buffer, and TLS 1.2 ones are
 // sealed from the caller's bytes straight into it. Reading or writing
 // application data allocates nothing once a connection is running.
+//
+// A tracing tool can set an Observer on a Reader or Writer to see each
+// record as on the wire with its nonce and content; without one, the
+// default, the per-record path only checks that none is set.
 package record
 
 import (

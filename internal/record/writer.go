@@ -35,6 +35,7 @@ type Writer struct {
 	padding       func(int) int
 	buffering     bool
 	err           error
+	observer      Observer
 }
 
 // NewWriter returns a Writer of plaintext records to w, with
@@ -138,6 +139,9 @@ func (w *Writer) WriteChangeCipherSpec() error {
 		return err
 	}
 	w.end += copy(w.buffer()[w.end:], ccsRecord[:])
+	if w.observer != nil {
+		w.observer(observe(nil, ccsRecord[:], 0, ChangeCipherSpec, ccsRecord[HeaderLen:], 0))
+	}
 	if w.buffering {
 		return nil
 	}
@@ -230,6 +234,9 @@ func (w *Writer) queue(t ContentType, frag []byte) error {
 	}
 	if err != nil {
 		return err
+	}
+	if w.observer != nil {
+		w.observeSealed(rec, t, frag, pad)
 	}
 	w.end += size
 	return nil
