@@ -134,10 +134,29 @@ func targets(row *Row) []Target {
 	return t
 }
 
-// WriteTable prints rows as a text table: for each Group, the metric of
-// the ratios, padlock / crypto/tls, padlock / floor, then ns/op, B/op and
-// allocs/op of each stack, and the targets, with the Row's note.
+// WriteTable prints rows as a text table that fits a terminal of 100
+// columns: for each Group, the metric, the ratios padlock / crypto/tls
+// and padlock / floor, the metric of each stack (tls: crypto/tls) and padlock's and
+// crypto/tls's allocations; the targets and the Row's note go on an
+// indented line below. WriteWideTable has every column on one line.
 func WriteTable(w io.Writer, rows []Row) error {
+	tw := &tableWriter{}
+	tw.add("benchmark", "metric", "pl/tls", "pl/floor", "padlock", "tls", "floor", "allocs pl/tls")
+	var notes []string
+	for _, r := range rows {
+		_, get := metricOf(r.Group)
+		tw.add(r.Group, r.Metric, ratio(r.VsCryptoTLS), ratio(r.VsFloor),
+			value(r.Padlock, get), value(r.CryptoTLS, get), value(r.Floor, get),
+			count(r.Padlock, allocsPerOp)+"/"+count(r.CryptoTLS, allocsPerOp))
+		notes = append(notes, rowNote(r))
+	}
+	return tw.writeWithNotes(w, notes)
+}
+
+// WriteWideTable prints rows as WriteTable does, with ns/op and B/op of
+// each stack too and the targets in the last column, one line a row:
+// some 190 columns.
+func WriteWideTable(w io.Writer, rows []Row) error {
 	tw := &tableWriter{}
 	tw.add("benchmark", "metric", "pl/tls", "pl/floor", "padlock", "crypto/tls", "floor",
 		"ns/op pl", "ns/op tls", "B/op pl", "B/op tls", "allocs pl", "allocs tls", "targets")
@@ -147,10 +166,14 @@ func WriteTable(w io.Writer, rows []Row) error {
 			value(r.Padlock, get), value(r.CryptoTLS, get), value(r.Floor, get),
 			value(r.Padlock, nsPerOp), value(r.CryptoTLS, nsPerOp),
 			count(r.Padlock, bytesPerOp), count(r.CryptoTLS, bytesPerOp),
-			count(r.Padlock, allocsPerOp), count(r.CryptoTLS, allocsPerOp),
-			strings.Join(slices.DeleteFunc([]string{targetText(r.Targets), r.Note}, func(s string) bool { return s == "" }), "; "))
+			count(r.Padlock, allocsPerOp), count(r.CryptoTLS, allocsPerOp), rowNote(r))
 	}
 	return tw.write(w)
+}
+
+// rowNote is a Row's targets and note, in words.
+func rowNote(r Row) string {
+	return strings.Join(slices.DeleteFunc([]string{targetText(r.Targets), r.Note}, func(s string) bool { return s == "" }), "; ")
 }
 
 func nsPerOp(r *Result) float64   { return r.NsPerOp }
@@ -231,7 +254,48 @@ type tableWriter struct{ rows [][]string }
 
 func (t *tableWriter) add(cells ...string) { t.rows = append(t.rows, cells) }
 
+// writeWithNotes writes the table with notes[i], when not empty, on an
+// indented line of its own, wrapped at 100 columns, below row i+1.
+func (t *tableWriter) writeWithNotes(w io.Writer, notes []string) error {
+	var b strings.Builder
+	lines := strings.SplitAfter(t.format(), "\n")
+	b.WriteString(lines[0])
+	for i, line := range lines[1:] {
+		b.WriteString(line)
+		if i < len(notes) && notes[i] != "" {
+			for _, l := range wrapWords(notes[i], 96) {
+				b.WriteString("    " + l + "\n")
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// wrapWords breaks s into lines of at most width bytes at spaces.
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
+}
+
 func (t *tableWriter) write(w io.Writer) error {
+	_, err := io.WriteString(w, t.format())
+	return err
+}
+
+// format lays the rows out in aligned columns.
+func (t *tableWriter) format() string {
 	width := make([]int, len(t.rows[0]))
 	for _, r := range t.rows {
 		for i, c := range r {
@@ -249,6 +313,5 @@ func (t *tableWriter) write(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.String()
 }

@@ -97,3 +97,24 @@ func TestTableFirstByte(t *testing.T) {
 		t.Errorf("table:\n%s", s)
 	}
 }
+
+// TestTableWidth: the default table fits 100 columns, its notes wrapped
+// below their rows; the wide one has them on the row.
+func TestTableWidth(t *testing.T) {
+	rows := Table([]Result{
+		{Group: "Handshake13/x25519-ecdsa-cold", Stack: StackPadlock, CPUNsPerOp: 800, NsPerOp: 800, AllocsPerOp: 40},
+		{Group: "Handshake13/x25519-ecdsa-cold", Stack: StackCryptoTLS, CPUNsPerOp: 1000, NsPerOp: 1000, AllocsPerOp: 100},
+		{Group: "FirstByte/resumed-0rtt", Stack: StackPadlock, Metrics: map[string]float64{"ms/req": 21.4}},
+	})
+	var narrow, wide bytes.Buffer
+	WriteTable(&narrow, rows)
+	WriteWideTable(&wide, rows)
+	for _, l := range strings.Split(narrow.String(), "\n") {
+		if len(l) > 100 {
+			t.Errorf("a line of %d columns:\n%s", len(l), l)
+		}
+	}
+	if !strings.Contains(narrow.String(), "\n    ") || !strings.Contains(wide.String(), "ns/op pl") {
+		t.Errorf("narrow:\n%s\nwide:\n%s", narrow.String(), wide.String())
+	}
+}

@@ -71,6 +71,7 @@ func (c *cli) bench(args []string) int {
 	count := fs.Int("count", 1, "run every benchmark `N` times, in rounds, and report the medians")
 	asJSON := fs.Bool("json", false, "print the results, the table and the machine as JSON")
 	list := fs.Bool("list", false, "list the benchmarks and exit")
+	wide := fs.Bool("wide", false, "print the table with every column on one line a row (some 190 columns) instead of 100 with the targets below each row")
 	accept := fs.Bool("accept", true, "also compare the connection rate of padlock serve and openssl s_server under openssl s_time (skipped without openssl)")
 	acceptTime := fs.Duration("accept-time", 15*time.Second, "how long openssl s_time loads each server, in three rounds")
 	fs.argName("benchtime", "DURATION")
@@ -133,7 +134,7 @@ func (c *cli) bench(args []string) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(report)
 	} else {
-		c.printBenchReport(report)
+		c.printBenchReport(report, *wide)
 	}
 	if failed {
 		return exitFail
@@ -142,11 +143,15 @@ func (c *cli) bench(args []string) int {
 }
 
 // printBenchReport prints the table and what ran where.
-func (c *cli) printBenchReport(r benchReport) {
+func (c *cli) printBenchReport(r benchReport, wide bool) {
 	m := r.Machine
 	fmt.Fprintf(c.stdout, "padlock bench: %s %s/%s, %d CPUs, %s; medians of %d runs\n\n",
 		m.GoVersion, m.OS, m.Arch, m.CPUs, m.CPUModel, r.Count)
-	bench.WriteTable(c.stdout, r.Rows)
+	if wide {
+		bench.WriteWideTable(c.stdout, r.Rows)
+	} else {
+		bench.WriteTable(c.stdout, r.Rows)
+	}
 	if a := r.Accept; a != nil {
 		fmt.Fprintf(c.stdout, "\nnew TLS 1.3 connections/s under openssl s_time: padlock serve %.0f, openssl s_server %.0f (padlock/openssl %.2f; target >= 1: %s)\n",
 			a.Padlock, a.OpenSSL, a.Padlock/a.OpenSSL, okOrMissed(a.Met))
