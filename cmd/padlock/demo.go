@@ -366,7 +366,7 @@ func (d *demoRun) fail(r demoResult) int {
 	if err == nil {
 		err = r.serverErr
 	}
-	x := failureContext{addr: "the demo server", serverName: "localhost", sentCert: d.o.mtls, now: d.clock()}
+	x := failureContext{addr: "the demo server", serverName: "localhost", sentCert: d.o.mtls, now: d.clock(), noSuites: true}
 	writeExplanation(w, explainFailure(err, r.client, x))
 	return exitFail
 }

@@ -27,6 +27,7 @@ type failureContext struct {
 	minVersion uint16
 	maxVersion uint16
 	now        time.Time
+	noSuites   bool // the command has no --suites flag (demo)
 }
 
 // explainFailure says in plain words why a client's connection failed
@@ -108,8 +109,12 @@ func explainRemoteAlert(d padlock.Alert, x failureContext) string {
 	case padlock.AlertProtocolVersion:
 		return "The server does not speak any TLS version this client offered. " + versionHint(x)
 	case padlock.AlertHandshakeFailure:
+		try := "Try other --suites or --groups, or leave them out to offer padlock's defaults."
+		if x.noSuites {
+			try = "Try other --groups, or leave them out to offer padlock's defaults."
+		}
 		return "The server found nothing it accepts in the client's offer: no shared cipher suite, " +
-			"or no shared key exchange group or signature scheme. Try other --suites or --groups, or leave them out to offer padlock's defaults."
+			"or no shared key exchange group or signature scheme (in TLS 1.2 an ECDSA certificate's curve must be among the client's groups, RFC 8422). " + try
 	case padlock.AlertCertificateRequired:
 		return "The server wants a client certificate: pass --cert FILE --key FILE " +
 			"(padlock cert --client makes one from a local CA)."
