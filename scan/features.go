@@ -53,7 +53,7 @@ func (t *targetScan) probeFeatures(ctx context.Context) {
 	wg.Go(func() { t.probeGrease(ctx) })
 	wg.Wait()
 	t.mu.Lock()
-	f.Untested = append(f.Untested, "client_renegotiation", "ech")
+	f.Untested = append(f.Untested, "client_renegotiation")
 	if legacy == 0 {
 		f.Untested = append(f.Untested, "extended_master_secret", "secure_renegotiation", "compression", "version_tolerant")
 	}
