@@ -49,11 +49,16 @@ func (t *targetScan) probeFeatures(ctx context.Context) {
 		wg.Go(func() { t.probeCompression(ctx, legacy) })
 		wg.Go(func() { t.probeVersionTolerance(ctx) })
 	}
+	if t.supported[versionTLS12] {
+		wg.Go(func() { t.probeClientRenegotiation(ctx) })
+	}
 	wg.Go(func() { t.probeFallback(ctx) })
 	wg.Go(func() { t.probeGrease(ctx) })
 	wg.Wait()
 	t.mu.Lock()
-	f.Untested = append(f.Untested, "client_renegotiation")
+	if legacy != 0 && !t.supported[versionTLS12] {
+		f.Untested = append(f.Untested, "client_renegotiation") // the probe client speaks TLS 1.2 only
+	}
 	if legacy == 0 {
 		f.Untested = append(f.Untested, "extended_master_secret", "secure_renegotiation", "compression", "version_tolerant")
 	}

@@ -25,6 +25,8 @@ type targetScan struct {
 	groups    map[uint16][]uint16 // groups accepted, per version
 	evidence  map[string]*answer  // the probe behind a finding, by id
 	hs        handshakeResults    // what padlock's client saw
+	// renegotiation is the server's answer to a client's renegotiation.
+	renegotiation string
 }
 
 // run probes the versions, then everything else at once.
