@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"net"
+	"io"
 
 	"padlock/internal/keysched"
 	"padlock/internal/record"
@@ -32,7 +32,7 @@ var errClient12 = errors.New("scan: the TLS 1.2 probe client could not complete 
 // connection's keys. padlock's own client refuses renegotiation by
 // design; this one exists to send a second ClientHello.
 type client12 struct {
-	conn       net.Conn
+	conn       io.ReadWriter // deadlines are the caller's
 	in         *record.Reader
 	out        *record.Writer
 	sni        string

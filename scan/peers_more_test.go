@@ -25,12 +25,13 @@ func freePort(t *testing.T) string {
 
 var gnutlsReady = regexp.MustCompile(`listening on IPv4 .* port \d+`)
 
-// startGnuTLS runs gnutls-serv --http with the chain of f and its
-// default priorities.
-func startGnuTLS(t *testing.T, f pemFiles) string {
+// startGnuTLS runs gnutls-serv --http with the chain of f and flags
+// (its default priorities without --priority).
+func startGnuTLS(t *testing.T, f pemFiles, flags ...string) string {
 	bin := requirePeer(t, "gnutls-serv", "gnutls-bin")
 	port := freePort(t)
-	return startServer(t, nil, gnutlsReady, port, bin, "--http", "--x509certfile", f.cert, "--x509keyfile", f.key, "-p", port)
+	args := append([]string{"--http", "--x509certfile", f.cert, "--x509keyfile", f.key, "-p", port}, flags...)
+	return startServer(t, nil, gnutlsReady, port, bin, args...)
 }
 
 // TestScanGnuTLS scans gnutls-serv with its default priorities.

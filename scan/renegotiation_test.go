@@ -33,7 +33,7 @@ func startReading(t *testing.T, l net.Listener) string {
 
 // TestScanClientRenegotiation asks each server to renegotiate: openssl
 // s_server with -client_renegotiation and gnutls-serv (which allows it
-// by default) must answer with a ServerHello; openssl by default or with
+// by default, and even with %DISABLE_SAFE_RENEGOTIATION) must answer with a ServerHello; openssl by default or with
 // -no_renegotiation (no_renegotiation alerts), crypto/tls
 // (unexpected_message) and padlock (no_renegotiation) refuse.
 func TestScanClientRenegotiation(t *testing.T) {
@@ -51,6 +51,10 @@ func TestScanClientRenegotiation(t *testing.T) {
 		{"openssl -client_renegotiation", func(t *testing.T) string { return startSServerEnv(t, nil, ec, "-client_renegotiation") }, true},
 		{"openssl -no_renegotiation", func(t *testing.T) string { return startSServerEnv(t, nil, ec, "-no_renegotiation") }, false},
 		{"gnutls-serv", func(t *testing.T) string { return startGnuTLS(t, writeChain(t, ca, rsaIs)) }, true},
+		// Without RFC 5746 gnutls still renegotiates, now unsafely.
+		{"gnutls-serv %DISABLE_SAFE_RENEGOTIATION", func(t *testing.T) string {
+			return startGnuTLS(t, writeChain(t, ca, rsaIs), "--priority", "NORMAL:%DISABLE_SAFE_RENEGOTIATION")
+		}, true},
 		{"crypto/tls", func(t *testing.T) string {
 			l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: is.DER, PrivateKey: is.Key}}})
 			if err != nil {
