@@ -49,9 +49,6 @@ func (t *targetScan) probeFeatures(ctx context.Context) {
 		wg.Go(func() { t.probeCompression(ctx, legacy) })
 		wg.Go(func() { t.probeVersionTolerance(ctx) })
 	}
-	if t.supported[versionTLS12] {
-		wg.Go(func() { t.probeClientRenegotiation(ctx) })
-	}
 	wg.Go(func() { t.probeFallback(ctx) })
 	wg.Go(func() { t.probeGrease(ctx) })
 	wg.Wait()

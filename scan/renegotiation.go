@@ -12,6 +12,9 @@ import (
 	"padlock/internal/wire"
 )
 
+// renegotiationWait bounds the wait for the answer to a renegotiation.
+const renegotiationWait = time.Second
+
 // renegotiationAnswer is how a server met a client's renegotiation.
 type renegotiationAnswer struct {
 	allowed bool   // it answered with a ServerHello
@@ -70,6 +73,12 @@ func (s *Scanner) renegotiate(ctx context.Context, addr, sni string) (*renegotia
 	hello := clientHello12(sni, c.clientVerify).Marshal()
 	if _, err := c.out.WriteRecord(record.Handshake, hello); err != nil {
 		return nil, closedErr(err)
+	}
+	// A server answers a renegotiation at once or not at all; the probe
+	// runs alone at the end of a scan, so silence must not cost the
+	// whole deadline.
+	if wait := time.Now().Add(renegotiationWait); wait.Before(deadline) {
+		conn.SetReadDeadline(wait)
 	}
 	return c.renegotiationAnswer(), nil
 }

@@ -55,6 +55,12 @@ func (t *targetScan) run(ctx context.Context) {
 	wg.Go(func() { t.probeFeatures(ctx) })
 	wg.Go(func() { t.handshakes(ctx) })
 	wg.Wait()
+	// Last, alone: a refused renegotiation holds up a single-threaded
+	// server (openssl s_server -www sleeps a second), and with it every
+	// probe in flight.
+	if t.supported[versionTLS12] {
+		t.probeClientRenegotiation(ctx)
+	}
 }
 
 // probe sends the ClientHello h and returns the server's answer; name
