@@ -131,6 +131,9 @@ func addFeatureFindings(t *targetScan) {
 	if !untested("secure_renegotiation") && !f.SecureRenegotiation && t.bestLegacy() != 0 {
 		r.add("no_secure_renegotiation", "the ServerHello has no renegotiation_info")
 	}
+	if f.ClientRenegotiation {
+		r.add("client_renegotiation", "a renegotiation ClientHello on an established TLS 1.2 connection got a "+t.renegotiation)
+	}
 	if f.Compression {
 		r.add("compression", "the server chose DEFLATE")
 	}

@@ -7,7 +7,9 @@
 // and RC4 included, which padlock does not implement) and reads the
 // ServerHello or the alert that comes back. Whatever needs a whole
 // handshake (the certificate in TLS 1.3, tickets, ALPN, the signature
-// schemes) uses padlock's client. Every probe has a deadline, and a
+// schemes, ECH retry configs) uses padlock's client; client-initiated
+// renegotiation, which padlock's client refuses, uses a minimal TLS 1.2
+// client of the package's own. Every probe has a deadline, and a
 // Scanner bounds how many run at once.
 //
 //	s := scan.New(scan.Options{Timeout: 5 * time.Second})

@@ -53,7 +53,9 @@ func (t *targetScan) probeFeatures(ctx context.Context) {
 	wg.Go(func() { t.probeGrease(ctx) })
 	wg.Wait()
 	t.mu.Lock()
-	f.Untested = append(f.Untested, "client_renegotiation", "ech")
+	if legacy != 0 && !t.supported[versionTLS12] {
+		f.Untested = append(f.Untested, "client_renegotiation") // the probe client speaks TLS 1.2 only
+	}
 	if legacy == 0 {
 		f.Untested = append(f.Untested, "extended_master_secret", "secure_renegotiation", "compression", "version_tolerant")
 	}

@@ -2,7 +2,12 @@ package scan
 
 import (
 	"bytes"
+	"io"
+	"slices"
 	"testing"
+
+	"padlock/internal/record"
+	"padlock/internal/wire"
 )
 
 // FuzzReadFlight feeds readFlight, the parser of a server's first
@@ -26,6 +31,30 @@ func FuzzReadFlight(f *testing.F) {
 			ans.outcome()
 			p := &ProbeBytes{Sent: data, Received: ans.recv}
 			p.Events()
+		}
+	})
+}
+
+// FuzzClient12 feeds the probe client of the renegotiation probe a
+// server's stream of arbitrary bytes: the handshake and the wait for
+// the renegotiation's answer must end in an error or an answer, never a
+// panic.
+func FuzzClient12(f *testing.F) {
+	sh := (&wire.ServerHello{Vers: versionTLS12, Random: make([]byte, 32), CipherSuite: 0xC02B, ExtendedMasterSecret: true}).Marshal()
+	ske := (&wire.ServerKeyExchange{CurveType: 3, Group: 29, PublicKey: bytes.Repeat([]byte{9}, 32), Scheme: 0x0403, Signature: []byte{1}}).Marshal()
+	flight := records(append(append(sh, ske...), (&wire.ServerHelloDone{}).Marshal()...), versionTLS12)
+	f.Add(flight)
+	f.Add(append(slices.Clone(flight), 20, 3, 3, 0, 1, 1, 22, 3, 3, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8))
+	f.Add(append(slices.Clone(flight), 21, 3, 3, 0, 2, 2, 40))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		conn := struct {
+			io.Reader
+			io.Writer
+		}{bytes.NewReader(data), io.Discard}
+		c := &client12{conn: conn, in: record.NewReader(conn), out: record.NewWriter(conn)}
+		defer c.in.Release()
+		if c.handshake() == nil {
+			c.renegotiationAnswer()
 		}
 	})
 }

@@ -69,6 +69,9 @@ func (t *targetScan) handshakes(ctx context.Context) {
 		wg.Go(func() { t.resume12(ctx, false) })
 		wg.Go(func() { t.resume12(ctx, true) })
 	}
+	if t.supported[versionTLS13] {
+		wg.Go(func() { t.probeECH(ctx) })
+	}
 	for _, p := range []string{"h2", "http/1.1"} {
 		wg.Go(func() { t.alpn(ctx, p) })
 	}

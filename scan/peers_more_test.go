@@ -25,12 +25,13 @@ func freePort(t *testing.T) string {
 
 var gnutlsReady = regexp.MustCompile(`listening on IPv4 .* port \d+`)
 
-// startGnuTLS runs gnutls-serv --http with the chain of f and its
-// default priorities.
-func startGnuTLS(t *testing.T, f pemFiles) string {
+// startGnuTLS runs gnutls-serv --http with the chain of f and flags
+// (its default priorities without --priority).
+func startGnuTLS(t *testing.T, f pemFiles, flags ...string) string {
 	bin := requirePeer(t, "gnutls-serv", "gnutls-bin")
 	port := freePort(t)
-	return startServer(t, nil, gnutlsReady, port, bin, "--http", "--x509certfile", f.cert, "--x509keyfile", f.key, "-p", port)
+	args := append([]string{"--http", "--x509certfile", f.cert, "--x509keyfile", f.key, "-p", port}, flags...)
+	return startServer(t, nil, gnutlsReady, port, bin, args...)
 }
 
 // TestScanGnuTLS scans gnutls-serv with its default priorities.
@@ -46,6 +47,8 @@ func TestScanGnuTLS(t *testing.T) {
 		t.Errorf("TLS 1.2 suites %v", r.CipherSuites["TLS 1.2"])
 	}
 	noFindings(t, r, "cert_untrusted", "cert_name_mismatch", "no_ems", "no_secure_renegotiation", "version_intolerance")
+	// gnutls-serv renegotiates when a client asks, by default.
+	wantFindings(t, r, "client_renegotiation")
 	if len(r.SignatureSchemes) != 1 || !slices.Contains(r.SignatureSchemes[0].Schemes, "ecdsa_secp256r1_sha256") {
 		t.Errorf("signature schemes %+v", r.SignatureSchemes)
 	}
@@ -67,7 +70,7 @@ func TestScanCryptoTLS(t *testing.T) {
 	wantVersions(t, r, "TLS 1.2", "TLS 1.3")
 	wantSuiteSet(t, r, "TLS 1.3", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")
 	wantGroups(t, r, "TLS 1.3", "X25519MLKEM768", "x25519")
-	noFindings(t, r, "no_pq_kex", "rsa_key_transport", "no_ems", "cert_untrusted", "no_fallback_scsv")
+	noFindings(t, r, "no_pq_kex", "rsa_key_transport", "no_ems", "cert_untrusted", "no_fallback_scsv", "client_renegotiation")
 	if !slices.Equal(r.ALPN, []string{"h2", "http/1.1"}) {
 		t.Errorf("ALPN %v", r.ALPN)
 	}
@@ -98,7 +101,7 @@ func TestScanPadlock(t *testing.T) {
 	wantSuites(t, r, "TLS 1.2", "server", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 		"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")
 	wantFindings(t, r, "early_data")
-	noFindings(t, r, "no_pq_kex", "cbc_suites", "rsa_key_transport", "no_ems", "version_intolerance", "no_fallback_scsv")
+	noFindings(t, r, "no_pq_kex", "cbc_suites", "rsa_key_transport", "no_ems", "version_intolerance", "no_fallback_scsv", "client_renegotiation")
 	if !slices.Equal(r.ALPN, []string{"http/1.1"}) {
 		t.Errorf("ALPN %v", r.ALPN)
 	}

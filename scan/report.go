@@ -132,6 +132,14 @@ type Features struct {
 	// CertificateCompression names the algorithm the server compressed
 	// its TLS 1.3 certificate with (RFC 8879), of those offered.
 	CertificateCompression string `json:"certificate_compression"`
+	// ECH holds the Encrypted Client Hello configs the server sent for a
+	// retry when offered a config it does not hold; nil when it sent
+	// none (it has no ECH, or no TLS 1.3).
+	ECH *ECH `json:"ech"`
+	// ClientRenegotiation reports that the server answered a
+	// client's renegotiation ClientHello on an established TLS 1.2
+	// connection with a ServerHello (RFC 5746 section 3.5).
+	ClientRenegotiation bool `json:"client_renegotiation"`
 	// Untested lists the features no probe could decide.
 	Untested []string `json:"untested"`
 }

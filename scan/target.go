@@ -25,6 +25,8 @@ type targetScan struct {
 	groups    map[uint16][]uint16 // groups accepted, per version
 	evidence  map[string]*answer  // the probe behind a finding, by id
 	hs        handshakeResults    // what padlock's client saw
+	// renegotiation is the server's answer to a client's renegotiation.
+	renegotiation string
 }
 
 // run probes the versions, then everything else at once.
@@ -53,6 +55,12 @@ func (t *targetScan) run(ctx context.Context) {
 	wg.Go(func() { t.probeFeatures(ctx) })
 	wg.Go(func() { t.handshakes(ctx) })
 	wg.Wait()
+	// Last, alone: a refused renegotiation holds up a single-threaded
+	// server (openssl s_server -www sleeps a second), and with it every
+	// probe in flight.
+	if t.supported[versionTLS12] {
+		t.probeClientRenegotiation(ctx)
+	}
 }
 
 // probe sends the ClientHello h and returns the server's answer; name

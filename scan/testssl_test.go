@@ -231,7 +231,7 @@ var testsslCurves = map[string]string{
 // compareFull compares what testssl's full run and padlock scan both
 // report beyond versions and suites: the ECDHE curves, secure
 // renegotiation, compression, the extended master secret, the ticket
-// lifetime, and the CBC, RC4 and 3DES findings.
+// lifetime, and the CBC, RC4, 3DES and client renegotiation findings.
 func compareFull(t *testing.T, r *Report, ts *testsslResult) {
 	t.Helper()
 	if f, ok := ts.find("PFS_ECDHE_curves"); ok {
@@ -272,7 +272,8 @@ func compareFull(t *testing.T, r *Report, ts *testsslResult) {
 		}
 	}
 	ids := findingIDs(r)
-	for testsslID, ours := range map[string]string{"LUCKY13": "cbc_suites", "RC4": "rc4", "SWEET32": "3des"} {
+	for testsslID, ours := range map[string]string{"LUCKY13": "cbc_suites", "RC4": "rc4", "SWEET32": "3des",
+		"secure_client_renego": "client_renegotiation"} {
 		if f, bad, ok := ts.vulnerable(testsslID); ok {
 			agree(testsslID+"/"+ours, f, bad, slices.Contains(ids, ours))
 		}

@@ -139,9 +139,25 @@ func (s *scanText) features(f scan.Features) {
 	if cc == "" {
 		cc = "none"
 	}
-	s.row("", "record_size_limit %s, certificate compression %s", rsl, cc)
+	s.row("", "record_size_limit %s, certificate compression %s, client-initiated renegotiation %s",
+		rsl, cc, yn("client_renegotiation", f.ClientRenegotiation))
+	s.ech(f)
 	if len(f.Untested) > 0 {
 		s.row("not tested", "%s", strings.Join(f.Untested, ", "))
+	}
+}
+
+// ech shows the configs a server sent for an ECH retry: its public
+// names, and the list for `padlock connect --ech-config`.
+func (s *scanText) ech(f scan.Features) {
+	switch {
+	case f.ECH != nil:
+		s.row("ECH", "retry configs %s", f.ECH.RetryConfigs)
+		for _, c := range f.ECH.Configs {
+			s.row("", "%s", c)
+		}
+	case !slices.Contains(f.Untested, "ech"):
+		s.row("ECH", "no (no retry configs for an unknown config)")
 	}
 }
 
