@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"padlock/trace"
 )
 
 // Row is one Group of a table: the three stacks' results and their
@@ -263,30 +265,13 @@ func (t *tableWriter) writeWithNotes(w io.Writer, notes []string) error {
 	for i, line := range lines[1:] {
 		b.WriteString(line)
 		if i < len(notes) && notes[i] != "" {
-			for _, l := range wrapWords(notes[i], 96) {
+			for _, l := range trace.Wrap(notes[i], 96) {
 				b.WriteString("    " + l + "\n")
 			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// wrapWords breaks s into lines of at most width bytes at spaces.
-func wrapWords(s string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	return append(lines, line)
 }
 
 func (t *tableWriter) write(w io.Writer) error {

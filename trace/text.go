@@ -446,6 +446,17 @@ func wrapWords(s string, width int) []string {
 	return wrapAt(strings.Fields(s), " ", width)
 }
 
+// Wrap breaks s into lines of at most width runes (20 at least) at
+// spaces, for text beside a trace: explanations, notes, tables. A word
+// longer than width gets a line of its own; an s of no words gives one
+// empty line.
+func Wrap(s string, width int) []string {
+	if lines := wrapWords(s, width); len(lines) > 0 {
+		return lines
+	}
+	return []string{""}
+}
+
 // wrapList breaks a comma-separated list at its commas, keeping each item
 // whole; a value without ", " is wrapped at spaces.
 func wrapList(s string, width int) []string {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"padlock/trace"
 )
 
 // flagSet is the flags of one subcommand, with a usage text that lists
@@ -191,19 +193,5 @@ func (fs *flagSet) printUsage(w io.Writer) {
 	}
 }
 
-// wrapText breaks s into lines of at most width bytes at spaces.
-func wrapText(s string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	return append(lines, line)
-}
+// wrapText breaks s into lines of at most width runes at spaces.
+func wrapText(s string, width int) []string { return trace.Wrap(s, width) }
