@@ -189,17 +189,22 @@ func printableEvent(e Event) Event {
 	return e
 }
 
-// writeWire prints a step that crossed the connection.
-func (t *TextWriter) writeWire(e *Event) {
-	p := t.p
+// wireArrow points from the side that sent e to the other.
+func wireArrow(e *Event) string {
 	from := e.Side
 	if e.Dir == Received {
 		from = 1 - e.Side
 	}
-	arrow := "──▶"
 	if from == Server {
-		arrow = "◀──"
+		return "◀──"
 	}
+	return "──▶"
+}
+
+// writeWire prints a step that crossed the connection.
+func (t *TextWriter) writeWire(e *Event) {
+	p := t.p
+	arrow := wireArrow(e)
 	title, skip := wireTitle(e)
 	color := ansiBold
 	if e.Kind == KindAlert {
@@ -220,14 +225,7 @@ func (t *TextWriter) writeWire(e *Event) {
 // writeRecord prints a record in one line, under the messages it
 // carries, and its values and bytes only with Raw.
 func (t *TextWriter) writeRecord(e *Event) {
-	from := e.Side
-	if e.Dir == Received {
-		from = 1 - e.Side
-	}
-	arrow := "──▶"
-	if from == Server {
-		arrow = "◀──"
-	}
+	arrow := wireArrow(e)
 	title := "record: " + strings.TrimSuffix(e.Name, " record")
 	if seq := e.Field("sequence_number"); seq != "" {
 		title += ", protected, seq " + seq
