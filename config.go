@@ -194,6 +194,14 @@ type Config struct {
 	// connection live, and so relies on one side's events coming before
 	// the other side's answer, should leave it off.
 	TraceAfterFlight bool
+	// TraceDetailOnDemand, with TraceAfterFlight, leaves the Fields and
+	// Layout of message events to be computed from their bytes when
+	// Event.Complete is first called (trace's renderers, its Recorder's
+	// Events and MarshalJSON call it), rather than for every message:
+	// most of what tracing costs. For a server that records every
+	// handshake and shows few of them; a Tracer that reads Fields
+	// itself calls Complete first.
+	TraceDetailOnDemand bool
 
 	// SessionTicketsDisabled stops a server from issuing tickets and a
 	// client from offering them.

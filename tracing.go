@@ -50,20 +50,30 @@ func (c *Conn) traceMessage(dir trace.Direction, raw []byte, m wire.Message) {
 // messageEvent completes e, stamped with direction, time and side, with
 // the description of the message raw, parsed as m, of TLS 1.3 or not.
 func (c *Conn) messageEvent(e trace.Event, raw []byte, m wire.Message, tls13 bool) trace.Event {
+	e = c.messageHead(e, raw, m, tls13)
+	e.Complete()
+	return e
+}
+
+// messageHead is messageEvent with the message's fields and byte map
+// deferred (trace.Defer) until the event is completed: the name, step
+// and explanation are cheap, parsing and mapping the bytes are not.
+func (c *Conn) messageHead(e trace.Event, raw []byte, m wire.Message, tls13 bool) trace.Event {
 	dir := e.Dir
-	if dir == trace.Sent {
-		// Describe what went on the wire, extensions included, not the
-		// struct it was built from.
-		if parsed, err := wire.Parse(raw, tls13); err == nil {
-			m = parsed
-		}
-	}
 	e.Name, e.Step, e.Explain = describeMessage(m, c.isClient == (dir == trace.Sent))
 	e.Kind = trace.KindMessage
-	e.Fields = messageFields(m)
 	e.Raw = raw
-	e.Layout = messageLayout(raw, tls13)
-	return e
+	return trace.Defer(e, func(e *trace.Event) {
+		if dir == trace.Sent {
+			// Describe what went on the wire, extensions included,
+			// not the struct it was built from.
+			if parsed, err := wire.Parse(raw, tls13); err == nil {
+				m = parsed
+			}
+		}
+		e.Fields = messageFields(m)
+		e.Layout = messageLayout(raw, tls13)
+	})
 }
 
 // traceQueue holds the events of a flight until it is on the wire
@@ -102,7 +112,10 @@ func (c *Conn) drainTrace(stop bool) {
 	}
 	for i := 0; i < len(q.events); i++ { // building an event may queue none, but be safe
 		qe := q.events[i]
-		if qe.msg != nil {
+		switch {
+		case qe.msg != nil && c.config.TraceDetailOnDemand:
+			qe.e = c.messageHead(qe.e, qe.raw, qe.msg, qe.tls13)
+		case qe.msg != nil:
 			qe.e = c.messageEvent(qe.e, qe.raw, qe.msg, qe.tls13)
 		}
 		c.config.Trace(qe.e)

@@ -126,6 +126,7 @@ func (l *Listener) handshake(raw net.Conn) {
 			cfg.Trace = rec.Trace
 		}
 		cfg.TraceAfterFlight = true
+		cfg.TraceDetailOnDemand = true // the Recorder completes what is shown
 	}
 	conn := padlock.Server(raw, cfg)
 	err := conn.HandshakeContext(l.ctx)

@@ -3,6 +3,7 @@ package trace
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -32,6 +33,10 @@ type DiagramOptions struct {
 // the sender's time. The SVG is self-contained (no fonts, scripts or
 // links to fetch) and its text is escaped.
 func SequenceDiagram(w io.Writer, events []Event, opts DiagramOptions) error {
+	events = slices.Clone(events)
+	for i := range events {
+		events[i].Complete()
+	}
 	var b bytes.Buffer
 	drawDiagram(&b, diagramRows(events, opts), opts)
 	_, err := w.Write(b.Bytes())

@@ -48,6 +48,7 @@ var errNoRaw = errors.New("trace: HexDump: the event has no raw bytes")
 // own above its parts. Bytes that no field covers are shown as "(not
 // annotated)", so an event without a Layout prints as a plain dump.
 func HexDump(w io.Writer, e Event, opts HexOptions) error {
+	e.Complete()
 	if len(e.Raw) == 0 {
 		return errNoRaw
 	}

@@ -56,6 +56,7 @@ func (j jsonField) field() Field {
 // value, and start and end when it has a byte range), raw (hex) and
 // layout (fields, like fields). Every other key is always present.
 func (e Event) MarshalJSON() ([]byte, error) {
+	e.Complete()
 	j := jsonEvent{
 		Conn:      e.Conn,
 		TimeMS:    float64(e.Time.Microseconds()) / 1000,

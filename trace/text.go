@@ -94,6 +94,7 @@ func Text(w io.Writer, events []Event, opts TextOptions) error {
 
 // Trace prints e, unless it is the receipt of a message already shown.
 func (t *TextWriter) Trace(e Event) {
+	e.Complete()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.err != nil || t.fold(e) {

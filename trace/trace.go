@@ -170,6 +170,30 @@ type Event struct {
 	// Layout is the byte map of Raw: every field of the message with its
 	// byte range, in wire order, nested fields after their container.
 	Layout []Field
+
+	// detail, when set, computes Fields and Layout from Raw: see Defer.
+	detail func(*Event)
+}
+
+// Defer returns e with its Fields and Layout left to be computed by
+// detail, from its Raw bytes, when Complete is first called. A tracer that
+// keeps every handshake but shows few of them (a server's page) so pays
+// for parsing and mapping bytes only for the ones it shows: padlock's
+// Config.TraceDetailOnDemand asks for such events.
+func Defer(e Event, detail func(*Event)) Event {
+	e.detail = detail
+	return e
+}
+
+// Complete computes the Fields and Layout of an event Defer made and
+// does nothing to another one. Recorder.Events, the renderers and
+// MarshalJSON call it; a Tracer that reads Fields or Layout of events
+// from a Config with TraceDetailOnDemand calls it first.
+func (e *Event) Complete() {
+	if d := e.detail; d != nil {
+		e.detail = nil
+		d(e)
+	}
 }
 
 // Field returns the value of the first field named name, or "".
@@ -200,9 +224,13 @@ func (r *Recorder) Trace(e Event) {
 	r.mu.Unlock()
 }
 
-// Events returns a copy of the events recorded so far.
+// Events returns a copy of the events recorded so far, complete (see
+// Event.Complete).
 func (r *Recorder) Events() []Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for i := range r.events {
+		r.events[i].Complete()
+	}
 	return append([]Event(nil), r.events...)
 }

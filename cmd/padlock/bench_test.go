@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"padlock"
 )
 
 func TestBenchList(t *testing.T) {
@@ -44,5 +47,28 @@ func TestBenchUsage(t *testing.T) {
 	}
 	if code, _, _ := runArgs(t, "bench", "--count", "0"); code != exitUsage {
 		t.Errorf("--count 0: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestTracingCostRuns: the tracing comparison of padlock bench loads a
+// traced and an untraced server with openssl s_time and measures this
+// process's CPU for each (the target itself is checked by padlock bench,
+// on a quiet machine, not here).
+func TestTracingCostRuns(t *testing.T) {
+	openssl := requirePeer(t, "openssl", "openssl")
+	dir := t.TempDir()
+	certFile, keyFile, err := acceptCertificate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := padlock.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, traced := range []bool{true, false} {
+		n, cpu, err := loadInProcess(openssl, cert, traced, time.Second)
+		if err != nil || n == 0 || cpu <= 0 {
+			t.Errorf("traced %v: %d connections, %v of CPU, %v", traced, n, cpu, err)
+		}
 	}
 }
