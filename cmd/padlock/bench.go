@@ -19,7 +19,9 @@ ratios padlock / crypto/tls and padlock / floor, then ns/op, B/op and
 allocs/op of each, and whether the performance targets are met
 (docs/PERFORMANCE.md). Handshakes compare CPU time (both sides, garbage
 collection included), transfers throughput, idle connections the heap
-they hold, and FirstByte the time to a resumed request's answer with and
+they hold (IdleConn/tls13: nobody reading; IdleConn/tls13/reading: a
+Read pending on each side, as on a server's keep-alive connection), and
+FirstByte the time to a resumed request's answer with and
 without 0-RTT, over a 20 ms round trip (padlock only). The -ech row is
 the x25519 handshake with Encrypted Client Hello, for its cost beside the
 plain one.
