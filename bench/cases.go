@@ -108,7 +108,10 @@ func smallCases() []Case {
 		fn := func(b *testing.B, st stack) { benchEcho(b, st, transport) }
 		cs = append(cs, twins("Echo64/"+transport, fn, stacks(tls13X25519, false), floorEcho)...)
 	}
-	cs = append(cs, twins("IdleConn/tls13", benchIdle, stacks(tls13X25519, false), nil)...)
+	quiet := func(b *testing.B, st stack) { benchIdle(b, st, false) }
+	reading := func(b *testing.B, st stack) { benchIdle(b, st, true) }
+	cs = append(cs, twins("IdleConn/tls13", quiet, stacks(tls13X25519, false), nil)...)
+	cs = append(cs, twins("IdleConn/tls13/reading", reading, stacks(tls13X25519, false), nil)...)
 	return cs
 }
 

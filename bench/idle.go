@@ -4,7 +4,9 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"sync"
 	"testing"
+	"time"
 )
 
 // idleConns is how many connection pairs the idle-memory benchmark holds.
@@ -12,8 +14,8 @@ const idleConns = 1000
 
 // benchIdle measures the heap an established, idle connection holds. It
 // opens idleConns loopback TCP pairs, then runs a TLS handshake and one
-// 64-byte exchange each way on every pair, and leaves them idle: nobody
-// reads or writes. The heap in use (runtime.MemStats.HeapInuse, after
+// 64-byte exchange each way on every pair, and leaves them idle: without
+// reading, nobody reads or writes. The heap in use (runtime.MemStats.HeapInuse, after
 // garbage collection) with the TLS pairs, less the heap with the bare TCP
 // pairs, divided by the pairs, is idle-B/pair: one client and one server
 // side, as the allocator holds them. live-B/pair is the same from
@@ -21,14 +23,22 @@ const idleConns = 1000
 // allocator's spans leave between them. The clients are then dropped,
 // the TCP sockets kept, for live-B/server, the server side alone.
 //
+// With reading, every client and server has a Read pending, blocked in
+// its own goroutine, as a server's connection waiting for the next
+// request does (net/http keep-alive, HTTP/2, websockets): what a stack
+// takes to wait for a record counts then. The readers' goroutines and
+// their 64-byte buffers are counted too, the same for both stacks; their
+// stacks are not on the heap. The clients' Reads end, with a deadline,
+// before they are dropped.
+//
 // Buffers a stack returns to a shared pool when idle are not counted:
 // they serve every connection. The kernel's socket buffers are not on
 // the Go heap, and the same for both stacks.
-func benchIdle(b *testing.B, st stack) {
+func benchIdle(b *testing.B, st stack, reading bool) {
 	b.ReportAllocs()
 	var sum idleMemory
 	for i := 0; i < b.N; i++ {
-		m, err := idleOnce(st)
+		m, err := idleOnce(st, reading)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,14 +55,18 @@ func benchIdle(b *testing.B, st stack) {
 // idleMemory is what one measurement finds, in bytes per pair or server.
 type idleMemory struct{ inuse, live, liveServer float64 }
 
-// idleOnce is one measurement.
-func idleOnce(st stack) (m idleMemory, err error) {
+// idleOnce is one measurement, with a Read pending on every endpoint
+// when reading.
+func idleOnce(st stack, reading bool) (m idleMemory, err error) {
 	raw := make([][2]net.Conn, 0, idleConns)
+	var clientReaders, serverReaders sync.WaitGroup
 	defer func() {
 		for _, r := range raw {
 			r[0].Close()
 			r[1].Close()
 		}
+		clientReaders.Wait()
+		serverReaders.Wait()
 	}()
 	for range idleConns {
 		a, z, err := tcpPair()
@@ -68,8 +82,16 @@ func idleOnce(st stack) (m idleMemory, err error) {
 		if clients[i], servers[i], err = exchange(st, r[0], r[1]); err != nil {
 			return m, err
 		}
+		if reading {
+			readPending(&clientReaders, clients[i])
+			readPending(&serverReaders, servers[i])
+		}
 	}
 	withTLS := heapStats()
+	if reading {
+		stopReading(clients)
+		clientReaders.Wait()
+	}
 	clear(clients) // the sockets stay open in raw
 	serversOnly := heapStats()
 	runtime.KeepAlive(servers)
@@ -77,6 +99,30 @@ func idleOnce(st stack) (m idleMemory, err error) {
 	m.live = float64(withTLS.HeapAlloc-base.HeapAlloc) / idleConns
 	m.liveServer = float64(serversOnly.HeapAlloc-base.HeapAlloc) / idleConns
 	return m, nil
+}
+
+// readPending starts a goroutine that reads from e until it fails, as
+// when its socket closes at the end of the measurement. Nothing is sent
+// on an idle pair, so the Read stays pending until then.
+func readPending(wg *sync.WaitGroup, e endpoint) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		buf := make([]byte, echoSize)
+		for {
+			if _, err := e.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// stopReading ends the pending Reads on es with a deadline in the past,
+// so that their goroutines let go of them.
+func stopReading(es []endpoint) {
+	for _, e := range es {
+		e.SetReadDeadline(time.Unix(1, 0))
+	}
 }
 
 // exchange runs the handshake over a and z and one 64-byte record each

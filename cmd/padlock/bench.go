@@ -19,7 +19,9 @@ ratios padlock / crypto/tls and padlock / floor, then ns/op, B/op and
 allocs/op of each, and whether the performance targets are met
 (docs/PERFORMANCE.md). Handshakes compare CPU time (both sides, garbage
 collection included), transfers throughput, idle connections the heap
-they hold, and FirstByte the time to a resumed request's answer with and
+they hold (IdleConn/tls13: nobody reading; IdleConn/tls13/reading: a
+Read pending on each side, as on a server's keep-alive connection), and
+FirstByte the time to a resumed request's answer with and
 without 0-RTT, over a 20 ms round trip (padlock only). The -ech row is
 the x25519 handshake with Encrypted Client Hello, for its cost beside the
 plain one.
@@ -29,20 +31,23 @@ plain one.
 TLS 1.3 connections to padlock serve and to openssl s_server, both with
 the same certificate, under the same openssl s_time load, when openssl
 is on PATH, and measures what serve's tracing costs: the CPU per new
-connection of a server set up as serve's, traced for its page and not
-(all four take four times --accept-time). --count 5 runs everything five
+connection of a server set up as serve's, traced for its page and not,
+and the server side of a handshake alone: the CPU per new TLS 1.3 and
+TLS 1.2 connection of padlock's and crypto/tls's library servers (all
+this takes eight times --accept-time). --count 5 runs everything five
 times and reports medians: use it on a machine shared with other work.
 `
 
 // benchReport is what bench --json prints.
 type benchReport struct {
-	Machine machine        `json:"machine"`
-	Count   int            `json:"count"` // runs per benchmark; values are medians
-	Results []bench.Result `json:"results"`
-	Rows    []bench.Row    `json:"rows"`
-	Accept  *acceptResult  `json:"accept,omitempty"`
-	Tracing *tracingResult `json:"tracing,omitempty"`
-	AllMet  bool           `json:"all_targets_met"`
+	Machine machine           `json:"machine"`
+	Count   int               `json:"count"` // runs per benchmark; values are medians
+	Results []bench.Result    `json:"results"`
+	Rows    []bench.Row       `json:"rows"`
+	Accept  *acceptResult     `json:"accept,omitempty"`
+	Tracing *tracingResult    `json:"tracing,omitempty"`
+	Servers []serverHandshake `json:"server_handshakes,omitempty"`
+	AllMet  bool              `json:"all_targets_met"`
 }
 
 // machine describes where the benchmarks ran.
@@ -75,7 +80,7 @@ func (c *cli) bench(args []string) int {
 	asJSON := fs.Bool("json", false, "print the results, the table and the machine as JSON")
 	list := fs.Bool("list", false, "list the benchmarks and exit")
 	wide := fs.Bool("wide", false, "print the table with every column on one line a row (some 190 columns) instead of 100 with the targets below each row")
-	accept := fs.Bool("accept", true, "also compare the connection rate of padlock serve and openssl s_server, and serve's CPU per connection traced and untraced, under openssl s_time (skipped without openssl)")
+	accept := fs.Bool("accept", true, "also compare the connection rate of padlock serve and openssl s_server, serve's CPU per connection traced and untraced, and the server handshake CPU of padlock and crypto/tls, under openssl s_time (skipped without openssl)")
 	acceptTime := fs.Duration("accept-time", 15*time.Second, "how long openssl s_time loads each server, in three rounds")
 	fs.argName("benchtime", "DURATION")
 	fs.argName("accept-time", "DURATION")
@@ -137,9 +142,16 @@ func (c *cli) bench(args []string) int {
 		} else {
 			report.Tracing = tr
 		}
+		sh, err := compareServerHandshakes(c.stderr, *acceptTime)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "padlock bench: server handshakes: %v\n", err)
+			failed = true
+		} else {
+			report.Servers = sh
+		}
 	}
 	report.AllMet = bench.AllMet(report.Rows) && (report.Accept == nil || report.Accept.Met) &&
-		(report.Tracing == nil || report.Tracing.Met)
+		(report.Tracing == nil || report.Tracing.Met) && serversMet(report.Servers)
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
@@ -171,11 +183,25 @@ func (c *cli) printBenchReport(r benchReport, wide bool) {
 		fmt.Fprintf(c.stdout, "serve's tracing: %.0f us of CPU per new TLS 1.3 connection traced, %.0f untraced (%.2fx; target <= %.2fx: %s)\n",
 			tr.TracedMicros, tr.UntracedMicros, tr.Ratio, maxTracingCost, okOrMissed(tr.Met))
 	}
+	for _, sh := range r.Servers {
+		fmt.Fprintf(c.stdout, "server handshake, %s ECDSA: %.0f us of CPU per new connection for padlock, %.0f for crypto/tls (%.2fx; target <= %.2fx: %s)\n",
+			sh.Version, sh.PadlockMicros, sh.CryptoTLSMicros, sh.Ratio, maxServerHandshakeCPU, okOrMissed(sh.Met))
+	}
 	verdict := "every target met"
 	if !r.AllMet {
 		verdict = "some targets MISSED"
 	}
 	fmt.Fprintf(c.stdout, "\n%s\n", verdict)
+}
+
+// serversMet reports whether every server handshake row meets its target.
+func serversMet(rows []serverHandshake) bool {
+	for _, r := range rows {
+		if !r.Met {
+			return false
+		}
+	}
+	return true
 }
 
 func okOrMissed(ok bool) string {

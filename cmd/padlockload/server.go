@@ -127,6 +127,9 @@ func (s *server) acceptLoop(l net.Listener) {
 }
 
 // serveConn completes the handshake, then echoes until the client ends.
+// Between pings its Read is pending, as a keep-alive server's is while it
+// waits for the next request: the idle connections' memory figures are
+// of that case, which is the one that matters for a server.
 func (s *server) serveConn(c handshaker) {
 	defer s.open.Add(-1)
 	defer c.Close()

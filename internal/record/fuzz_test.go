@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"testing/iotest"
 
 	"padlock/internal/alert"
 )
@@ -61,8 +62,29 @@ func FuzzReader(f *testing.F) {
 					t.Fatalf("%s: record %v of %d bytes", s.name, ct, len(p))
 				}
 			}
+			fuzzReleasing(t, s, data)
 		}
 	})
+}
+
+// fuzzReleasing reads data as FuzzReader does, through reads the stream
+// cuts short, with a Release after every record, so that the Reader
+// moves between its small buffer and a pooled one: the records must be
+// those a Reader that keeps its buffer returns.
+func fuzzReleasing(t *testing.T, s suite, data []byte) {
+	keep := s.reader(t, bytes.NewReader(data))
+	r := s.reader(t, iotest.HalfReader(bytes.NewReader(data)))
+	for {
+		wantT, want, wantErr := keep.ReadRecord()
+		ct, p, err := r.ReadRecord()
+		if (err == nil) != (wantErr == nil) || ct != wantT || !bytes.Equal(p, want) {
+			t.Fatalf("%s: releasing Reader read %v %x %v, want %v %x %v", s.name, ct, p, err, wantT, want, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		r.Release()
+	}
 }
 
 // FuzzInnerPlaintext protects arbitrary TLSInnerPlaintext and checks that

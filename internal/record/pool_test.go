@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"testing"
+	"testing/iotest"
 )
 
 // TestWriterReleasesBuffer checks that a Writer holds a buffer only while
@@ -52,6 +53,9 @@ func TestReaderRelease(t *testing.T) {
 		if (r.arr == nil) != (buffered == 0) {
 			t.Errorf("record %d: %d bytes buffered, released: %v", i, buffered, r.arr == nil)
 		}
+		if buffered == 0 && (r.buf != nil || !r.idle) {
+			t.Errorf("record %d: released Reader will not read into its small buffer", i)
+		}
 	}
 	if _, _, err := r.ReadRecord(); err != io.EOF {
 		t.Errorf("after the last record: %v, want EOF", err)
@@ -65,7 +69,7 @@ func TestReleaseAllocs(t *testing.T) {
 	s := suites[1]
 	var wire bytes.Buffer
 	s.writer(t, &wire).WriteRecord(ApplicationData, testData(MaxPlaintext))
-	r := s.reader(t, recordReader(wire.Bytes()))
+	r := s.reader(t, &recordReader{rec: wire.Bytes()})
 	w := s.writer(t, io.Discard)
 	data := testData(MaxPlaintext)
 	allocs := testing.AllocsPerRun(allocRuns, func() {
@@ -83,8 +87,51 @@ func TestReleaseAllocs(t *testing.T) {
 	}
 }
 
-// recordReader returns the same record on every Read, as a socket that
-// receives one record at a time does.
-type recordReader []byte
+// recordReader is a stream of the same record over and over that never
+// returns bytes of two records in one Read, as a socket that receives one
+// record at a time does.
+type recordReader struct {
+	rec []byte
+	off int // bytes of the current record already returned
+}
 
-func (r recordReader) Read(p []byte) (int, error) { return copy(p, r), nil }
+func (r *recordReader) Read(p []byte) (int, error) {
+	n := copy(p, r.rec[r.off:])
+	if r.off += n; r.off == len(r.rec) {
+		r.off = 0
+	}
+	return n, nil
+}
+
+// TestReleasedReaderSmallBuffer checks that a Reader that released its
+// buffer reads small records whole into its own small buffer, without
+// taking a pooled one, and that records that do not fit, whole or cut
+// anywhere by the stream, still come out right.
+func TestReleasedReaderSmallBuffer(t *testing.T) {
+	sizes := []int{10, 300, smallReadSize, 1000, MaxPlaintext, 5, smallReadSize - 40}
+	for _, s := range suites {
+		wire, data := stream(t, s, sizes...)
+		for _, rd := range []struct {
+			name string
+			r    io.Reader
+		}{
+			{"whole", bytes.NewReader(wire)},
+			{"half", iotest.HalfReader(bytes.NewReader(wire))},
+			{"bytes", iotest.OneByteReader(bytes.NewReader(wire))},
+		} {
+			r := s.reader(t, rd.r)
+			r.Release()
+			for i, want := range data {
+				released := r.arr == nil && r.Buffered() == 0
+				_, got, err := r.ReadRecord()
+				if err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("%s %s: record %d: %v", s.name, rd.name, i, err)
+				}
+				if small := HeaderLen+len(want)+maxExpansion <= smallReadSize; small && released && r.arr != nil {
+					t.Errorf("%s %s: %d-byte record took a pooled buffer", s.name, rd.name, len(want))
+				}
+				r.Release()
+			}
+		}
+	}
+}

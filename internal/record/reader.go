@@ -14,6 +14,15 @@ import (
 // its own, which costs a system call per record on a busy socket.
 const readBufferSize = 2 * (HeaderLen + MaxCiphertext12)
 
+// smallReadSize is the buffer a Reader of a stream other than a socket
+// owns for reading when it holds no bytes of the stream, as an idle
+// connection's pending Read does: the header of the next record, and the
+// whole record when it is small (a 64-byte message is a 86-byte TLS 1.3
+// record), so that a thousand idle connections waiting for a request pin
+// no pooled buffer. A record that does not fit takes a pooled buffer
+// then. (A socket's Reader needs none: see rawRead.)
+const smallReadSize = 448
+
 // maxEmptyReads is how many (0, nil) results from the underlying reader
 // are tolerated in a row before giving up with io.ErrNoProgress.
 const maxEmptyReads = 100
@@ -22,11 +31,18 @@ const maxEmptyReads = 100
 // buffer that it fills with as much as each read returns and reuses for
 // every record. The buffer comes from a pool shared by all Readers and
 // Writers when a record is to be read, and goes back to it on Release.
+// After a Release, the Reader of a socket (*net.TCPConn, *net.UnixConn)
+// gives the pooled buffer back whenever a read would block (see rawRead);
+// that of another stream reads into a small buffer of its own, and takes
+// a pooled one again only when a record arrives that does not fit.
 // It is not safe for concurrent use.
 type Reader struct {
 	conn    io.Reader
 	arr     *[readBufferSize]byte // from the pool; nil when released
-	buf     []byte                // arr[:readBufferSize]
+	buf     []byte                // arr[:], small[:] or nil
+	small   *[smallReadSize]byte  // made at the first Release, unless raw
+	idle    bool                  // Release was called: read into small first
+	raw     *rawRead              // for a socket: see rawread_unix.go; else nil
 	start   int                   // first byte not yet returned
 	end     int                   // end of the bytes read
 	cipher  *Cipher
@@ -52,20 +68,27 @@ func NewReader(r io.Reader) *Reader {
 
 // Init makes the zero Reader rd a Reader of plaintext records from r, as
 // NewReader does, for a caller that holds its Reader by value.
-func (rd *Reader) Init(r io.Reader) { rd.conn = r }
+func (rd *Reader) Init(r io.Reader) {
+	rd.conn = r
+	rd.initRaw(r)
+}
 
 // Release gives the Reader's buffer back to the pool when it holds no
-// bytes of the stream, and lets its Cipher go idle (see Cipher.Idle); the
-// next ReadRecord takes a buffer again. The
-// plaintext that ReadRecord returned must no longer be in use. A
-// connection calls it when its reader has caught up with the stream, so
-// that an idle connection holds no buffer.
+// bytes of the stream, and lets its Cipher go idle (see Cipher.Idle). The
+// next ReadRecord waits for the stream without a pooled buffer (see
+// Reader) and takes one again for a record that needs it. The plaintext
+// that ReadRecord returned must no longer be in use. A connection calls
+// it when its reader has caught up with the stream, so that an idle
+// connection holds no pooled buffer, even with a read pending.
 func (r *Reader) Release() {
-	if r.arr == nil || r.start != r.end {
+	if r.start != r.end {
 		return
 	}
-	putReadBuffer(r.arr)
-	r.arr, r.buf = nil, nil
+	if r.arr != nil {
+		putReadBuffer(r.arr)
+		r.arr = nil
+	}
+	r.buf, r.idle = nil, true
 	r.start, r.end = 0, 0
 	if r.cipher != nil {
 		r.cipher.Idle()
@@ -77,10 +100,9 @@ func (r *Reader) Release() {
 // and nobody read (a ticket that came with the server's Finished, to a
 // client that only handshakes) must not keep a buffer out of the pool.
 func (r *Reader) Discard() {
-	if r.arr == nil {
-		return
+	if r.arr != nil {
+		putReadBuffer(r.arr)
 	}
-	putReadBuffer(r.arr)
 	r.arr, r.buf = nil, nil
 	r.start, r.end = 0, 0
 }
@@ -327,9 +349,8 @@ func (r *Reader) parseHeader(h []byte) (ContentType, int, error) {
 // as much as the stream offers each time and moving the unreturned bytes
 // to the front when the record would not fit behind them.
 func (r *Reader) fill(need int) error {
-	if r.arr == nil {
-		r.arr = getReadBuffer()
-		r.buf = r.arr[:]
+	if r.buf == nil {
+		r.takeBuffer()
 	}
 	if r.start == r.end {
 		r.start, r.end = 0, 0
@@ -338,15 +359,19 @@ func (r *Reader) fill(need int) error {
 		return nil
 	}
 	if r.start+need > len(r.buf) {
-		r.end = copy(r.buf, r.buf[r.start:r.end])
-		r.start = 0
+		if need > len(r.buf) {
+			r.growBuffer()
+		} else {
+			r.end = copy(r.buf, r.buf[r.start:r.end])
+			r.start = 0
+		}
 	}
 	if err := r.pending; err != nil {
 		r.pending = nil
 		return err
 	}
 	for empty := 0; r.end-r.start < need; {
-		n, err := r.conn.Read(r.buf[r.end:])
+		n, err := r.read()
 		r.end += n
 		if err != nil {
 			if r.end-r.start >= need {
@@ -362,4 +387,40 @@ func (r *Reader) fill(need int) error {
 		}
 	}
 	return nil
+}
+
+// read reads from the stream into r.buf[r.end:]. A socket's Reader that
+// holds no bytes of the stream reads so that it gives its pooled buffer
+// back while it waits (see rawRead).
+func (r *Reader) read() (int, error) {
+	if r.raw != nil && r.start == r.end {
+		return r.readRaw()
+	}
+	return r.conn.Read(r.buf[r.end:])
+}
+
+// takeBuffer gives a Reader without a buffer one to read into: its small
+// one after a Release, when the next record may be long in coming, and a
+// pooled one during the handshake, whose flights do not fit the small one.
+// A socket's Reader always takes a pooled one: it does not hold it while
+// it waits (see rawRead).
+func (r *Reader) takeBuffer() {
+	if r.idle && r.raw == nil {
+		if r.small == nil {
+			r.small = new([smallReadSize]byte) // once per connection
+		}
+		r.buf = r.small[:]
+		return
+	}
+	r.arr = getReadBuffer()
+	r.buf = r.arr[:]
+}
+
+// growBuffer moves the unreturned bytes from the small buffer into a
+// pooled one, for a record that does not fit the small one.
+func (r *Reader) growBuffer() {
+	r.arr = getReadBuffer()
+	r.end = copy(r.arr[:], r.buf[r.start:r.end])
+	r.start = 0
+	r.buf = r.arr[:]
 }
