@@ -42,15 +42,11 @@ func compareAccept(progress io.Writer, d time.Duration) (*acceptResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "padlock-bench-")
+	certFile, keyFile, cleanup, err := benchCertificate()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	certFile, keyFile, err := acceptCertificate(dir)
-	if err != nil {
-		return nil, err
-	}
+	defer cleanup()
 	servers := []struct {
 		name string
 		args func(addr string) []string
@@ -83,6 +79,21 @@ func compareAccept(progress io.Writer, d time.Duration) (*acceptResult, error) {
 	}
 	r.Met = r.Padlock >= r.OpenSSL
 	return r, nil
+}
+
+// benchCertificate writes acceptCertificate's files into a new
+// temporary directory, which cleanup removes.
+func benchCertificate() (certFile, keyFile string, cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", "padlock-bench-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	if certFile, keyFile, err = acceptCertificate(dir); err != nil {
+		cleanup()
+		return "", "", nil, err
+	}
+	return certFile, keyFile, cleanup, nil
 }
 
 // acceptCertificate writes a CA-issued ECDSA P-256 certificate for

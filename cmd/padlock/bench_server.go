@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
-	"strconv"
 	"time"
 
 	"padlock"
@@ -48,15 +45,11 @@ func compareServerHandshakes(progress io.Writer, d time.Duration) ([]serverHands
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "padlock-bench-")
+	certFile, keyFile, cleanup, err := benchCertificate()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	certFile, keyFile, err := acceptCertificate(dir)
-	if err != nil {
-		return nil, err
-	}
+	defer cleanup()
 	listens, err := benchServers(certFile, keyFile)
 	if err != nil {
 		return nil, err
@@ -139,20 +132,5 @@ func loadLibraryServer(openssl string, wrap func(net.Listener) net.Listener, arg
 			}()
 		}
 	}()
-	var out bytes.Buffer
-	argv := append([]string{"s_time", "-connect", inner.Addr().String(), "-new", "-time", strconv.Itoa(max(1, int(d/time.Second)))}, args...)
-	client := exec.Command(openssl, argv...)
-	client.Stdout, client.Stderr = &out, &out
-	before := processCPU()
-	err = client.Run()
-	spent := processCPU() - before
-	if err != nil {
-		return 0, 0, fmt.Errorf("openssl s_time: %v: %s", err, out.Bytes())
-	}
-	m := sTimeConns.FindSubmatch(out.Bytes())
-	if m == nil {
-		return 0, 0, fmt.Errorf("openssl s_time printed no count: %s", out.Bytes())
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	return n, spent, nil
+	return sTimeCPU(openssl, inner.Addr().String(), d, args...)
 }

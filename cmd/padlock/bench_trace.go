@@ -6,7 +6,6 @@ import (
 	"io"
 	"log"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"syscall"
@@ -41,15 +40,11 @@ func compareTracing(progress io.Writer, d time.Duration) (*tracingResult, error)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "padlock-bench-")
+	certFile, keyFile, cleanup, err := benchCertificate()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	certFile, keyFile, err := acceptCertificate(dir)
-	if err != nil {
-		return nil, err
-	}
+	defer cleanup()
 	cert, err := padlock.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
 		return nil, err
@@ -100,12 +95,19 @@ func loadInProcess(openssl string, cert padlock.Certificate, traced bool, d time
 			c.Close()
 		}
 	}()
+	return sTimeCPU(openssl, inner.Addr().String(), d, "-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256")
+}
+
+// sTimeCPU runs openssl s_time -new against addr for d with the extra
+// args, and returns the connections it made and the CPU time this
+// process, the server's, spent meanwhile.
+func sTimeCPU(openssl, addr string, d time.Duration, args ...string) (int, time.Duration, error) {
 	var out bytes.Buffer
-	client := exec.Command(openssl, "s_time", "-connect", inner.Addr().String(), "-new",
-		"-time", strconv.Itoa(max(1, int(d/time.Second))), "-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256")
+	argv := append([]string{"s_time", "-connect", addr, "-new", "-time", strconv.Itoa(max(1, int(d/time.Second)))}, args...)
+	client := exec.Command(openssl, argv...)
 	client.Stdout, client.Stderr = &out, &out
 	before := processCPU()
-	err = client.Run()
+	err := client.Run()
 	spent := processCPU() - before
 	if err != nil {
 		return 0, 0, fmt.Errorf("openssl s_time: %v: %s", err, out.Bytes())
