@@ -34,15 +34,11 @@ const acceptRounds = 3
 // ticket per connection each, and loads each with openssl s_time -new
 // over TLS 1.3 with TLS_AES_128_GCM_SHA256 for d in all.
 func compareAccept(progress io.Writer, d time.Duration) (*acceptResult, error) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		return nil, errors.New("openssl is not on PATH")
-	}
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	certFile, keyFile, cleanup, err := benchCertificate()
+	openssl, certFile, keyFile, cleanup, err := sTimeSetup()
 	if err != nil {
 		return nil, err
 	}
@@ -81,19 +77,23 @@ func compareAccept(progress io.Writer, d time.Duration) (*acceptResult, error) {
 	return r, nil
 }
 
-// benchCertificate writes acceptCertificate's files into a new
-// temporary directory, which cleanup removes.
-func benchCertificate() (certFile, keyFile string, cleanup func(), err error) {
+// sTimeSetup finds openssl, for s_time, and writes acceptCertificate's
+// files into a new temporary directory, which cleanup removes: what each
+// comparison under s_time starts with.
+func sTimeSetup() (openssl, certFile, keyFile string, cleanup func(), err error) {
+	if openssl, err = exec.LookPath("openssl"); err != nil {
+		return "", "", "", nil, errors.New("openssl is not on PATH")
+	}
 	dir, err := os.MkdirTemp("", "padlock-bench-")
 	if err != nil {
-		return "", "", nil, err
+		return "", "", "", nil, err
 	}
 	cleanup = func() { os.RemoveAll(dir) }
 	if certFile, keyFile, err = acceptCertificate(dir); err != nil {
 		cleanup()
-		return "", "", nil, err
+		return "", "", "", nil, err
 	}
-	return certFile, keyFile, cleanup, nil
+	return openssl, certFile, keyFile, cleanup, nil
 }
 
 // acceptCertificate writes a CA-issued ECDSA P-256 certificate for

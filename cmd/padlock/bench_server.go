@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os/exec"
 	"time"
 
 	"padlock"
@@ -41,11 +40,7 @@ var sTimeVersions = []struct {
 // acceptRounds rounds, for each version. s_time is another process, so
 // this process's CPU time (getrusage) is the server's alone.
 func compareServerHandshakes(progress io.Writer, d time.Duration) ([]serverHandshake, error) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		return nil, err
-	}
-	certFile, keyFile, cleanup, err := benchCertificate()
+	openssl, certFile, keyFile, cleanup, err := sTimeSetup()
 	if err != nil {
 		return nil, err
 	}

@@ -36,11 +36,7 @@ const maxTracingCost = 1.25
 // The client is another process, so the process's own CPU time (user
 // and system, from getrusage) is the server's.
 func compareTracing(progress io.Writer, d time.Duration) (*tracingResult, error) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		return nil, err
-	}
-	certFile, keyFile, cleanup, err := benchCertificate()
+	openssl, certFile, keyFile, cleanup, err := sTimeSetup()
 	if err != nil {
 		return nil, err
 	}
